@@ -1,0 +1,15 @@
+import type { Metadata } from "next";
+import "./globals.css";
+import { Providers } from "@/components/providers";
+
+export const metadata: Metadata = { title: "Курьер-Хаб — личный кабинет", description: "Личный кабинет и интеграционный хаб курьерской службы" };
+
+export default function RootLayout({ children }: { children: React.ReactNode }) {
+  return (
+    <html lang="ru">
+      <body className="min-h-screen text-sm">
+        <Providers>{children}</Providers>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,131 @@
+"use client";
+import Link from "next/link";
+import { forwardRef, useId } from "react";
+
+type Variant = "primary" | "secondary" | "danger" | "ghost";
+const variants: Record<Variant, string> = {
+  primary: "bg-blue-600 text-white hover:bg-blue-700 disabled:bg-blue-300",
+  secondary: "border border-slate-300 bg-white text-slate-800 hover:bg-slate-100 disabled:text-slate-400",
+  danger: "bg-red-600 text-white hover:bg-red-700 disabled:bg-red-300",
+  ghost: "text-blue-700 hover:bg-blue-50",
+};
+
+export function Button({ variant = "primary", className = "", ...props }: React.ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant }) {
+  return <button className={`inline-flex items-center justify-center gap-1 rounded-md px-3 py-1.5 font-medium transition-colors disabled:cursor-not-allowed ${variants[variant]} ${className}`} {...props} />;
+}
+
+export function LinkButton({ href, variant = "primary", children }: { href: string; variant?: Variant; children: React.ReactNode }) {
+  return (
+    <Link href={href} className={`inline-flex items-center gap-1 rounded-md px-3 py-1.5 font-medium ${variants[variant]}`}>
+      {children}
+    </Link>
+  );
+}
+
+export function Field({ label, error, hint, children, htmlFor }: { label: string; error?: string | string[] | null; hint?: string; children: React.ReactNode; htmlFor?: string }) {
+  const message = Array.isArray(error) ? error[0] : error;
+  return (
+    <div className="flex flex-col gap-1">
+      <label htmlFor={htmlFor} className="text-xs font-medium text-slate-600">
+        {label}
+      </label>
+      {children}
+      {message ? (
+        <p className="text-xs text-red-600" role="alert">
+          {message}
+        </p>
+      ) : hint ? (
+        <p className="text-xs text-slate-500">{hint}</p>
+      ) : null}
+    </div>
+  );
+}
+
+const inputClass = "rounded-md border border-slate-300 bg-white px-2 py-1.5 outline-none focus:border-blue-500 focus:ring-2 focus:ring-blue-100 aria-[invalid=true]:border-red-500";
+
+export const Input = forwardRef<HTMLInputElement, React.InputHTMLAttributes<HTMLInputElement>>(function Input({ className = "", ...props }, ref) {
+  return <input ref={ref} className={`${inputClass} ${className}`} {...props} />;
+});
+
+export function Select({ className = "", ...props }: React.SelectHTMLAttributes<HTMLSelectElement>) {
+  return <select className={`${inputClass} ${className}`} {...props} />;
+}
+
+export function Textarea({ className = "", ...props }: React.TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  return <textarea className={`${inputClass} ${className}`} {...props} />;
+}
+
+/** A labelled input whose id/label pairing is generated, so tests and screen readers find it by its label. */
+export function TextField({ label, error, hint, ...props }: React.InputHTMLAttributes<HTMLInputElement> & { label: string; error?: string | string[] | null; hint?: string }) {
+  const id = useId();
+  return (
+    <Field label={label} error={error} hint={hint} htmlFor={id}>
+      <Input id={id} aria-invalid={error ? true : undefined} {...props} />
+    </Field>
+  );
+}
+
+export function Card({ title, actions, children, className = "" }: { title?: React.ReactNode; actions?: React.ReactNode; children: React.ReactNode; className?: string }) {
+  return (
+    <section className={`rounded-lg border border-slate-200 bg-white shadow-sm ${className}`}>
+      {(title || actions) && (
+        <header className="flex items-center justify-between gap-2 border-b border-slate-100 px-4 py-2.5">
+          <h2 className="font-semibold text-slate-800">{title}</h2>
+          <div className="flex items-center gap-2">{actions}</div>
+        </header>
+      )}
+      <div className="p-4">{children}</div>
+    </section>
+  );
+}
+
+export function PageHeader({ title, actions, subtitle }: { title: React.ReactNode; actions?: React.ReactNode; subtitle?: React.ReactNode }) {
+  return (
+    <div className="mb-4 flex flex-wrap items-end justify-between gap-3">
+      <div>
+        <h1 className="text-xl font-semibold text-slate-900">{title}</h1>
+        {subtitle && <p className="mt-0.5 text-slate-500">{subtitle}</p>}
+      </div>
+      <div className="flex items-center gap-2">{actions}</div>
+    </div>
+  );
+}
+
+const tones = {
+  gray: "bg-slate-100 text-slate-700",
+  blue: "bg-blue-100 text-blue-800",
+  green: "bg-green-100 text-green-800",
+  red: "bg-red-100 text-red-800",
+  amber: "bg-amber-100 text-amber-800",
+} as const;
+
+export function Badge({ tone = "gray", children }: { tone?: keyof typeof tones; children: React.ReactNode }) {
+  return <span className={`inline-flex items-center rounded px-1.5 py-0.5 text-xs font-medium ${tones[tone]}`}>{children}</span>;
+}
+
+export function Alert({ tone = "red", children }: { tone?: "red" | "green" | "amber" | "blue"; children: React.ReactNode }) {
+  const cls = { red: "border-red-200 bg-red-50 text-red-800", green: "border-green-200 bg-green-50 text-green-800", amber: "border-amber-200 bg-amber-50 text-amber-900", blue: "border-blue-200 bg-blue-50 text-blue-900" }[tone];
+  return (
+    <div role={tone === "red" ? "alert" : "status"} className={`rounded-md border px-3 py-2 ${cls}`}>
+      {children}
+    </div>
+  );
+}
+
+export function Table({ children }: { children: React.ReactNode }) {
+  return (
+    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+      <table className="w-full border-collapse text-left [&_td]:border-t [&_td]:border-slate-100 [&_td]:px-3 [&_td]:py-2 [&_th]:bg-slate-50 [&_th]:px-3 [&_th]:py-2 [&_th]:text-xs [&_th]:font-semibold [&_th]:text-slate-600">
+        {children}
+      </table>
+    </div>
+  );
+}
+
+export function Spinner() {
+  return <div className="p-6 text-center text-slate-500">Загрузка…</div>;
+}
+
+export function Empty({ children }: { children: React.ReactNode }) {
+  return <div className="p-6 text-center text-slate-500">{children}</div>;
+}

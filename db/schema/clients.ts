@@ -1,0 +1,33 @@
+import { sql } from "drizzle-orm";
+import { index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { companies } from "./companies";
+
+export const paymentIntermediary = pgEnum("payment_intermediary", ["none", "pimpay"]);
+export const clientKind = pgEnum("client_kind", ["shop", "courier"]);
+
+export const clients = pgTable(
+  "clients",
+  {
+    id: integer().primaryKey().generatedAlwaysAsIdentity(),
+    companyId: integer()
+      .notNull()
+      .references(() => companies.id),
+    name: text().notNull(),
+    kind: clientKind().notNull().default("shop"),
+    inn: text(),
+    currency: text().notNull().default("RUB"),
+    paymentIntermediary: paymentIntermediary().notNull().default("none"),
+    contactPerson: text(),
+    phone: text(),
+    email: text(),
+    address: text(),
+    login: text(),
+    passwordHash: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("clients_company_login_uq").on(t.companyId, t.login).where(sql`${t.login} is not null`),
+    index("clients_company_name_idx").on(t.companyId, t.name),
+  ],
+);

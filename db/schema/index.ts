@@ -1,0 +1,5 @@
+export * from "./companies";
+export * from "./clients";
+export * from "./branches";
+export * from "./manifests";
+export * from "./orders";

@@ -1,0 +1,50 @@
+import { z } from "zod";
+
+const optional = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `Не длиннее ${max} символов`)
+    .transform((v) => (v === "" ? null : v))
+    .nullable()
+    .optional();
+
+export const CURRENCIES = ["RUB", "KZT", "BYN", "UZS", "KGS", "AMD", "USD", "EUR", "CNY"] as const;
+
+export const clientFieldsSchema = z.object({
+  name: z.string().trim().min(1, "Укажите название клиента").max(250, "Не длиннее 250 символов"),
+  kind: z.enum(["shop", "courier"]).default("shop"),
+  inn: z
+    .string()
+    .trim()
+    .transform((v) => (v === "" ? null : v))
+    .nullable()
+    .optional()
+    .refine((v) => v == null || /^(\d{10}|\d{12})$/.test(v), "ИНН: 10 или 12 цифр"),
+  contactPerson: optional(250),
+  phone: optional(100),
+  email: optional(250).refine((v) => v == null || /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v), "Некорректный e-mail"),
+  address: optional(500),
+  currency: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z]{3}$/, "Код валюты ISO 4217, три буквы (например RUB)")
+    .default("RUB"),
+  paymentIntermediary: z.enum(["none", "pimpay"]).default("none"),
+  login: optional(100),
+  /** Only sent when it changes; stored as a bcrypt hash. */
+  password: z
+    .string()
+    .max(200)
+    .optional()
+    .refine((v) => v === undefined || v === "" || v.length >= 4, "Пароль не короче 4 символов"),
+});
+
+export const createClientSchema = clientFieldsSchema.superRefine((c, ctx) => {
+  if (c.login && !c.password) ctx.addIssue({ code: "custom", path: ["password"], message: "Задайте пароль для входа в кабинет" });
+});
+export const updateClientSchema = clientFieldsSchema.extend({ id: z.number().int().positive() });
+export const listClientsSchema = z.object({ search: z.string().trim().max(100).optional() });
+
+export type ClientFieldsInput = z.input<typeof clientFieldsSchema>;

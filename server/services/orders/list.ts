@@ -1,0 +1,52 @@
+import { and, desc, eq, gte, isNull, like, lt, or, type SQL } from "drizzle-orm";
+import { branches, clients, orders } from "@/db/schema";
+import type { ServiceCall } from "../context";
+import { listOrdersSchema, type ListOrdersInput } from "./schemas";
+import { orderScope } from "./scope";
+
+/** Keyset pagination on (company, id desc): the page cost does not grow with the table or the page number. */
+export async function listOrders({ ctx, input }: ServiceCall<ListOrdersInput>) {
+  const q = listOrdersSchema.parse(input);
+  const where: (SQL | undefined)[] = [orderScope(ctx)];
+  if (q.status) where.push(eq(orders.status, q.status));
+  if (q.clientId) where.push(eq(orders.clientId, q.clientId));
+  if (q.manifestId) where.push(eq(orders.manifestId, q.manifestId));
+  if (q.withoutManifest) where.push(isNull(orders.manifestId));
+  if (q.dateFrom) where.push(gte(orders.createdAt, new Date(`${q.dateFrom}T00:00:00`)));
+  if (q.dateTo) where.push(lt(orders.createdAt, new Date(new Date(`${q.dateTo}T00:00:00`).getTime() + 86_400_000)));
+  if (q.search) {
+    const s = q.search.replace(/[\\%_]/g, (c) => `\\${c}`);
+    where.push(or(like(orders.number, `${s}%`), eq(orders.barcode, q.search)));
+  }
+  if (q.cursor) where.push(lt(orders.id, q.cursor));
+
+  const rows = await ctx.db
+    .select({
+      id: orders.id,
+      number: orders.number,
+      barcode: orders.barcode,
+      createdAt: orders.createdAt,
+      status: orders.status,
+      statusAt: orders.statusAt,
+      clientId: orders.clientId,
+      clientName: clients.name,
+      receiverPerson: orders.receiverPerson,
+      receiverCompany: orders.receiverCompany,
+      receiverTown: orders.receiverTown,
+      receiverAddress: orders.receiverAddress,
+      weight: orders.weight,
+      codAmount: orders.codAmount,
+      responsibleBranchName: branches.name,
+      manifestId: orders.manifestId,
+    })
+    .from(orders)
+    .innerJoin(clients, eq(clients.id, orders.clientId))
+    .leftJoin(branches, eq(branches.id, orders.responsibleBranchId))
+    .where(and(...where))
+    .orderBy(desc(orders.id))
+    .limit(q.limit + 1);
+
+  const hasMore = rows.length > q.limit;
+  const page = hasMore ? rows.slice(0, q.limit) : rows;
+  return { items: page, nextCursor: hasMore ? page[page.length - 1]!.id : null };
+}

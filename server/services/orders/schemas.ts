@@ -1,0 +1,149 @@
+import { z } from "zod";
+import { ORDER_STATUS_CODES } from "./statuses";
+
+// Pure zod, no database imports: the order form in the browser validates with these same schemas.
+
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `Не длиннее ${max} символов`)
+    .transform((v) => (v === "" ? undefined : v))
+    .optional();
+
+const dateField = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional()
+  .refine((v) => v === undefined || /^\d{4}-\d{2}-\d{2}$/.test(v), "Дата в формате ГГГГ-ММ-ДД");
+
+const timeField = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional()
+  .refine((v) => v === undefined || /^([01]\d|2[0-3]):[0-5]\d$/.test(v), "Время в формате ЧЧ:ММ");
+
+/** Accepts numbers and numeric strings with a dot or comma, as typed by people and sent by shop modules. */
+const decimal = (label: string, max: number) =>
+  z.preprocess(
+    (v) => (typeof v === "string" ? (v.trim() === "" ? 0 : Number(v.trim().replace(",", "."))) : (v ?? 0)),
+    z.number({ error: `${label}: введите число` }).min(0, `${label}: не может быть отрицательным`).max(max, `${label}: слишком большое значение`),
+  );
+
+const integer = (label: string, min: number, max: number) =>
+  z.preprocess(
+    (v) => (typeof v === "string" ? (v.trim() === "" ? undefined : Number(v.trim())) : v),
+    z
+      .number({ error: `${label}: введите целое число` })
+      .int(`${label}: введите целое число`)
+      .min(min, `${label}: не меньше ${min}`)
+      .max(max, `${label}: не больше ${max}`),
+  );
+
+export const partySchema = z.object({
+  company: text(250),
+  person: text(250),
+  phone: text(100),
+  town: text(150),
+  address: text(500),
+  zip: text(20),
+  date: dateField,
+  timeMin: timeField,
+  timeMax: timeField,
+});
+
+export const receiverSchema = partySchema.extend({
+  regionCode: text(20),
+  pvz: text(50),
+});
+
+export const orderItemSchema = z.object({
+  name: z.string().trim().min(1, "Укажите наименование").max(500, "Не длиннее 500 символов"),
+  article: text(100),
+  barcode: text(100),
+  quantity: decimal("Количество", 1_000_000).refine((v) => v > 0, "Количество: больше нуля"),
+  mass: decimal("Вес", 100_000),
+  retailPrice: decimal("Цена", 1_000_000_000),
+  vatRate: z
+    .preprocess((v) => (v === "" || v === null ? undefined : typeof v === "string" ? Number(v) : v), z.number().int().optional())
+    .refine((v) => v === undefined || [-1, 0, 5, 7, 10, 18, 20, 22].includes(v), "Ставка НДС: -1 (без НДС), 0, 5, 7, 10, 18, 20 или 22"),
+});
+
+export const orderPackageSchema = z.object({
+  barcode: text(100),
+  mass: decimal("Вес места", 100_000),
+  length: decimal("Длина", 10_000),
+  width: decimal("Ширина", 10_000),
+  height: decimal("Высота", 10_000),
+  quantity: integer("Количество мест", 1, 1000).default(1),
+  message: text(500),
+});
+
+export const PAY_TYPES = ["CASH", "CARD", "NO", "OTHER"] as const;
+
+const orderFields = {
+  number: text(50),
+  barcode: text(100),
+  department: text(100),
+  sender: partySchema.default({}),
+  receiver: receiverSchema,
+  weight: decimal("Вес", 100_000),
+  quantity: integer("Количество мест", 1, 1000).default(1),
+  codAmount: decimal("Наложенный платёж", 1_000_000_000),
+  declaredValue: decimal("Объявленная ценность", 1_000_000_000),
+  deliveryPrice: decimal("Стоимость доставки", 1_000_000_000),
+  payType: z.enum(PAY_TYPES, { error: "Тип оплаты: CASH, CARD, NO или OTHER" }).default("CASH"),
+  serviceCode: z.preprocess((v) => (v === "" || v === null ? undefined : typeof v === "string" ? Number(v) : v), z.number({ error: "Режим доставки: число" }).int().min(0).max(999_999).optional()),
+  enclosure: text(1000),
+  instruction: text(2000),
+  items: z.array(orderItemSchema).max(1000, "Не больше 1000 товаров").default([]),
+  packages: z.array(orderPackageSchema).max(1000, "Не больше 1000 мест").default([]),
+};
+
+/** MeaSoft's own minimum: receiver company or person, address and phone (measoft-xml-api.md §3.1). */
+function requireReceiverContacts(o: { receiver: { company?: string; person?: string; phone?: string; address?: string } }, ctx: z.RefinementCtx) {
+  if (!o.receiver.person && !o.receiver.company) {
+    ctx.addIssue({ code: "custom", path: ["receiver", "person"], message: "Укажите получателя: контактное лицо или компанию" });
+  }
+  if (!o.receiver.phone) ctx.addIssue({ code: "custom", path: ["receiver", "phone"], message: "Укажите телефон получателя" });
+  if (!o.receiver.address) ctx.addIssue({ code: "custom", path: ["receiver", "address"], message: "Укажите адрес получателя" });
+}
+
+export const orderDataSchema = z.object(orderFields).superRefine(requireReceiverContacts);
+
+export const createOrderSchema = z
+  .object({ clientId: z.number({ error: "Выберите клиента" }).int().positive("Выберите клиента").optional(), ...orderFields })
+  .superRefine(requireReceiverContacts);
+
+export const updateOrderSchema = z
+  .object({ id: z.number().int().positive(), clientId: z.number().int().positive().optional(), ...orderFields })
+  .superRefine(requireReceiverContacts);
+
+export const listOrdersSchema = z.object({
+  status: z.enum(ORDER_STATUS_CODES).optional(),
+  clientId: z.number().int().positive().optional(),
+  dateFrom: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  dateTo: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  search: z.string().trim().max(100).optional(),
+  manifestId: z.number().int().positive().optional(),
+  withoutManifest: z.boolean().optional(),
+  cursor: z.number().int().positive().optional(),
+  limit: z.number().int().min(1).max(200).default(50),
+});
+
+export const orderIdSchema = z.object({ id: z.number().int().positive() });
+
+export const setOrderStatusSchema = z.object({
+  id: z.number().int().positive(),
+  status: z.enum(ORDER_STATUS_CODES, { error: "Неизвестный статус" }),
+  eventTime: z.coerce.date().optional(),
+  comment: text(1000),
+});
+
+export type OrderData = z.output<typeof orderDataSchema>;
+export type CreateOrderInput = z.input<typeof createOrderSchema>;
+export type CreateOrder = z.output<typeof createOrderSchema>;
+export type UpdateOrder = z.output<typeof updateOrderSchema>;
+export type ListOrdersInput = z.input<typeof listOrdersSchema>;

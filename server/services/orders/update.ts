@@ -1,0 +1,48 @@
+import { and, eq } from "drizzle-orm";
+import { clients, orderItems, orderPackages, orders } from "@/db/schema";
+import type { ServiceCall } from "../context";
+import { ConflictError, NotFoundError, ValidationError } from "../errors";
+import { isUniqueViolation } from "../pg-errors";
+import { updateOrderSchema } from "./schemas";
+import { orderScope } from "./scope";
+import { EDITABLE_STATUSES, FINAL_STATUSES } from "./statuses";
+import { itemRows, orderColumns, packageRows } from "./write";
+
+export async function updateOrder({ ctx, input }: ServiceCall<unknown>) {
+  const data = updateOrderSchema.parse(input);
+  const companyId = ctx.actor.companyId;
+  return ctx.db.transaction(async (tx) => {
+    const [order] = await tx
+      .select({ id: orders.id, status: orders.status, number: orders.number, clientId: orders.clientId })
+      .from(orders)
+      .where(and(orderScope(ctx), eq(orders.id, data.id)))
+      .for("update");
+    if (!order) throw new NotFoundError("Заказ");
+    // A client may change an order only until the courier company starts working it; staff until it is final.
+    const editable = ctx.actor.type === "client" ? EDITABLE_STATUSES.has(order.status) : !FINAL_STATUSES.has(order.status);
+    if (!editable) throw new ConflictError("Заказ уже в работе и не может быть изменён");
+
+    let clientId = order.clientId;
+    if (ctx.actor.type !== "client" && data.clientId && data.clientId !== order.clientId) {
+      const [client] = await tx.select({ id: clients.id }).from(clients).where(and(eq(clients.companyId, companyId), eq(clients.id, data.clientId)));
+      if (!client) throw new ValidationError("Клиент не найден", { clientId: ["Клиент не найден"] });
+      clientId = client.id;
+    }
+    try {
+      await tx
+        .update(orders)
+        .set({ ...orderColumns(data), clientId, number: data.number ?? order.number, updatedAt: new Date() })
+        .where(and(eq(orders.companyId, companyId), eq(orders.id, order.id)));
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new ConflictError("Заказ с таким номером уже есть в этом году", { number: ["Заказ с таким номером уже есть в этом году"] });
+      throw e;
+    }
+    await tx.delete(orderItems).where(and(eq(orderItems.companyId, companyId), eq(orderItems.orderId, order.id)));
+    await tx.delete(orderPackages).where(and(eq(orderPackages.companyId, companyId), eq(orderPackages.orderId, order.id)));
+    const items = itemRows(companyId, order.id, data);
+    const packages = packageRows(companyId, order.id, data);
+    if (items.length) await tx.insert(orderItems).values(items);
+    if (packages.length) await tx.insert(orderPackages).values(packages);
+    return { id: order.id };
+  });
+}

@@ -1,0 +1,35 @@
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import type { Queryable } from "@/db/client";
+import type { Actor, ServiceContext } from "../services/context";
+import { fieldErrorsOf, toTRPCError } from "./errors";
+
+export interface TRPCContext {
+  db: Queryable;
+  actor: Actor | null;
+}
+
+const t = initTRPC.context<TRPCContext>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    return { ...shape, data: { ...shape.data, stack: undefined, fieldErrors: fieldErrorsOf(error.cause) ?? null } };
+  },
+});
+
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Maps every thrown error through the one translation function. */
+const errorMapping = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) throw toTRPCError(result.error.cause ?? result.error);
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(errorMapping);
+
+export const companyProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.actor) throw new TRPCError({ code: "UNAUTHORIZED", message: "Войдите в кабинет" });
+  const service: ServiceContext = { db: ctx.db, actor: ctx.actor };
+  return next({ ctx: { service } });
+});

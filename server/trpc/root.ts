@@ -1,0 +1,15 @@
+import { createCallerFactory, createTRPCRouter } from "./init";
+import { branchesRouter } from "./routers/branches";
+import { clientsRouter } from "./routers/clients";
+import { manifestsRouter } from "./routers/manifests";
+import { ordersRouter } from "./routers/orders";
+
+export const appRouter = createTRPCRouter({
+  orders: ordersRouter,
+  manifests: manifestsRouter,
+  clients: clientsRouter,
+  branches: branchesRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export const createCaller = createCallerFactory(appRouter);
