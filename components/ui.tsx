@@ -22,7 +22,7 @@ export function LinkButton({ href, variant = "primary", children }: { href: stri
   );
 }
 
-export function Field({ label, error, hint, children, htmlFor }: { label: string; error?: string | string[] | null; hint?: string; children: React.ReactNode; htmlFor?: string }) {
+export function Field({ label, error, hint, children, htmlFor, messageId }: { label: string; error?: string | string[] | null; hint?: string; children: React.ReactNode; htmlFor?: string; messageId?: string }) {
   const message = Array.isArray(error) ? error[0] : error;
   return (
     <div className="flex flex-col gap-1">
@@ -31,11 +31,13 @@ export function Field({ label, error, hint, children, htmlFor }: { label: string
       </label>
       {children}
       {message ? (
-        <p className="text-xs text-red-600" role="alert">
+        <p id={messageId} className="text-xs text-red-600" role="alert">
           {message}
         </p>
       ) : hint ? (
-        <p className="text-xs text-slate-500">{hint}</p>
+        <p id={messageId} className="text-xs text-slate-500">
+          {hint}
+        </p>
       ) : null}
     </div>
   );
@@ -59,8 +61,8 @@ export function Textarea({ className = "", ...props }: React.TextareaHTMLAttribu
 export function TextField({ label, error, hint, ...props }: React.InputHTMLAttributes<HTMLInputElement> & { label: string; error?: string | string[] | null; hint?: string }) {
   const id = useId();
   return (
-    <Field label={label} error={error} hint={hint} htmlFor={id}>
-      <Input id={id} aria-invalid={error ? true : undefined} {...props} />
+    <Field label={label} error={error} hint={hint} htmlFor={id} messageId={`${id}-msg`}>
+      <Input id={id} aria-invalid={error ? true : undefined} aria-describedby={error || hint ? `${id}-msg` : undefined} {...props} />
     </Field>
   );
 }
@@ -134,8 +136,8 @@ export function Empty({ children }: { children: React.ReactNode }) {
 export function SelectField({ label, error, hint, children, ...props }: React.SelectHTMLAttributes<HTMLSelectElement> & { label: string; error?: string | string[] | null; hint?: string }) {
   const id = useId();
   return (
-    <Field label={label} error={error} hint={hint} htmlFor={id}>
-      <Select id={id} aria-invalid={error ? true : undefined} {...props}>
+    <Field label={label} error={error} hint={hint} htmlFor={id} messageId={`${id}-msg`}>
+      <Select id={id} aria-invalid={error ? true : undefined} aria-describedby={error || hint ? `${id}-msg` : undefined} {...props}>
         {children}
       </Select>
     </Field>
@@ -146,8 +148,8 @@ export function SelectField({ label, error, hint, children, ...props }: React.Se
 export function TextareaField({ label, error, hint, ...props }: React.TextareaHTMLAttributes<HTMLTextAreaElement> & { label: string; error?: string | string[] | null; hint?: string }) {
   const id = useId();
   return (
-    <Field label={label} error={error} hint={hint} htmlFor={id}>
-      <Textarea id={id} aria-invalid={error ? true : undefined} {...props} />
+    <Field label={label} error={error} hint={hint} htmlFor={id} messageId={`${id}-msg`}>
+      <Textarea id={id} aria-invalid={error ? true : undefined} aria-describedby={error || hint ? `${id}-msg` : undefined} {...props} />
     </Field>
   );
 }

@@ -451,15 +451,24 @@ function Cell({ label, value, onChange, error, wide, narrow, inputMode }: { labe
   const id = useId();
   return (
     <td className={`align-top ${wide ? "min-w-48" : narrow ? "w-24" : "min-w-28"}`}>
-      <Input id={id} aria-label={label} value={value} onChange={(e) => onChange(e.target.value)} aria-invalid={error ? true : undefined} inputMode={inputMode} className="w-full" />
-      <CellError message={error} />
+      <Input
+        id={id}
+        aria-label={label}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-msg` : undefined}
+        inputMode={inputMode}
+        className="w-full"
+      />
+      <CellError id={`${id}-msg`} message={error} />
     </td>
   );
 }
 
-function CellError({ message }: { message?: string }) {
+function CellError({ message, id }: { message?: string; id?: string }) {
   return message ? (
-    <p className="mt-0.5 text-xs text-red-600" role="alert">
+    <p id={id} className="mt-0.5 text-xs text-red-600" role="alert">
       {message}
     </p>
   ) : null;

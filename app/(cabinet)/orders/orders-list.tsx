@@ -121,7 +121,7 @@ export function OrdersList({ isStaff }: { isStaff: boolean }) {
           <Empty>{anyFilter ? "Нет заказов по этим фильтрам" : "Заказов пока нет"}</Empty>
         </div>
       ) : (
-        <div className={query.isPlaceholderData ? "opacity-60 transition-opacity" : undefined}>
+        <div className={query.isPlaceholderData ? "opacity-60 transition-opacity" : undefined} aria-busy={query.isPlaceholderData}>
           <Table>
             <thead>
               <tr>

@@ -53,7 +53,7 @@ export function NewManifestForm() {
 
   const branchOptions = branches.data?.map((b) => (
     <option key={b.id} value={b.id}>
-      {b.name} ({b.code})
+      {b.name}
     </option>
   ));
   const saving = create.isPending || create.isSuccess;
