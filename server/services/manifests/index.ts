@@ -92,7 +92,6 @@ export async function createManifest({ ctx, input }: ServiceCall<unknown>) {
       // Serialises number generation per company so two operators creating manifests at once get different numbers.
       await tx.execute(sql`select pg_advisory_xact_lock(7001, ${companyId})`);
       const [{ n } = { n: 0 }] = await tx.select({ n: count() }).from(manifests).where(eq(manifests.companyId, companyId));
-      number = `М-${String(n + 1).padStart(5, "0")}`;
       for (let probe = n + 1; ; probe++) {
         number = `М-${String(probe).padStart(5, "0")}`;
         const [taken] = await tx.select({ id: manifests.id }).from(manifests).where(and(eq(manifests.companyId, companyId), eq(manifests.number, number)));
