@@ -22,7 +22,7 @@ export function LinkButton({ href, variant = "primary", children }: { href: stri
   );
 }
 
-export function Field({ label, error, hint, children, htmlFor }: { label: string; error?: string | string[] | null; hint?: string; children: React.ReactNode; htmlFor?: string }) {
+export function Field({ label, error, hint, children, htmlFor, messageId }: { label: string; error?: string | string[] | null; hint?: string; children: React.ReactNode; htmlFor?: string; messageId?: string }) {
   const message = Array.isArray(error) ? error[0] : error;
   return (
     <div className="flex flex-col gap-1">
@@ -31,11 +31,13 @@ export function Field({ label, error, hint, children, htmlFor }: { label: string
       </label>
       {children}
       {message ? (
-        <p className="text-xs text-red-600" role="alert">
+        <p id={messageId} className="text-xs text-red-600" role="alert">
           {message}
         </p>
       ) : hint ? (
-        <p className="text-xs text-slate-500">{hint}</p>
+        <p id={messageId} className="text-xs text-slate-500">
+          {hint}
+        </p>
       ) : null}
     </div>
   );
@@ -59,8 +61,8 @@ export function Textarea({ className = "", ...props }: React.TextareaHTMLAttribu
 export function TextField({ label, error, hint, ...props }: React.InputHTMLAttributes<HTMLInputElement> & { label: string; error?: string | string[] | null; hint?: string }) {
   const id = useId();
   return (
-    <Field label={label} error={error} hint={hint} htmlFor={id}>
-      <Input id={id} aria-invalid={error ? true : undefined} {...props} />
+    <Field label={label} error={error} hint={hint} htmlFor={id} messageId={`${id}-msg`}>
+      <Input id={id} aria-invalid={error ? true : undefined} aria-describedby={error || hint ? `${id}-msg` : undefined} {...props} />
     </Field>
   );
 }
@@ -128,4 +130,79 @@ export function Spinner() {
 
 export function Empty({ children }: { children: React.ReactNode }) {
   return <div className="p-6 text-center text-slate-500">{children}</div>;
+}
+
+/** A labelled select, paired like `TextField`. */
+export function SelectField({ label, error, hint, children, ...props }: React.SelectHTMLAttributes<HTMLSelectElement> & { label: string; error?: string | string[] | null; hint?: string }) {
+  const id = useId();
+  return (
+    <Field label={label} error={error} hint={hint} htmlFor={id} messageId={`${id}-msg`}>
+      <Select id={id} aria-invalid={error ? true : undefined} aria-describedby={error || hint ? `${id}-msg` : undefined} {...props}>
+        {children}
+      </Select>
+    </Field>
+  );
+}
+
+/** A labelled textarea, paired like `TextField`. */
+export function TextareaField({ label, error, hint, ...props }: React.TextareaHTMLAttributes<HTMLTextAreaElement> & { label: string; error?: string | string[] | null; hint?: string }) {
+  const id = useId();
+  return (
+    <Field label={label} error={error} hint={hint} htmlFor={id} messageId={`${id}-msg`}>
+      <Textarea id={id} aria-invalid={error ? true : undefined} aria-describedby={error || hint ? `${id}-msg` : undefined} {...props} />
+    </Field>
+  );
+}
+
+/** Tabs as buttons; the caller renders the active panel. A dot marks a tab whose fields have errors. */
+export function Tabs<T extends string>({ tabs, active, onChange }: { tabs: { id: T; label: string; invalid?: boolean }[]; active: T; onChange: (id: T) => void }) {
+  return (
+    <div role="tablist" className="mb-4 flex gap-1 border-b border-slate-200">
+      {tabs.map((t) => (
+        <button
+          key={t.id}
+          type="button"
+          role="tab"
+          aria-selected={active === t.id}
+          onClick={() => onChange(t.id)}
+          className={`-mb-px border-b-2 px-3 py-2 font-medium ${active === t.id ? "border-blue-600 text-blue-700" : "border-transparent text-slate-600 hover:text-slate-900"}`}
+        >
+          {t.label}
+          {t.invalid && <span className="ml-1.5 inline-block h-1.5 w-1.5 rounded-full bg-red-500 align-middle" aria-label="есть ошибки" />}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+/** Label/value pairs for read-only cards. */
+export function DetailList({ items }: { items: [string, React.ReactNode][] }) {
+  return (
+    <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1.5">
+      {items.map(([k, v]) => (
+        <div key={k} className="contents">
+          <dt className="text-slate-500">{k}</dt>
+          <dd className="min-w-0 break-words text-slate-900">{v === null || v === undefined || v === "" ? <span className="text-slate-400">—</span> : v}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** An error banner for a failed query, with a retry. */
+export function QueryError({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  const e = error as { message?: string; data?: { code?: string } } | null;
+  const message = e?.data?.code === "FORBIDDEN" ? "Недостаточно прав" : (e?.message ?? "Не удалось загрузить данные");
+  return (
+    <Alert>
+      <div className="flex items-center justify-between gap-3">
+        <span>{message}</span>
+        {onRetry && e?.data?.code !== "FORBIDDEN" && e?.data?.code !== "NOT_FOUND" && (
+          <button type="button" className="text-red-900 underline" onClick={onRetry}>
+            Повторить
+          </button>
+        )}
+      </div>
+    </Alert>
+  );
 }

@@ -15,8 +15,10 @@ export class ServiceError extends Error {
 }
 
 export class NotFoundError extends ServiceError {
-  constructor(what: string) {
-    super("NOT_FOUND", `${what} не найден(а)`);
+  /** `field` attaches the message to a form field when the missing thing was picked there. */
+  constructor(what: string, field?: string) {
+    const message = `${what}: не найдено`;
+    super("NOT_FOUND", message, field ? { [field]: [message] } : undefined);
   }
 }
 

@@ -17,8 +17,11 @@ export async function createBranch({ ctx, input }: ServiceCall<unknown>) {
   assertStaff(ctx);
   const data = branchFieldsSchema.parse(input);
   try {
-    const [row] = await ctx.db.insert(branches).values({ ...data, companyId: ctx.actor.companyId }).returning();
-    return row!;
+    // Own transaction (a savepoint when nested) so a duplicate code does not abort the caller's transaction.
+    return await ctx.db.transaction(async (tx) => {
+      const [row] = await tx.insert(branches).values({ ...data, companyId: ctx.actor.companyId }).returning();
+      return row!;
+    });
   } catch (e) {
     if (isUniqueViolation(e)) throw codeTaken();
     throw e;
@@ -29,13 +32,15 @@ export async function updateBranch({ ctx, input }: ServiceCall<unknown>) {
   assertStaff(ctx);
   const { id, ...data } = updateBranchSchema.parse(input);
   try {
-    const rows = await ctx.db
-      .update(branches)
-      .set(data)
-      .where(and(eq(branches.companyId, ctx.actor.companyId), eq(branches.id, id)))
-      .returning();
-    if (rows.length === 0) throw new NotFoundError("Филиал");
-    return rows[0]!;
+    return await ctx.db.transaction(async (tx) => {
+      const rows = await tx
+        .update(branches)
+        .set(data)
+        .where(and(eq(branches.companyId, ctx.actor.companyId), eq(branches.id, id)))
+        .returning();
+      if (rows.length === 0) throw new NotFoundError("Филиал");
+      return rows[0]!;
+    });
   } catch (e) {
     if (isUniqueViolation(e)) throw codeTaken();
     throw e;

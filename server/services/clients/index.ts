@@ -55,11 +55,14 @@ export async function createClient({ ctx, input }: ServiceCall<unknown>) {
   const data = createClientSchema.parse(input);
   const passwordHash = data.password ? await bcrypt.hash(data.password, 10) : null;
   try {
-    const [row] = await ctx.db
-      .insert(clients)
-      .values({ ...data, companyId: ctx.actor.companyId, passwordHash, password: undefined } as typeof clients.$inferInsert)
-      .returning({ id: clients.id });
-    return row!;
+    const { password: _password, ...fields } = data;
+    return await ctx.db.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(clients)
+        .values({ ...fields, companyId: ctx.actor.companyId, passwordHash })
+        .returning({ id: clients.id });
+      return row!;
+    });
   } catch (e) {
     if (isUniqueViolation(e)) throw loginTaken();
     throw e;

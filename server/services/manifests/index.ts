@@ -3,7 +3,7 @@ import { alias } from "drizzle-orm/pg-core";
 import type { Queryable } from "@/db/client";
 import { branches, manifests, orders } from "@/db/schema";
 import { assertStaff, type ServiceCall } from "../context";
-import { ConflictError, NotFoundError, ValidationError } from "../errors";
+import { ConflictError, NotFoundError, ServiceError, ValidationError } from "../errors";
 import { isUniqueViolation } from "../pg-errors";
 import { addOrdersSchema, createManifestSchema, listManifestsSchema, manifestIdSchema, removeOrderSchema, setSendDateSchema } from "./schemas";
 
@@ -77,7 +77,7 @@ export async function getManifest({ ctx, input }: ServiceCall<unknown>) {
 async function assertBranch(db: Queryable, companyId: number, id: number | undefined, field: string) {
   if (id === undefined) return;
   const [b] = await db.select({ id: branches.id }).from(branches).where(and(eq(branches.companyId, companyId), eq(branches.id, id)));
-  if (!b) throw new ValidationError("Филиал не найден", { [field]: ["Филиал не найден"] });
+  if (!b) throw new NotFoundError("Филиал", field);
 }
 
 export async function createManifest({ ctx, input }: ServiceCall<unknown>) {
@@ -144,7 +144,7 @@ export async function addOrdersToManifest({ ctx, input }: ServiceCall<unknown>) 
       if (o.barcode) matched.add(o.barcode);
     }
     const notFound = [...data.orderIds.map(String), ...data.numbers].filter((k) => !matched.has(k));
-    if (notFound.length) throw new ValidationError(`Не найдены заказы: ${notFound.slice(0, 10).join(", ")}`, { numbers: [`Не найдены: ${notFound.slice(0, 10).join(", ")}`] });
+    if (notFound.length) throw new ServiceError("NOT_FOUND", `Не найдены заказы: ${notFound.slice(0, 10).join(", ")}`, { numbers: [`Не найдены: ${notFound.slice(0, 10).join(", ")}`] });
     const elsewhere = found.filter((o) => o.manifestId !== null && o.manifestId !== m.id);
     if (elsewhere.length) throw new ConflictError(`Заказы уже в другом манифесте: ${elsewhere.slice(0, 10).map((o) => o.number).join(", ")}`);
     const ids = found.filter((o) => o.manifestId === null).map((o) => o.id);

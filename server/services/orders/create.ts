@@ -1,5 +1,5 @@
 import type { ServiceCall } from "../context";
-import { ConflictError, ValidationError } from "../errors";
+import { ConflictError, NotFoundError, ValidationError } from "../errors";
 import { createOrderSchema, type CreateOrderInput } from "./schemas";
 import { insertOrders } from "./write";
 
@@ -12,7 +12,7 @@ export async function createOrder({ ctx, input }: ServiceCall<CreateOrderInput>)
   return ctx.db.transaction(async (tx) => {
     const [result] = await insertOrders(tx, ctx.actor.companyId, "cabinet", [{ clientId, data }]);
     if (!result!.ok) {
-      if (result!.reason === "client") throw new ValidationError("Клиент не найден", { clientId: ["Клиент не найден"] });
+      if (result!.reason === "client") throw new NotFoundError("Клиент", "clientId");
       throw new ConflictError("Заказ с таким номером уже есть в этом году", { number: ["Заказ с таким номером уже есть в этом году"] });
     }
     return { id: result!.id, number: result!.number };

@@ -7,7 +7,7 @@ import { orderScope } from "./scope";
 export async function getOrder({ ctx, input }: ServiceCall<{ id: number }>) {
   const companyId = ctx.actor.companyId;
   const [row] = await ctx.db
-    .select({ order: orders, clientName: clients.name, branchName: branches.name, manifestNumber: manifests.number })
+    .select({ order: orders, clientName: clients.name, clientCurrency: clients.currency, branchName: branches.name, manifestNumber: manifests.number })
     .from(orders)
     .innerJoin(clients, eq(clients.id, orders.clientId))
     .leftJoin(branches, eq(branches.id, orders.responsibleBranchId))
@@ -23,5 +23,5 @@ export async function getOrder({ ctx, input }: ServiceCall<{ id: number }>) {
       .where(and(eq(orderStatusHistory.companyId, companyId), eq(orderStatusHistory.orderId, input.id)))
       .orderBy(asc(orderStatusHistory.id)),
   ]);
-  return { ...row.order, clientName: row.clientName, responsibleBranchName: row.branchName, manifestNumber: row.manifestNumber, items, packages, history };
+  return { ...row.order, clientName: row.clientName, clientCurrency: row.clientCurrency, responsibleBranchName: row.branchName, manifestNumber: row.manifestNumber, items, packages, history };
 }

@@ -30,6 +30,7 @@ export async function listOrders({ ctx, input }: ServiceCall<ListOrdersInput>) {
       statusAt: orders.statusAt,
       clientId: orders.clientId,
       clientName: clients.name,
+      clientCurrency: clients.currency,
       receiverPerson: orders.receiverPerson,
       receiverCompany: orders.receiverCompany,
       receiverTown: orders.receiverTown,

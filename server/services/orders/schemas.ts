@@ -25,22 +25,27 @@ const timeField = z
   .optional()
   .refine((v) => v === undefined || /^([01]\d|2[0-3]):[0-5]\d$/.test(v), "Время в формате ЧЧ:ММ");
 
-/** Accepts numbers and numeric strings with a dot or comma, as typed by people and sent by shop modules. */
-const decimal = (label: string, max: number) =>
-  z.preprocess(
-    (v) => (typeof v === "string" ? (v.trim() === "" ? 0 : Number(v.trim().replace(",", "."))) : (v ?? 0)),
-    z.number({ error: `${label}: введите число` }).min(0, `${label}: не может быть отрицательным`).max(max, `${label}: слишком большое значение`),
-  );
+const numberLike = z.union([z.number(), z.string(), z.null()]).optional();
+const toNumber = (v: number | string | null | undefined): number | undefined =>
+  v == null ? undefined : typeof v === "number" ? v : v.trim() === "" ? undefined : Number(v.trim().replace(",", "."));
 
-const integer = (label: string, min: number, max: number) =>
-  z.preprocess(
-    (v) => (typeof v === "string" ? (v.trim() === "" ? undefined : Number(v.trim())) : v),
+/** Accepts numbers and numeric strings with a dot or comma, as typed by people and sent by shop modules; empty is 0. */
+const decimal = (label: string, max: number) =>
+  numberLike
+    .transform((v) => toNumber(v) ?? 0)
+    .pipe(z.number({ error: `${label}: введите число` }).min(0, `${label}: не может быть отрицательным`).max(max, `${label}: слишком большое значение`));
+
+const integer = (label: string, min: number, max: number, fallback: number) =>
+  numberLike.transform((v) => toNumber(v) ?? fallback).pipe(
     z
       .number({ error: `${label}: введите целое число` })
       .int(`${label}: введите целое число`)
       .min(min, `${label}: не меньше ${min}`)
       .max(max, `${label}: не больше ${max}`),
   );
+
+const optionalInteger = (label: string, min: number, max: number) =>
+  numberLike.transform(toNumber).pipe(z.number({ error: `${label}: введите целое число` }).int(`${label}: введите целое число`).min(min).max(max).optional());
 
 export const partySchema = z.object({
   company: text(250),
@@ -66,9 +71,7 @@ export const orderItemSchema = z.object({
   quantity: decimal("Количество", 1_000_000).refine((v) => v > 0, "Количество: больше нуля"),
   mass: decimal("Вес", 100_000),
   retailPrice: decimal("Цена", 1_000_000_000),
-  vatRate: z
-    .preprocess((v) => (v === "" || v === null ? undefined : typeof v === "string" ? Number(v) : v), z.number().int().optional())
-    .refine((v) => v === undefined || [-1, 0, 5, 7, 10, 18, 20, 22].includes(v), "Ставка НДС: -1 (без НДС), 0, 5, 7, 10, 18, 20 или 22"),
+  vatRate: optionalInteger("Ставка НДС", -1, 22).refine((v) => v === undefined || [-1, 0, 5, 7, 10, 18, 20, 22].includes(v), "Ставка НДС: -1 (без НДС), 0, 5, 7, 10, 18, 20 или 22"),
 });
 
 export const orderPackageSchema = z.object({
@@ -77,7 +80,7 @@ export const orderPackageSchema = z.object({
   length: decimal("Длина", 10_000),
   width: decimal("Ширина", 10_000),
   height: decimal("Высота", 10_000),
-  quantity: integer("Количество мест", 1, 1000).default(1),
+  quantity: integer("Количество мест", 1, 1000, 1),
   message: text(500),
 });
 
@@ -90,12 +93,12 @@ const orderFields = {
   sender: partySchema.default({}),
   receiver: receiverSchema,
   weight: decimal("Вес", 100_000),
-  quantity: integer("Количество мест", 1, 1000).default(1),
+  quantity: integer("Количество мест", 1, 1000, 1),
   codAmount: decimal("Наложенный платёж", 1_000_000_000),
   declaredValue: decimal("Объявленная ценность", 1_000_000_000),
   deliveryPrice: decimal("Стоимость доставки", 1_000_000_000),
   payType: z.enum(PAY_TYPES, { error: "Тип оплаты: CASH, CARD, NO или OTHER" }).default("CASH"),
-  serviceCode: z.preprocess((v) => (v === "" || v === null ? undefined : typeof v === "string" ? Number(v) : v), z.number({ error: "Режим доставки: число" }).int().min(0).max(999_999).optional()),
+  serviceCode: optionalInteger("Режим доставки", 0, 999_999),
   enclosure: text(1000),
   instruction: text(2000),
   items: z.array(orderItemSchema).max(1000, "Не больше 1000 товаров").default([]),

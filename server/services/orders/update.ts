@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { clients, orderItems, orderPackages, orders } from "@/db/schema";
 import type { ServiceCall } from "../context";
-import { ConflictError, NotFoundError, ValidationError } from "../errors";
+import { ConflictError, NotFoundError } from "../errors";
 import { isUniqueViolation } from "../pg-errors";
 import { updateOrderSchema } from "./schemas";
 import { orderScope } from "./scope";
@@ -25,7 +25,7 @@ export async function updateOrder({ ctx, input }: ServiceCall<unknown>) {
     let clientId = order.clientId;
     if (ctx.actor.type !== "client" && data.clientId && data.clientId !== order.clientId) {
       const [client] = await tx.select({ id: clients.id }).from(clients).where(and(eq(clients.companyId, companyId), eq(clients.id, data.clientId)));
-      if (!client) throw new ValidationError("Клиент не найден", { clientId: ["Клиент не найден"] });
+      if (!client) throw new NotFoundError("Клиент", "clientId");
       clientId = client.id;
     }
     try {

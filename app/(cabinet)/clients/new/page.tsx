@@ -1,0 +1,5 @@
+import { ClientForm } from "../client-form";
+
+export default function NewClientPage() {
+  return <ClientForm />;
+}

@@ -1,0 +1,5 @@
+import { BranchesDirectory } from "./branches-directory";
+
+export default function BranchesPage() {
+  return <BranchesDirectory />;
+}

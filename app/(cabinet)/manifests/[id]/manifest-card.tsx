@@ -1,0 +1,356 @@
+"use client";
+import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useState } from "react";
+import { errorInfo } from "@/components/errors";
+import { formatDate, formatDateTime, formatNumber, todayIso } from "@/components/format";
+import { StatusBadge } from "@/components/order-status";
+import { type RouterOutputs, useTRPC } from "@/components/trpc";
+import { Alert, Button, Card, DetailList, Empty, Input, PageHeader, QueryError, Spinner, Table, TextareaField, TextField } from "@/components/ui";
+import { ManifestStateBadge } from "../state-badge";
+
+type Manifest = RouterOutputs["manifests"]["get"];
+
+/** Everything that changes a manifest also changes its orders, so both caches are refreshed together. */
+function useRefresh() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  return () => Promise.all([queryClient.invalidateQueries({ queryKey: trpc.manifests.pathKey() }), queryClient.invalidateQueries({ queryKey: trpc.orders.pathKey() })]);
+}
+
+const ordersWord = (n: number) => {
+  const m10 = n % 10;
+  const m100 = n % 100;
+  if (m10 === 1 && m100 !== 11) return "заказ";
+  if (m10 >= 2 && m10 <= 4 && (m100 < 12 || m100 > 14)) return "заказа";
+  return "заказов";
+};
+
+export function ManifestCard({ id }: { id: number }) {
+  const trpc = useTRPC();
+  const query = useQuery(trpc.manifests.get.queryOptions({ id }));
+  if (query.isPending) return <Spinner />;
+  if (query.isError) return <QueryError error={query.error} onRetry={() => void query.refetch()} />;
+  const m = query.data;
+  const draft = m.state === "draft";
+
+  return (
+    <div>
+      <div className="mb-1 text-slate-500">
+        <Link href="/manifests" className="hover:underline">
+          ← Манифесты
+        </Link>
+      </div>
+      <PageHeader
+        title={
+          <span className="flex items-center gap-3">
+            Манифест {m.number} <ManifestStateBadge state={m.state} />
+          </span>
+        }
+        subtitle={`Создан ${formatDateTime(m.createdAt)}`}
+      />
+      <div className="grid items-start gap-4 lg:grid-cols-3">
+        <div className="flex flex-col gap-4 lg:col-span-2">
+          <OrdersInManifest manifest={m} />
+          {draft && <PickOrders manifest={m} />}
+        </div>
+        <div className="flex flex-col gap-4">
+          <Card title="Сведения">
+            <DetailList
+              items={[
+                ["Состояние", <ManifestStateBadge key="s" state={m.state} />],
+                ["Создающий филиал", m.creatingBranchName],
+                ["Ответственный филиал", m.responsibleBranchName],
+                ["Дата отправки", m.sendDate ? formatDate(m.sendDate) : null],
+                ["Заказов", m.orders.length],
+                ["Комментарий", m.comment],
+              ]}
+            />
+          </Card>
+          <ManifestActions manifest={m} />
+          {draft && <ScanOrders manifest={m} />}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function OrdersInManifest({ manifest: m }: { manifest: Manifest }) {
+  const trpc = useTRPC();
+  const refresh = useRefresh();
+  const remove = useMutation(trpc.manifests.removeOrder.mutationOptions({ onSuccess: () => refresh() }));
+  const draft = m.state === "draft";
+  const removeError = errorInfo(remove.error).message;
+  return (
+    <Card title={`Заказы в манифесте (${m.orders.length})`}>
+      {removeError && (
+        <div className="mb-3">
+          <Alert>{removeError}</Alert>
+        </div>
+      )}
+      {m.orders.length === 0 ? (
+        <Empty>В манифесте пока нет заказов. {draft ? "Добавьте их по номерам или выберите из списка." : ""}</Empty>
+      ) : (
+        <Table>
+          <thead>
+            <tr>
+              <th>Номер</th>
+              <th>Получатель</th>
+              <th>Город</th>
+              <th>Статус</th>
+              <th className="text-right">Вес, кг</th>
+              <th className="text-right">Мест</th>
+              {draft && <th />}
+            </tr>
+          </thead>
+          <tbody data-testid="manifest-orders">
+            {m.orders.map((o) => (
+              <tr key={o.id}>
+                <td className="font-medium">
+                  <Link href={`/orders/${o.id}`} className="text-blue-700 hover:underline">
+                    {o.number}
+                  </Link>
+                </td>
+                <td>{o.receiverPerson ?? "—"}</td>
+                <td>{o.receiverTown ?? "—"}</td>
+                <td>
+                  <StatusBadge status={o.status} />
+                </td>
+                <td className="text-right tabular-nums">{formatNumber(o.weight)}</td>
+                <td className="text-right tabular-nums">{o.quantity}</td>
+                {draft && (
+                  <td className="text-right">
+                    <Button
+                      variant="ghost"
+                      className="text-red-700 hover:bg-red-50"
+                      disabled={remove.isPending && remove.variables?.orderId === o.id}
+                      onClick={() => remove.mutate({ manifestId: m.id, orderId: o.id })}
+                      aria-label={`Убрать заказ ${o.number} из манифеста`}
+                    >
+                      Убрать
+                    </Button>
+                  </td>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      )}
+    </Card>
+  );
+}
+
+function ManifestActions({ manifest: m }: { manifest: Manifest }) {
+  const trpc = useTRPC();
+  const refresh = useRefresh();
+  const [sendDate, setSendDate] = useState(m.sendDate ?? todayIso());
+  const [done, setDone] = useState<string | null>(null);
+  const assemble = useMutation(
+    trpc.manifests.markAssembled.mutationOptions({
+      onSuccess: async () => {
+        setDone("Манифест скомплектован. Укажите дату отправки, когда передадите его.");
+        await refresh();
+      },
+    }),
+  );
+  const send = useMutation(
+    trpc.manifests.setSendDate.mutationOptions({
+      onSuccess: async (r) => {
+        const n = r.orderIds.length;
+        setDone(`Манифест отправлен ${formatDate(r.sendDate)}. Ответственный филиал «${m.responsibleBranchName}» назначен: ${n} ${ordersWord(n)}.`);
+        await refresh();
+      },
+    }),
+  );
+  const err = errorInfo(assemble.error ?? send.error);
+  const sendFieldError = err.fields.sendDate?.[0];
+
+  return (
+    <Card title="Действия">
+      <div className="flex flex-col gap-3">
+        {m.state === "draft" && (
+          <>
+            <p className="text-slate-600">Когда все заказы собраны в мешок, отметьте манифест скомплектованным — после этого состав не меняется.</p>
+            <Button
+              onClick={() => {
+                setDone(null);
+                send.reset();
+                assemble.mutate({ id: m.id });
+              }}
+              disabled={assemble.isPending || m.orders.length === 0}
+              title={m.orders.length === 0 ? "В манифесте нет заказов" : undefined}
+            >
+              {assemble.isPending ? "Сохранение…" : "Скомплектовать"}
+            </Button>
+          </>
+        )}
+        {m.state !== "draft" && (
+          <form
+            className="flex flex-col gap-2"
+            onSubmit={(e) => {
+              e.preventDefault();
+              setDone(null);
+              assemble.reset();
+              send.mutate({ id: m.id, sendDate });
+            }}
+          >
+            <p className="text-slate-600">
+              {m.state === "sent"
+                ? "Манифест отправлен. Дату можно исправить — заказы снова получат ответственный филиал манифеста."
+                : "При отправке всем заказам манифеста назначается его ответственный филиал."}
+            </p>
+            <TextField label="Дата отправки" type="date" value={sendDate} onChange={(e) => setSendDate(e.target.value)} error={sendFieldError} required />
+            <Button type="submit" disabled={send.isPending || !sendDate}>
+              {send.isPending ? "Сохранение…" : m.state === "sent" ? "Изменить дату отправки" : "Отправить"}
+            </Button>
+          </form>
+        )}
+        {err.message && !sendFieldError && <Alert>{err.message}</Alert>}
+        {done && <Alert tone="green">{done}</Alert>}
+      </div>
+    </Card>
+  );
+}
+
+/** Numbers or barcodes one per line, as a scanner types them. */
+function ScanOrders({ manifest: m }: { manifest: Manifest }) {
+  const trpc = useTRPC();
+  const refresh = useRefresh();
+  const [text, setText] = useState("");
+  const [done, setDone] = useState<string | null>(null);
+  const add = useMutation(
+    trpc.manifests.addOrders.mutationOptions({
+      onSuccess: async (r, vars) => {
+        const asked = vars.numbers?.length ?? 0;
+        setDone(r.added === asked ? `Добавлено: ${r.added} ${ordersWord(r.added)}` : `Добавлено: ${r.added} ${ordersWord(r.added)}; остальные уже были в этом манифесте`);
+        setText("");
+        await refresh();
+      },
+    }),
+  );
+  const err = errorInfo(add.error);
+  const numbers = [...new Set(text.split(/[\n,;]+/).map((s) => s.trim()).filter(Boolean))];
+  return (
+    <Card title="Добавить по номерам">
+      <form
+        className="flex flex-col gap-2"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setDone(null);
+          if (numbers.length) add.mutate({ manifestId: m.id, numbers });
+        }}
+      >
+        <TextareaField
+          label="Номера или штрихкоды заказов"
+          hint="По одному в строке — можно сканировать подряд"
+          rows={5}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          error={err.fields.numbers}
+          className="font-mono"
+        />
+        <Button type="submit" disabled={add.isPending || numbers.length === 0}>
+          {add.isPending ? "Добавление…" : numbers.length > 1 ? `Добавить (${numbers.length})` : "Добавить"}
+        </Button>
+        {err.message && !err.fields.numbers && <Alert>{err.message}</Alert>}
+        {done && <Alert tone="green">{done}</Alert>}
+      </form>
+    </Card>
+  );
+}
+
+function PickOrders({ manifest: m }: { manifest: Manifest }) {
+  const trpc = useTRPC();
+  const refresh = useRefresh();
+  const [search, setSearch] = useState("");
+  const [selected, setSelected] = useState<Set<number>>(new Set());
+  const query = useInfiniteQuery({
+    ...trpc.orders.list.infiniteQueryOptions({ withoutManifest: true, search: search.trim() || undefined, limit: 20 }, { getNextPageParam: (last) => last.nextCursor ?? undefined }),
+    placeholderData: keepPreviousData,
+  });
+  const add = useMutation(
+    trpc.manifests.addOrders.mutationOptions({
+      onSuccess: async () => {
+        setSelected(new Set());
+        await refresh();
+      },
+    }),
+  );
+  const rows = query.data?.pages.flatMap((p) => p.items) ?? [];
+  const toggle = (id: number) =>
+    setSelected((s) => {
+      const next = new Set(s);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+  const err = errorInfo(add.error).message;
+
+  return (
+    <Card
+      title="Заказы без манифеста"
+      actions={
+        <Button onClick={() => add.mutate({ manifestId: m.id, orderIds: [...selected] })} disabled={selected.size === 0 || add.isPending}>
+          {add.isPending ? "Добавление…" : `Добавить выбранные (${selected.size})`}
+        </Button>
+      }
+    >
+      <div className="mb-3 flex items-center gap-2">
+        <label htmlFor="pick-search" className="text-slate-600">
+          Поиск по номеру
+        </label>
+        <Input id="pick-search" type="search" value={search} onChange={(e) => setSearch(e.target.value)} className="w-56" placeholder="Начало номера…" />
+      </div>
+      {err && (
+        <div className="mb-3">
+          <Alert>{err}</Alert>
+        </div>
+      )}
+      {query.isError ? (
+        <QueryError error={query.error} onRetry={() => void query.refetch()} />
+      ) : query.isPending ? (
+        <Spinner />
+      ) : rows.length === 0 ? (
+        <Empty>{search ? "Ничего не найдено" : "Все заказы уже распределены по манифестам"}</Empty>
+      ) : (
+        <>
+          <Table>
+            <thead>
+              <tr>
+                <th className="w-8" />
+                <th>Номер</th>
+                <th>Клиент</th>
+                <th>Получатель</th>
+                <th>Город</th>
+                <th>Статус</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((o) => (
+                <tr key={o.id} className="cursor-pointer hover:bg-blue-50/50" onClick={() => toggle(o.id)}>
+                  <td>
+                    <input type="checkbox" aria-label={`Выбрать заказ ${o.number}`} checked={selected.has(o.id)} onChange={() => toggle(o.id)} onClick={(e) => e.stopPropagation()} />
+                  </td>
+                  <td className="font-medium">{o.number}</td>
+                  <td>{o.clientName}</td>
+                  <td>{o.receiverPerson ?? o.receiverCompany ?? "—"}</td>
+                  <td>{o.receiverTown ?? "—"}</td>
+                  <td>
+                    <StatusBadge status={o.status} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </Table>
+          {query.hasNextPage && (
+            <div className="mt-3 text-right">
+              <Button variant="secondary" onClick={() => void query.fetchNextPage()} disabled={query.isFetchingNextPage}>
+                {query.isFetchingNextPage ? "Загрузка…" : "Показать ещё"}
+              </Button>
+            </div>
+          )}
+        </>
+      )}
+    </Card>
+  );
+}

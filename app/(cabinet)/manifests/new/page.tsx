@@ -1,0 +1,5 @@
+import { NewManifestForm } from "./new-manifest-form";
+
+export default function NewManifestPage() {
+  return <NewManifestForm />;
+}

@@ -1,0 +1,5 @@
+import { ManifestsList } from "./manifests-list";
+
+export default function ManifestsPage() {
+  return <ManifestsList />;
+}

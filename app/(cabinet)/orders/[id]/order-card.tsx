@@ -1,0 +1,296 @@
+"use client";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useState } from "react";
+import { errorInfo } from "@/components/errors";
+import { formatDate, formatDateTime, formatMoney, formatNumber } from "@/components/format";
+import { STATUS_OPTIONS, StatusBadge } from "@/components/order-status";
+import { type RouterOutputs, useTRPC } from "@/components/trpc";
+import { Alert, Button, Card, DetailList, Empty, Input, LinkButton, PageHeader, QueryError, Select, Spinner, Table } from "@/components/ui";
+import { EDITABLE_STATUSES, FINAL_STATUSES, type OrderStatus, PAY_TYPE_TITLES, STATUS_SOURCE_TITLES, statusTitle } from "@/server/services/orders/statuses";
+
+type Order = RouterOutputs["orders"]["get"];
+
+const VAT_TITLES: Record<number, string> = { [-1]: "Без НДС" };
+const vatTitle = (v: number | null) => (v === null ? "—" : (VAT_TITLES[v] ?? `${v}%`));
+
+function timeWindow(date: string | null, min: string | null, max: string | null) {
+  if (!date && !min && !max) return null;
+  const parts = [date ? formatDate(date) : null, min || max ? `${min ?? "…"}–${max ?? "…"}` : null].filter(Boolean);
+  return parts.join(", ");
+}
+
+export function OrderCard({ id, isStaff }: { id: number; isStaff: boolean }) {
+  const trpc = useTRPC();
+  const query = useQuery(trpc.orders.get.queryOptions({ id }));
+
+  if (query.isPending) return <Spinner />;
+  if (query.isError) return <QueryError error={query.error} onRetry={() => void query.refetch()} />;
+  const o = query.data;
+  const money = (v: string) => formatMoney(v, o.clientCurrency);
+  const editable = isStaff ? !FINAL_STATUSES.has(o.status) : EDITABLE_STATUSES.has(o.status);
+
+  return (
+    <div>
+      <div className="mb-1 text-slate-500">
+        <Link href="/orders" className="hover:underline">
+          ← {isStaff ? "Заказы" : "Мои заказы"}
+        </Link>
+      </div>
+      <PageHeader
+        title={
+          <span className="flex items-center gap-3">
+            Заказ {o.number} <StatusBadge status={o.status} />
+          </span>
+        }
+        subtitle={`Создан ${formatDateTime(o.createdAt)} · ${o.clientName}`}
+        actions={
+          editable ? (
+            <LinkButton href={`/orders/${o.id}/edit`} variant="secondary">
+              Изменить
+            </LinkButton>
+          ) : null
+        }
+      />
+
+      <div className="grid gap-4 lg:grid-cols-3">
+        <div className="flex flex-col gap-4 lg:col-span-2">
+          <div className="grid gap-4 md:grid-cols-2">
+            <Card title="Отправитель">
+              <DetailList
+                items={[
+                  ["Компания", o.senderCompany],
+                  ["Контакт", o.senderPerson],
+                  ["Телефон", o.senderPhone],
+                  ["Город", o.senderTown],
+                  ["Адрес", o.senderAddress],
+                  ["Индекс", o.senderZip],
+                  ["Забор", timeWindow(o.senderDate, o.senderTimeMin, o.senderTimeMax)],
+                ]}
+              />
+            </Card>
+            <Card title="Получатель">
+              <DetailList
+                items={[
+                  ["Компания", o.receiverCompany],
+                  ["Контакт", o.receiverPerson],
+                  ["Телефон", o.receiverPhone],
+                  ["Город", o.receiverTown],
+                  ["Код региона", o.receiverRegionCode],
+                  ["Адрес", o.receiverAddress],
+                  ["Индекс", o.receiverZip],
+                  ["ПВЗ", o.receiverPvz],
+                  ["Доставка", timeWindow(o.receiverDate, o.receiverTimeMin, o.receiverTimeMax)],
+                ]}
+              />
+            </Card>
+          </div>
+
+          <Card title="Отправление">
+            <div className="grid gap-x-8 md:grid-cols-2">
+              <DetailList
+                items={[
+                  ["Клиент", o.clientName],
+                  ["Штрихкод", o.barcode],
+                  ["Подразделение", o.department],
+                  ["Вес, кг", formatNumber(o.weight)],
+                  ["Мест", o.quantity],
+                  ["Вложение", o.enclosure],
+                  ["Поручение", o.instruction],
+                ]}
+              />
+              <DetailList
+                items={[
+                  ["Наложенный платёж", money(o.codAmount)],
+                  ["Объявленная ценность", money(o.declaredValue)],
+                  ["Стоимость доставки", money(o.deliveryPrice)],
+                  ["Тип оплаты", PAY_TYPE_TITLES[o.payType]],
+                  ["Режим доставки", o.serviceCode],
+                  ["Ответственный филиал", <span key="b" data-testid="responsible-branch">{o.responsibleBranchName ?? "—"}</span>],
+                  [
+                    "Манифест",
+                    o.manifestId && o.manifestNumber ? (
+                      isStaff ? (
+                        <Link key="m" href={`/manifests/${o.manifestId}`} className="text-blue-700 hover:underline">
+                          {o.manifestNumber}
+                        </Link>
+                      ) : (
+                        o.manifestNumber
+                      )
+                    ) : null,
+                  ],
+                ]}
+              />
+            </div>
+          </Card>
+
+          <ItemsCard order={o} />
+          <PackagesCard order={o} />
+        </div>
+
+        <div className="flex flex-col gap-4">
+          {isStaff && <StatusControl order={o} />}
+          <HistoryCard order={o} />
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function ItemsCard({ order: o }: { order: Order }) {
+  const total = o.items.reduce((s, i) => s + Number(i.quantity) * Number(i.retailPrice), 0);
+  return (
+    <Card title={`Товары (${o.items.length})`}>
+      {o.items.length === 0 ? (
+        <Empty>Товары не указаны</Empty>
+      ) : (
+        <Table>
+          <thead>
+            <tr>
+              <th>Наименование</th>
+              <th>Артикул</th>
+              <th>Штрихкод</th>
+              <th className="text-right">Кол-во</th>
+              <th className="text-right">Вес, кг</th>
+              <th className="text-right">Цена</th>
+              <th className="text-right">Сумма</th>
+              <th>НДС</th>
+            </tr>
+          </thead>
+          <tbody>
+            {o.items.map((i) => (
+              <tr key={i.id}>
+                <td>{i.name}</td>
+                <td>{i.article ?? "—"}</td>
+                <td>{i.barcode ?? "—"}</td>
+                <td className="text-right tabular-nums">{formatNumber(i.quantity)}</td>
+                <td className="text-right tabular-nums">{formatNumber(i.mass)}</td>
+                <td className="whitespace-nowrap text-right tabular-nums">{formatMoney(i.retailPrice, o.clientCurrency)}</td>
+                <td className="whitespace-nowrap text-right tabular-nums">{formatMoney(Number(i.quantity) * Number(i.retailPrice), o.clientCurrency)}</td>
+                <td>{vatTitle(i.vatRate)}</td>
+              </tr>
+            ))}
+            <tr>
+              <td colSpan={6} className="text-right font-medium">
+                Итого
+              </td>
+              <td className="whitespace-nowrap text-right font-medium tabular-nums">{formatMoney(total, o.clientCurrency)}</td>
+              <td />
+            </tr>
+          </tbody>
+        </Table>
+      )}
+    </Card>
+  );
+}
+
+function PackagesCard({ order: o }: { order: Order }) {
+  if (o.packages.length === 0) return null;
+  return (
+    <Card title={`Места (${o.packages.length})`}>
+      <Table>
+        <thead>
+          <tr>
+            <th>Штрихкод</th>
+            <th className="text-right">Вес, кг</th>
+            <th className="text-right">Д × Ш × В, см</th>
+            <th className="text-right">Кол-во</th>
+            <th>Сообщение</th>
+          </tr>
+        </thead>
+        <tbody>
+          {o.packages.map((p) => (
+            <tr key={p.id}>
+              <td>{p.barcode ?? "—"}</td>
+              <td className="text-right tabular-nums">{formatNumber(p.mass)}</td>
+              <td className="text-right tabular-nums">
+                {formatNumber(p.length)} × {formatNumber(p.width)} × {formatNumber(p.height)}
+              </td>
+              <td className="text-right tabular-nums">{p.quantity}</td>
+              <td>{p.message ?? "—"}</td>
+            </tr>
+          ))}
+        </tbody>
+      </Table>
+    </Card>
+  );
+}
+
+function HistoryCard({ order: o }: { order: Order }) {
+  const history = [...o.history].reverse();
+  return (
+    <Card title="История статусов">
+      {history.length === 0 ? (
+        <Empty>История пуста</Empty>
+      ) : (
+        <ol className="flex flex-col gap-3" data-testid="status-history">
+          {history.map((h) => (
+            <li key={h.id} className="border-l-2 border-slate-200 pl-3">
+              <div className="flex flex-wrap items-baseline justify-between gap-x-2">
+                <span className="font-medium">
+                  {statusTitle(h.status)} <span className="font-mono text-xs text-slate-400">{h.status}</span>
+                </span>
+                <span className="text-xs text-slate-500">{formatDateTime(h.eventTime)}</span>
+              </div>
+              <div className="text-xs text-slate-500">Источник: {STATUS_SOURCE_TITLES[h.source] ?? h.source}</div>
+              {h.comment && <div className="mt-0.5 text-slate-700">{h.comment}</div>}
+            </li>
+          ))}
+        </ol>
+      )}
+    </Card>
+  );
+}
+
+function StatusControl({ order: o }: { order: Order }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [status, setStatus] = useState("");
+  const [comment, setComment] = useState("");
+  const [done, setDone] = useState<string | null>(null);
+  const mutation = useMutation(
+    trpc.orders.setStatus.mutationOptions({
+      onSuccess: async (res) => {
+        setDone(`Статус изменён: ${statusTitle(res.status)}`);
+        setStatus("");
+        setComment("");
+        await queryClient.invalidateQueries({ queryKey: trpc.orders.pathKey() });
+      },
+    }),
+  );
+  const err = errorInfo(mutation.error);
+  return (
+    <Card title="Изменить статус">
+      <form
+        className="flex flex-col gap-2"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!status) return;
+          setDone(null);
+          mutation.mutate({ id: o.id, status: status as OrderStatus, comment });
+        }}
+      >
+        <label htmlFor="new-status" className="sr-only">
+          Новый статус
+        </label>
+        <Select id="new-status" value={status} onChange={(e) => setStatus(e.target.value)}>
+          <option value="">Выберите статус…</option>
+          {STATUS_OPTIONS.map((s) => (
+            <option key={s.code} value={s.code} disabled={s.code === o.status}>
+              {s.title} ({s.code})
+            </option>
+          ))}
+        </Select>
+        <label htmlFor="status-comment" className="sr-only">
+          Комментарий к статусу
+        </label>
+        <Input id="status-comment" placeholder="Комментарий (необязательно)" value={comment} onChange={(e) => setComment(e.target.value)} maxLength={1000} />
+        <Button type="submit" disabled={!status || mutation.isPending}>
+          {mutation.isPending ? "Сохранение…" : "Изменить статус"}
+        </Button>
+        {err.message && <Alert>{err.message}</Alert>}
+        {done && <Alert tone="green">{done}</Alert>}
+      </form>
+    </Card>
+  );
+}

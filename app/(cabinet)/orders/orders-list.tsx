@@ -1,0 +1,175 @@
+"use client";
+import { keepPreviousData, useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useEffect, useState } from "react";
+import { formatDateTime, formatMoney } from "@/components/format";
+import { STATUS_OPTIONS, StatusBadge } from "@/components/order-status";
+import { useTRPC } from "@/components/trpc";
+import { Button, Empty, Field, Input, LinkButton, PageHeader, QueryError, Select, Spinner, Table } from "@/components/ui";
+import { ORDER_STATUS_CODES, type OrderStatus } from "@/server/services/orders/statuses";
+
+const PAGE_SIZE = 50;
+const isDate = (v: string | null): v is string => !!v && /^\d{4}-\d{2}-\d{2}$/.test(v);
+
+/** Filters live in the URL (status, client, from, to, q) so a reload or a shared link keeps them. */
+function useOrderFilters() {
+  const sp = useSearchParams();
+  const status = sp.get("status");
+  const client = Number(sp.get("client"));
+  return {
+    status: status && (ORDER_STATUS_CODES as string[]).includes(status) ? (status as OrderStatus) : undefined,
+    clientId: Number.isInteger(client) && client > 0 ? client : undefined,
+    dateFrom: isDate(sp.get("from")) ? sp.get("from")! : undefined,
+    dateTo: isDate(sp.get("to")) ? sp.get("to")! : undefined,
+    search: sp.get("q")?.trim() || undefined,
+  };
+}
+
+export function OrdersList({ isStaff }: { isStaff: boolean }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const pathname = usePathname();
+  const sp = useSearchParams();
+  const filters = useOrderFilters();
+  const [searchText, setSearchText] = useState(filters.search ?? "");
+
+  function setParam(key: string, value: string | undefined) {
+    const next = new URLSearchParams(sp.toString());
+    if (value) next.set(key, value);
+    else next.delete(key);
+    const qs = next.toString();
+    router.replace(qs ? `${pathname}?${qs}` : pathname, { scroll: false });
+  }
+
+  // Typing in the number search updates the URL after a short pause, not on every key.
+  useEffect(() => {
+    const t = setTimeout(() => {
+      if ((searchText.trim() || undefined) !== filters.search) setParam("q", searchText.trim() || undefined);
+    }, 400);
+    return () => clearTimeout(t);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [searchText]);
+
+  const clients = useQuery({ ...trpc.clients.list.queryOptions({}), enabled: isStaff, staleTime: 60_000 });
+  const query = useInfiniteQuery({
+    ...trpc.orders.list.infiniteQueryOptions({ ...filters, limit: PAGE_SIZE }, { getNextPageParam: (last) => last.nextCursor ?? undefined }),
+    placeholderData: keepPreviousData,
+  });
+  const rows = query.data?.pages.flatMap((p) => p.items) ?? [];
+  const anyFilter = Object.values(filters).some((v) => v !== undefined);
+
+  return (
+    <div>
+      <PageHeader
+        title={isStaff ? "Заказы" : "Мои заказы"}
+        subtitle={isStaff ? "Все заказы клиентов службы" : "Заказы вашего магазина"}
+        actions={<LinkButton href="/orders/new">+ Новый заказ</LinkButton>}
+      />
+
+      <div className="mb-3 flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-3">
+        <Field label="Номер или штрихкод" htmlFor="f-search">
+          <Input id="f-search" type="search" placeholder="Начало номера…" value={searchText} onChange={(e) => setSearchText(e.target.value)} className="w-48" />
+        </Field>
+        <Field label="Статус" htmlFor="f-status">
+          <Select id="f-status" value={filters.status ?? ""} onChange={(e) => setParam("status", e.target.value || undefined)} className="w-56">
+            <option value="">Все статусы</option>
+            {STATUS_OPTIONS.map((s) => (
+              <option key={s.code} value={s.code}>
+                {s.title}
+              </option>
+            ))}
+          </Select>
+        </Field>
+        {isStaff && (
+          <Field label="Клиент" htmlFor="f-client">
+            <Select id="f-client" value={filters.clientId ?? ""} onChange={(e) => setParam("client", e.target.value || undefined)} className="w-56">
+              <option value="">Все клиенты</option>
+              {clients.data?.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name}
+                </option>
+              ))}
+            </Select>
+          </Field>
+        )}
+        <Field label="Создан с" htmlFor="f-from">
+          <Input id="f-from" type="date" value={filters.dateFrom ?? ""} onChange={(e) => setParam("from", e.target.value || undefined)} />
+        </Field>
+        <Field label="по" htmlFor="f-to">
+          <Input id="f-to" type="date" value={filters.dateTo ?? ""} onChange={(e) => setParam("to", e.target.value || undefined)} />
+        </Field>
+        {anyFilter && (
+          <Button
+            variant="ghost"
+            onClick={() => {
+              setSearchText("");
+              router.replace(pathname, { scroll: false });
+            }}
+          >
+            Сбросить фильтры
+          </Button>
+        )}
+      </div>
+
+      {query.isError ? (
+        <QueryError error={query.error} onRetry={() => void query.refetch()} />
+      ) : query.isPending ? (
+        <Spinner />
+      ) : rows.length === 0 ? (
+        <div className="rounded-lg border border-slate-200 bg-white">
+          <Empty>{anyFilter ? "Нет заказов по этим фильтрам" : "Заказов пока нет"}</Empty>
+        </div>
+      ) : (
+        <div className={query.isPlaceholderData ? "opacity-60 transition-opacity" : undefined} aria-busy={query.isPlaceholderData}>
+          <Table>
+            <thead>
+              <tr>
+                <th>Номер</th>
+                <th>Создан</th>
+                {isStaff && <th>Клиент</th>}
+                <th>Получатель</th>
+                <th>Город</th>
+                <th>Статус</th>
+                <th className="text-right">Наложенный платёж</th>
+                <th>Ответственный филиал</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((o) => (
+                <tr key={o.id} className="cursor-pointer hover:bg-blue-50/50" onClick={() => router.push(`/orders/${o.id}`)} data-testid="order-row">
+                  <td className="whitespace-nowrap font-medium">
+                    <Link href={`/orders/${o.id}`} className="text-blue-700 hover:underline" onClick={(e) => e.stopPropagation()}>
+                      {o.number}
+                    </Link>
+                  </td>
+                  <td className="whitespace-nowrap text-slate-600">{formatDateTime(o.createdAt)}</td>
+                  {isStaff && <td data-testid="order-client">{o.clientName}</td>}
+                  <td className="max-w-56 truncate" title={[o.receiverPerson, o.receiverCompany].filter(Boolean).join(", ")}>
+                    {o.receiverPerson ?? o.receiverCompany ?? "—"}
+                  </td>
+                  <td>{o.receiverTown ?? "—"}</td>
+                  <td>
+                    <StatusBadge status={o.status} />
+                  </td>
+                  <td className="whitespace-nowrap text-right tabular-nums">{Number(o.codAmount) ? formatMoney(o.codAmount, o.clientCurrency) : <span className="text-slate-400">—</span>}</td>
+                  <td>{o.responsibleBranchName ?? <span className="text-slate-400">—</span>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </Table>
+          <div className="mt-3 flex items-center justify-between text-slate-500">
+            <span>Показано заказов: {rows.length}</span>
+            {query.hasNextPage ? (
+              <Button variant="secondary" onClick={() => void query.fetchNextPage()} disabled={query.isFetchingNextPage}>
+                {query.isFetchingNextPage ? "Загрузка…" : "Показать ещё"}
+              </Button>
+            ) : (
+              <span>Это все заказы</span>
+            )}
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}

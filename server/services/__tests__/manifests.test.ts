@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { createBranch, createOrders, createTenant } from "@/db/test/factories";
+import { withTestTransaction } from "@/db/test/helpers";
+import {
+  addOrdersToManifest,
+  createManifest,
+  getManifest,
+  listManifests,
+  markManifestAssembled,
+  removeOrderFromManifest,
+  setManifestSendDate,
+} from "../manifests";
+import { getOrder } from "../orders/get";
+
+describe("manifests", () => {
+  it("goes draft → assembled → sent and copies the responsible branch onto every order", () =>
+    withTestTransaction(async (tx) => {
+      const t = await createTenant(tx);
+      const partner = await createBranch(tx, t.company.id, { name: "Бета Экспресс (Новосибирск)" });
+      const orders = await createOrders(tx, t.company.id, t.client.id, 3);
+      const m = await createManifest({ ctx: t.staffCtx, input: { creatingBranchId: t.branch.id, responsibleBranchId: partner.id } });
+      expect(m.number).toMatch(/^М-\d{5}$/);
+      await addOrdersToManifest({ ctx: t.staffCtx, input: { manifestId: m.id, numbers: orders.map((o) => o.number) } });
+      await removeOrderFromManifest({ ctx: t.staffCtx, input: { manifestId: m.id, orderId: orders[2]!.id } });
+      await markManifestAssembled({ ctx: t.staffCtx, input: { id: m.id } });
+      const sent = await setManifestSendDate({ ctx: t.staffCtx, input: { id: m.id, sendDate: "2026-11-30" } });
+      expect(sent.orderIds.sort()).toEqual([orders[0]!.id, orders[1]!.id].sort());
+
+      const card = await getManifest({ ctx: t.staffCtx, input: { id: m.id } });
+      expect(card.state).toBe("sent");
+      expect(card.sendDate).toBe("2026-11-30");
+      expect((await getOrder({ ctx: t.staffCtx, input: { id: orders[0]!.id } })).responsibleBranchId).toBe(partner.id);
+      expect((await getOrder({ ctx: t.staffCtx, input: { id: orders[2]!.id } })).responsibleBranchId).toBeNull();
+      const listed = await listManifests({ ctx: t.staffCtx, input: {} });
+      expect(listed.items.find((x) => x.id === m.id)?.orderCount).toBe(2);
+    }));
+
+  it("refuses out-of-order steps with clear messages", () =>
+    withTestTransaction(async (tx) => {
+      const t = await createTenant(tx);
+      const [o] = await createOrders(tx, t.company.id, t.client.id, 1);
+      const m = await createManifest({ ctx: t.staffCtx, input: { responsibleBranchId: t.branch.id } });
+      await expect(markManifestAssembled({ ctx: t.staffCtx, input: { id: m.id } })).rejects.toMatchObject({ code: "CONFLICT", message: "В манифесте нет заказов" });
+      await expect(setManifestSendDate({ ctx: t.staffCtx, input: { id: m.id, sendDate: "2026-11-30" } })).rejects.toMatchObject({ message: "Сначала скомплектуйте манифест" });
+      await addOrdersToManifest({ ctx: t.staffCtx, input: { manifestId: m.id, orderIds: [o!.id] } });
+      await markManifestAssembled({ ctx: t.staffCtx, input: { id: m.id } });
+      await expect(addOrdersToManifest({ ctx: t.staffCtx, input: { manifestId: m.id, orderIds: [o!.id] } })).rejects.toMatchObject({ code: "CONFLICT" });
+    }));
+
+  it("keeps an order in one manifest at a time and names unknown numbers", () =>
+    withTestTransaction(async (tx) => {
+      const t = await createTenant(tx);
+      const [o] = await createOrders(tx, t.company.id, t.client.id, 1);
+      const a = await createManifest({ ctx: t.staffCtx, input: { responsibleBranchId: t.branch.id } });
+      const b = await createManifest({ ctx: t.staffCtx, input: { responsibleBranchId: t.branch.id } });
+      await addOrdersToManifest({ ctx: t.staffCtx, input: { manifestId: a.id, orderIds: [o!.id] } });
+      await expect(addOrdersToManifest({ ctx: t.staffCtx, input: { manifestId: b.id, orderIds: [o!.id] } })).rejects.toMatchObject({ code: "CONFLICT" });
+      const err = await addOrdersToManifest({ ctx: t.staffCtx, input: { manifestId: b.id, numbers: ["NOPE-1"] } }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: "NOT_FOUND", fieldErrors: { numbers: [expect.stringContaining("NOPE-1")] } });
+    }));
+});

@@ -1,0 +1,115 @@
+import { sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import type { Transaction } from "@/db/client";
+import { createOrders, createTenant, sampleOrder } from "@/db/test/factories";
+import { withTestTransaction } from "@/db/test/helpers";
+import { createManifest } from "@/server/services/manifests";
+import { appRouter, createCaller } from "../root";
+
+const TENANT_TABLES = ["clients", "branches", "manifests", "orders", "order_items", "order_packages", "order_status_history", "staff_users"];
+
+/** A fingerprint of everything one company owns, to prove a refused call changed nothing. */
+async function fingerprint(tx: Transaction, companyId: number) {
+  const parts: string[] = [];
+  for (const table of TENANT_TABLES) {
+    const rows = await tx.execute<{ h: string | null }>(
+      sql.raw(`select md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as h from ${table} t where company_id = ${companyId}`),
+    );
+    parts.push(`${table}:${rows[0]?.h}`);
+  }
+  return parts.join("\n");
+}
+
+async function twoTenants(tx: Transaction) {
+  const attacker = await createTenant(tx);
+  const victim = await createTenant(tx);
+  const [order] = await createOrders(tx, victim.company.id, victim.client.id, 1);
+  const manifest = await createManifest({ ctx: victim.staffCtx, input: { responsibleBranchId: victim.branch.id } });
+  return { attacker, victim, order: order!, manifest };
+}
+
+type Fixture = Awaited<ReturnType<typeof twoTenants>>;
+type Caller = ReturnType<typeof createCaller>;
+
+// Every procedure that takes an id of something a company owns, called with the other company's id.
+const attacks: Record<string, (c: Caller, f: Fixture) => Promise<unknown>> = {
+  "orders.get": (c, f) => c.orders.get({ id: f.order.id }),
+  "orders.update": (c, f) => c.orders.update({ id: f.order.id, ...sampleOrder() } as never),
+  "orders.setStatus": (c, f) => c.orders.setStatus({ id: f.order.id, status: "LOST" }),
+  "orders.create": (c, f) => c.orders.create({ clientId: f.victim.client.id, ...sampleOrder() } as never),
+  "manifests.get": (c, f) => c.manifests.get({ id: f.manifest.id }),
+  "manifests.create": (c, f) => c.manifests.create({ responsibleBranchId: f.victim.branch.id }),
+  "manifests.addOrders": (c, f) => c.manifests.addOrders({ manifestId: f.manifest.id, orderIds: [f.order.id] }),
+  "manifests.addOrders(own manifest, foreign order)": async (c, f) => {
+    const own = await c.manifests.create({ responsibleBranchId: f.attacker.branch.id });
+    return c.manifests.addOrders({ manifestId: own.id, orderIds: [f.order.id] });
+  },
+  "manifests.removeOrder": (c, f) => c.manifests.removeOrder({ manifestId: f.manifest.id, orderId: f.order.id }),
+  "manifests.markAssembled": (c, f) => c.manifests.markAssembled({ id: f.manifest.id }),
+  "manifests.setSendDate": (c, f) => c.manifests.setSendDate({ id: f.manifest.id, sendDate: "2026-12-01" }),
+  "clients.get": (c, f) => c.clients.get({ id: f.victim.client.id }),
+  "clients.update": (c, f) => c.clients.update({ id: f.victim.client.id, name: "Захвачен" } as never),
+  "branches.update": (c, f) => c.branches.update({ id: f.victim.branch.id, code: "X", name: "X", town: "X" }),
+  "branches.delete": (c, f) => c.branches.delete({ id: f.victim.branch.id }),
+};
+
+// Procedures that take no foreign id: they only ever read or write the caller's own company.
+const scopedByConstruction = ["orders.list", "manifests.list", "clients.list", "clients.create", "branches.list", "branches.create"];
+
+describe("tenant isolation", () => {
+  it("covers every procedure of the router", () => {
+    const all = Object.keys(appRouter._def.procedures).sort();
+    const covered = new Set([...Object.keys(attacks).map((k) => k.replace(/\(.*\)$/, "").trim()), ...scopedByConstruction]);
+    expect(all.filter((p) => !covered.has(p))).toEqual([]);
+  });
+
+  for (const [name, attack] of Object.entries(attacks)) {
+    it(`${name}: another company's id is NOT_FOUND and changes nothing`, () =>
+      withTestTransaction(async (tx) => {
+        const f = await twoTenants(tx);
+        const before = await fingerprint(tx, f.victim.company.id);
+        const err = await tx.transaction((sp) => attack(createCaller({ db: sp, actor: f.attacker.staffCtx.actor }), f)).catch((e: unknown) => e);
+        expect(err).toMatchObject({ code: "NOT_FOUND" });
+        expect(await fingerprint(tx, f.victim.company.id)).toBe(before);
+      }));
+  }
+
+  it("lists show only the caller's own company", () =>
+    withTestTransaction(async (tx) => {
+      const f = await twoTenants(tx);
+      const caller = createCaller({ db: tx, actor: f.attacker.staffCtx.actor });
+      expect((await caller.orders.list({})).items).toHaveLength(0);
+      expect((await caller.manifests.list({})).items).toHaveLength(0);
+      expect((await caller.clients.list({})).map((c) => c.id)).toEqual([f.attacker.client.id]);
+      expect((await caller.branches.list()).map((b) => b.id)).toEqual([f.attacker.branch.id]);
+    }));
+
+  it("a client account cannot reach company-wide procedures", () =>
+    withTestTransaction(async (tx) => {
+      const f = await twoTenants(tx);
+      const caller = createCaller({ db: tx, actor: f.victim.clientCtx.actor });
+      await expect(caller.clients.list({})).rejects.toMatchObject({ code: "FORBIDDEN" });
+      await expect(caller.manifests.list({})).rejects.toMatchObject({ code: "FORBIDDEN" });
+      await expect(caller.orders.setStatus({ id: f.order.id, status: "LOST" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    }));
+
+  it("a signed-out caller is UNAUTHORIZED", async () => {
+    const caller = createCaller({ db: null as never, actor: null });
+    await expect(caller.orders.list({})).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+  });
+
+  it("unknown errors never leak SQL text", () =>
+    withTestTransaction(async (tx) => {
+      const f = await twoTenants(tx);
+      // A broken connection-level query: the original error mentions SQL, the caller must not see it.
+      const broken = new Proxy(tx, {
+        get(target, prop, receiver) {
+          if (prop === "select") return () => { throw new Error('relation "secret_table" does not exist'); };
+          return Reflect.get(target, prop, receiver);
+        },
+      });
+      const err = await createCaller({ db: broken, actor: f.attacker.staffCtx.actor }).orders.list({}).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: "INTERNAL_SERVER_ERROR" });
+      expect(String((err as Error).message)).not.toMatch(/secret_table|relation/);
+    }));
+});
