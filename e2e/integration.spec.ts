@@ -1,5 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { startMeasoftStub, type StubServer } from "../server/integrators/__tests__/stubs";
+import { ALFA_ADMIN, signIn } from "./fixtures";
 
 // The partner: a MeaSoft-compatible XML API on a local port where Бета Экспресс (202) knows the client «alfa».
 let partner: StubServer;
@@ -9,17 +10,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await partner.close();
 });
-
-async function signIn(page: Page) {
-  await page.goto("/login?callbackUrl=%2Fintegration");
-  // The form signs in from client code: wait for hydration before typing.
-  await page.waitForLoadState("networkidle");
-  await page.getByLabel("Код службы").fill("101");
-  await page.getByLabel("Логин").fill("admin");
-  await page.getByLabel("Пароль").fill("admin");
-  await page.getByRole("button", { name: "Войти" }).click();
-  await page.waitForURL("**/integration");
-}
 
 async function saveDialog(page: Page) {
   const dialog = page.getByRole("dialog");
@@ -31,7 +21,8 @@ async function saveDialog(page: Page) {
 }
 
 test("configure MeaSoft for a branch, check the connection, then see the partner's authorization error", async ({ page }) => {
-  await signIn(page);
+  await signIn(page, ALFA_ADMIN);
+  await page.goto("/integration");
   await expect(page.getByRole("heading", { name: "Интеграция" })).toBeVisible();
   const row = page.getByTestId("integration-row-BETA-NSK");
   await expect(row).toContainText("Бета Экспресс (Новосибирск)");
