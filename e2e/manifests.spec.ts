@@ -38,7 +38,7 @@ test("an order sent in a manifest takes the manifest's responsible branch", asyn
 
   await page.getByLabel("Дата отправки").fill("2026-12-01");
   await page.getByRole("button", { name: "Отправить" }).click();
-  await expect(page.getByText("Ответственный филиал «Бета Экспресс (Новосибирск)» назначен: 1 заказ")).toBeVisible();
+  await expect(page.getByText("Ответственный филиал «Бета Экспресс (Новосибирск)» назначен 1 заказу")).toBeVisible();
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Отправлен");
 
   await page.getByTestId("manifest-orders").getByRole("link", { name: orderNumber }).click();
@@ -50,8 +50,10 @@ test("an order sent in a manifest takes the manifest's responsible branch", asyn
 test("orders cannot be added to a manifest that is no longer a draft", async ({ page }) => {
   await signIn(page, ALFA_ADMIN);
   await page.goto("/manifests");
+  // Seeded assembled; a manifest never goes back to draft.
   await page.getByRole("link", { name: "М-00002" }).click();
-  await expect(page.getByRole("heading", { level: 1 })).toContainText("Скомплектован");
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Манифест М-00002");
+  await expect(page.getByRole("heading", { level: 1 })).not.toContainText("Черновик");
   // A non-draft manifest offers no way to add or remove orders.
   await expect(page.getByLabel("Номера или штрихкоды заказов")).toHaveCount(0);
   await expect(page.getByRole("button", { name: /Убрать заказ/ })).toHaveCount(0);

@@ -215,6 +215,11 @@ export function OrderForm({ isStaff, order }: { isStaff: boolean; order?: Order 
     const input = toInput(values);
     const parsed = order ? updateOrderSchema.safeParse({ ...input, id: order.id }) : createOrderSchema.safeParse(input);
     const found: FieldErrors = parsed.success ? {} : zodFieldErrors(parsed.error);
+    // zod skips the receiver-contacts refinement while other fields fail; check the receiver alone so every error shows at once.
+    if (!parsed.success) {
+      const receiverOnly = createOrderSchema.safeParse({ receiver: input.receiver });
+      if (!receiverOnly.success) for (const [k, m] of Object.entries(zodFieldErrors(receiverOnly.error))) if (k.startsWith("receiver.")) found[k] ??= m;
+    }
     if (isStaff && !order && !input.clientId) found.clientId = ["Выберите клиента"];
     if (Object.keys(found).length) {
       setErrors(found);
@@ -241,7 +246,7 @@ export function OrderForm({ isStaff, order }: { isStaff: boolean; order?: Order 
     <form onSubmit={submit} noValidate>
       <div className="mb-1 text-slate-500">
         <Link href={order ? `/orders/${order.id}` : "/orders"} className="hover:underline">
-          ← {order ? `Заказ ${order.number}` : "Заказы"}
+          ← {order ? `Заказ ${order.number}` : isStaff ? "Заказы" : "Мои заказы"}
         </Link>
       </div>
       <PageHeader title={order ? `Изменение заказа ${order.number}` : "Новый заказ"} />

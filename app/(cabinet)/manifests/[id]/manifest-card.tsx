@@ -18,6 +18,9 @@ function useRefresh() {
   return () => Promise.all([queryClient.invalidateQueries({ queryKey: trpc.manifests.pathKey() }), queryClient.invalidateQueries({ queryKey: trpc.orders.pathKey() })]);
 }
 
+/** «назначен 1 заказу / 5 заказам» */
+const ordersDative = (n: number) => (n % 10 === 1 && n % 100 !== 11 ? "заказу" : "заказам");
+
 const ordersWord = (n: number) => {
   const m10 = n % 10;
   const m100 = n % 100;
@@ -157,7 +160,7 @@ function ManifestActions({ manifest: m }: { manifest: Manifest }) {
     trpc.manifests.setSendDate.mutationOptions({
       onSuccess: async (r) => {
         const n = r.orderIds.length;
-        setDone(`Манифест отправлен ${formatDate(r.sendDate)}. Ответственный филиал «${m.responsibleBranchName}» назначен: ${n} ${ordersWord(n)}.`);
+        setDone(`Манифест отправлен ${formatDate(r.sendDate)}. Ответственный филиал «${m.responsibleBranchName}» назначен ${n} ${ordersDative(n)}.`);
         await refresh();
       },
     }),

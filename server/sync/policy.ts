@@ -1,0 +1,45 @@
+import { FINAL_STATUSES } from "../services/orders/statuses";
+
+/** How a failed exchange with a partner is retried. Transient failures back off exponentially with jitter. */
+export interface RetryPolicy {
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** After this long since the first attempt a transfer is marked failed instead of retried. */
+  giveUpAfterMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  baseDelayMs: Number(process.env.SYNC_RETRY_BASE_MS ?? 2_000),
+  maxDelayMs: Number(process.env.SYNC_RETRY_MAX_MS ?? 10 * 60_000),
+  giveUpAfterMs: Number(process.env.SYNC_GIVE_UP_MS ?? 60 * 60_000),
+};
+
+/** Full jitter: a uniform delay up to the exponential cap, so retries of many workers do not arrive in step. */
+export function retryDelayMs(attempt: number, policy: RetryPolicy = DEFAULT_RETRY_POLICY, random: () => number = Math.random): number {
+  const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(cap / 2 + (random() * cap) / 2);
+}
+
+export type FailureKind = "transient" | "auth" | "rejected";
+
+/** Errors of a partner exchange, classified once so every caller retries the same way. */
+export class PartnerError extends Error {
+  constructor(
+    readonly kind: FailureKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = "PartnerError";
+  }
+}
+
+/**
+ * Whether a status reported by the partner may replace the current one. Statuses only move forward out of a
+ * final state into another final state (e.g. CANCELED → RETURNED): a late non-final report (a courier's
+ * DELIVERY arriving after COMPLETE) is kept in the history but does not reopen the order.
+ */
+export function statusMayReplace(current: string, incoming: string): boolean {
+  if (current === incoming) return false;
+  if (FINAL_STATUSES.has(current) && !FINAL_STATUSES.has(incoming)) return false;
+  return true;
+}
