@@ -3,3 +3,4 @@ export * from "./clients";
 export * from "./branches";
 export * from "./manifests";
 export * from "./orders";
+export * from "./integrations";

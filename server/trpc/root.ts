@@ -1,6 +1,7 @@
 import { createCallerFactory, createTRPCRouter } from "./init";
 import { branchesRouter } from "./routers/branches";
 import { clientsRouter } from "./routers/clients";
+import { integrationsRouter } from "./routers/integrations";
 import { manifestsRouter } from "./routers/manifests";
 import { ordersRouter } from "./routers/orders";
 
@@ -9,6 +10,7 @@ export const appRouter = createTRPCRouter({
   manifests: manifestsRouter,
   clients: clientsRouter,
   branches: branchesRouter,
+  integrations: integrationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

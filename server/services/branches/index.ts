@@ -1,5 +1,6 @@
 import { and, asc, count, eq, or } from "drizzle-orm";
-import { branches, manifests, orders } from "@/db/schema";
+import { branches, integrations, manifests, orders } from "@/db/schema";
+import { integratorTitle } from "@/server/integrators/catalog";
 import { assertStaff, type ServiceCall } from "../context";
 import { ConflictError, NotFoundError } from "../errors";
 import { isUniqueViolation } from "../pg-errors";
@@ -53,6 +54,16 @@ export async function deleteBranch({ ctx, input }: ServiceCall<unknown>) {
   return ctx.db.transaction(async (tx) => {
     const [b] = await tx.select({ id: branches.id }).from(branches).where(and(eq(branches.companyId, companyId), eq(branches.id, id))).for("update");
     if (!b) throw new NotFoundError("Филиал");
+    // Orders routed to this branch would lose their partner: an active integration must be switched off first.
+    const [active] = await tx
+      .select({ integrator: integrations.integrator })
+      .from(integrations)
+      .where(and(eq(integrations.companyId, companyId), eq(integrations.branchId, id), eq(integrations.enabled, true)));
+    if (active) {
+      throw new ConflictError(
+        `Филиал нельзя удалить: к нему подключена активная интеграция «${integratorTitle(active.integrator)}». Сначала выключите её на вкладке «Интеграция».`,
+      );
+    }
     const [{ n: nOrders } = { n: 0 }] = await tx.select({ n: count() }).from(orders).where(and(eq(orders.companyId, companyId), eq(orders.responsibleBranchId, id)));
     const [{ n: nManifests } = { n: 0 }] = await tx
       .select({ n: count() })

@@ -1,12 +1,16 @@
+import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import type { Transaction } from "@/db/client";
 import { createOrders, createTenant, sampleOrder } from "@/db/test/factories";
 import { withTestTransaction } from "@/db/test/helpers";
+import { saveIntegration } from "@/server/services/integrations";
 import { createManifest } from "@/server/services/manifests";
 import { appRouter, createCaller } from "../root";
 
-const TENANT_TABLES = ["clients", "branches", "manifests", "orders", "order_items", "order_packages", "order_status_history", "staff_users"];
+const TENANT_TABLES = ["clients", "branches", "manifests", "orders", "order_items", "order_packages", "order_status_history", "staff_users", "integrations", "integration_audit"];
+
+process.env.SECRETS_KEY ??= randomBytes(32).toString("base64");
 
 /** A fingerprint of everything one company owns, to prove a refused call changed nothing. */
 async function fingerprint(tx: Transaction, companyId: number) {
@@ -25,6 +29,10 @@ async function twoTenants(tx: Transaction) {
   const victim = await createTenant(tx);
   const [order] = await createOrders(tx, victim.company.id, victim.client.id, 1);
   const manifest = await createManifest({ ctx: victim.staffCtx, input: { responsibleBranchId: victim.branch.id } });
+  await saveIntegration({
+    ctx: victim.staffCtx,
+    input: { branchId: victim.branch.id, integrator: "measoft", values: { login: "l", password: "p", extra: "202", apiUrl: "http://127.0.0.1:9/api/" } },
+  });
   return { attacker, victim, order: order!, manifest };
 }
 
@@ -51,10 +59,16 @@ const attacks: Record<string, (c: Caller, f: Fixture) => Promise<unknown>> = {
   "clients.update": (c, f) => c.clients.update({ id: f.victim.client.id, name: "Захвачен" } as never),
   "branches.update": (c, f) => c.branches.update({ id: f.victim.branch.id, code: "X", name: "X", town: "X" }),
   "branches.delete": (c, f) => c.branches.delete({ id: f.victim.branch.id }),
+  "integrations.get": (c, f) => c.integrations.get({ branchId: f.victim.branch.id }),
+  "integrations.audit": (c, f) => c.integrations.audit({ branchId: f.victim.branch.id }),
+  "integrations.save": (c, f) =>
+    c.integrations.save({ branchId: f.victim.branch.id, integrator: "measoft", replace: true, values: { login: "x", password: "x", extra: "1" } }),
+  "integrations.setEnabled": (c, f) => c.integrations.setEnabled({ branchId: f.victim.branch.id, enabled: false }),
+  "integrations.check": (c, f) => c.integrations.check({ branchId: f.victim.branch.id }),
 };
 
 // Procedures that take no foreign id: they only ever read or write the caller's own company.
-const scopedByConstruction = ["orders.list", "manifests.list", "clients.list", "clients.create", "branches.list", "branches.create"];
+const scopedByConstruction = ["orders.list", "manifests.list", "clients.list", "clients.create", "branches.list", "branches.create", "integrations.list"];
 
 describe("tenant isolation", () => {
   it("covers every procedure of the router", () => {
@@ -82,6 +96,7 @@ describe("tenant isolation", () => {
       expect((await caller.manifests.list({})).items).toHaveLength(0);
       expect((await caller.clients.list({})).map((c) => c.id)).toEqual([f.attacker.client.id]);
       expect((await caller.branches.list()).map((b) => b.id)).toEqual([f.attacker.branch.id]);
+      expect((await caller.integrations.list()).items.map((i) => i.branch.id)).toEqual([f.attacker.branch.id]);
     }));
 
   it("a client account cannot reach company-wide procedures", () =>
@@ -90,6 +105,8 @@ describe("tenant isolation", () => {
       const caller = createCaller({ db: tx, actor: f.victim.clientCtx.actor });
       await expect(caller.clients.list({})).rejects.toMatchObject({ code: "FORBIDDEN" });
       await expect(caller.manifests.list({})).rejects.toMatchObject({ code: "FORBIDDEN" });
+      await expect(caller.integrations.list()).rejects.toMatchObject({ code: "FORBIDDEN" });
+      await expect(caller.integrations.setEnabled({ branchId: f.victim.branch.id, enabled: false })).rejects.toMatchObject({ code: "FORBIDDEN" });
       await expect(caller.orders.setStatus({ id: f.order.id, status: "LOST" })).rejects.toMatchObject({ code: "FORBIDDEN" });
     }));
 

@@ -1,0 +1,17 @@
+import { IntegrationTable } from "@/components/integration-table";
+import { StaffOnly } from "@/components/staff-only";
+import { PageHeader } from "@/components/ui";
+
+export const metadata = { title: "Интеграция — Курьер-Хаб" };
+
+export default function IntegrationPage() {
+  return (
+    <StaffOnly>
+      <PageHeader
+        title="Интеграция"
+        subtitle="Каждый филиал появляется здесь сразу после создания. «Настроить» — выбрать интегратора (MeaSoft, СДЭК, TopDelivery) и ввести доступы; пароли хранятся зашифрованными и не показываются."
+      />
+      <IntegrationTable />
+    </StaffOnly>
+  );
+}

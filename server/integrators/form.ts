@@ -1,0 +1,16 @@
+import { z } from "zod";
+
+/** Small builders so every integrator's fields get Russian messages, trimming and the same blank handling. */
+export const requiredText = (message: string, max = 200) =>
+  z
+    .string({ error: message })
+    .trim()
+    .min(1, message)
+    .max(max, `Не длиннее ${max} символов`);
+
+export const optionalText = (max = 250) => z.string().trim().max(max, `Не длиннее ${max} символов`).optional();
+
+export const httpUrl = (message = "Адрес вида https://example.ru/api/") =>
+  z.url({ protocol: /^https?$/, error: message }).trim();
+
+export const flag = () => z.boolean({ error: "Да или нет" }).default(false);

@@ -1,0 +1,10 @@
+import type { IntegratorAdapter } from "../types";
+import { probeMeasoft } from "./client";
+import { measoftSettings, type measoftSettingsSchema } from "./settings";
+import { mapMeasoftStatus } from "./statuses";
+
+export const measoft: IntegratorAdapter<typeof measoftSettingsSchema> = {
+  ...measoftSettings,
+  probe: probeMeasoft,
+  mapStatus: mapMeasoftStatus,
+};

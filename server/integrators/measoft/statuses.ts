@@ -1,0 +1,7 @@
+import { ORDER_STATUSES, type OrderStatus } from "../../services/orders/statuses";
+
+/** Our status model *is* MeaSoft's (statuses.ts), so a partner's code maps to itself when we know it. */
+export function mapMeasoftStatus(code: string): OrderStatus | null {
+  const c = code.trim().toUpperCase();
+  return c in ORDER_STATUSES ? (c as OrderStatus) : null;
+}

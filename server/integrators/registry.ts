@@ -1,0 +1,19 @@
+import type { IntegratorId } from "./catalog";
+import { cdek } from "./cdek";
+import { measoft } from "./measoft";
+import { topdelivery } from "./topdelivery";
+import type { IntegratorAdapter } from "./types";
+
+/**
+ * Every integrator the hub speaks, keyed by id. Adding one = a new folder plus its line here and in `catalog.ts`
+ * (the browser-safe list of settings); this record's type makes a missing line a compile error.
+ */
+export const INTEGRATORS: { [K in IntegratorId]: IntegratorAdapter } = {
+  measoft: measoft as unknown as IntegratorAdapter,
+  cdek: cdek as unknown as IntegratorAdapter,
+  topdelivery: topdelivery as unknown as IntegratorAdapter,
+};
+
+export function getIntegrator(id: string): IntegratorAdapter | undefined {
+  return Object.hasOwn(INTEGRATORS, id) ? INTEGRATORS[id as IntegratorId] : undefined;
+}

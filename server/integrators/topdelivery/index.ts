@@ -1,0 +1,10 @@
+import type { IntegratorAdapter } from "../types";
+import { probeTopDelivery } from "./client";
+import { topDeliverySettings, type topDeliverySettingsSchema } from "./settings";
+import { mapTopDeliveryStatus } from "./statuses";
+
+export const topdelivery: IntegratorAdapter<typeof topDeliverySettingsSchema> = {
+  ...topDeliverySettings,
+  probe: probeTopDelivery,
+  mapStatus: mapTopDeliveryStatus,
+};
