@@ -21,6 +21,8 @@ export const clients = pgTable(
     phone: text(),
     email: text(),
     address: text(),
+    /** For a courier company that is our client: its own extra code, so orders received from it are never sent back to it. */
+    partnerExtraCode: integer(),
     login: text(),
     passwordHash: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),

@@ -4,3 +4,4 @@ export * from "./branches";
 export * from "./manifests";
 export * from "./orders";
 export * from "./integrations";
+export * from "./sync";

@@ -1,33 +1,20 @@
-import cron from "node-cron";
-import { lt } from "drizzle-orm";
-import { createDatabase } from "../../db/client";
-import { loginAttempts } from "../../db/schema";
+import { startSyncWorker } from "./sync-worker";
 
-// The background process. Every replica may run this; each job below is safe to run concurrently.
+// The background process (`npm run worker`; `npm start` runs it beside the web server). Several may run at once.
 const url = process.env.DATABASE_URL;
 if (!url) {
   console.error("[worker] DATABASE_URL is not set");
   process.exit(1);
 }
-const { db, sql } = createDatabase(url, { max: 5 });
-const log = (m: string) => console.log(`[worker] ${m}`);
+const worker = await startSyncWorker({ databaseUrl: url });
 
-// Sign-in throttling only looks 15 minutes back; older failures are dead weight.
-const sweepLoginAttempts = cron.schedule(
-  "*/10 * * * *",
-  async () => {
-    await db.delete(loginAttempts).where(lt(loginAttempts.at, new Date(Date.now() - 24 * 3_600_000)));
-  },
-  { noOverlap: true, name: "sweep-login-attempts" },
-);
-
-log("запущен");
-
-async function shutdown() {
-  log("останавливаюсь");
-  await sweepLoginAttempts.stop();
-  await sql.end({ timeout: 10 });
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`[worker] ${signal}: завершаю текущие задания и останавливаюсь`);
+  await worker.stop();
   process.exit(0);
 }
-process.on("SIGTERM", () => void shutdown());
-process.on("SIGINT", () => void shutdown());
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));

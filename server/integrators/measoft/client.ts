@@ -1,6 +1,21 @@
 import { guardProbe, httpRequest, snippet, UnreachableError } from "../http";
-import type { ProbeOptions, ProbeResult } from "../types";
-import { buildStatusRequest, MeasoftProtocolError, MeasoftRequestError, parseStatusResponse, type MeasoftAuth } from "./mappers";
+import { PartnerError } from "../../sync/policy";
+import type { Exchange, OrderExchange, PartnerStatusEvent, ProbeOptions, ProbeResult, SendOutcome } from "../types";
+import {
+  buildCancelOrder,
+  buildCommitLastStatus,
+  buildNewOrder,
+  buildStatusRequest,
+  MeasoftProtocolError,
+  MeasoftRequestError,
+  parseCancelOrderResponse,
+  parseCommitLastStatus,
+  parseMeasoftTime,
+  parseNewOrderResponse,
+  parseStatusResponse,
+  toMeasoftOrder,
+  type MeasoftAuth,
+} from "./mappers";
 import type { MeasoftSettings } from "./settings";
 
 /** The only MeaSoft code that touches the network: POST one XML document, get one back. */
@@ -37,3 +52,95 @@ export function probeMeasoft(settings: MeasoftSettings, options: ProbeOptions): 
     }
   });
 }
+
+// ---------- order exchange ----------
+
+/** Transport problems and garbage answers are worth retrying; an authorization refusal is not. */
+async function call<T>(url: string, body: string, timeoutMs: number, parse: (xml: string) => T): Promise<Exchange<T>> {
+  let xml: string;
+  try {
+    xml = await postXml(url, body, timeoutMs);
+  } catch (e) {
+    if (e instanceof UnreachableError) throw new PartnerError("transient", e.message);
+    if (e instanceof MeasoftProtocolError) throw new PartnerError("transient", `По адресу ${url} не отвечает MeaSoft API: ${e.message}`);
+    throw e;
+  }
+  try {
+    return { value: parse(xml), request: redactAuth(body), response: xml };
+  } catch (e) {
+    if (e instanceof MeasoftRequestError) {
+      const kind = e.code === 25 || e.code === 24 ? "auth" : e.code === 13 ? "transient" : "rejected";
+      throw new PartnerError(kind, `Партнёр ответил: ${e.partnerMessage} (код ${e.code})`);
+    }
+    if (e instanceof MeasoftProtocolError) throw new PartnerError("transient", `Партнёр прислал непонятный ответ: ${e.message}`);
+    throw e;
+  }
+}
+
+/** The sync log keeps what was sent, but never the partner password. */
+function redactAuth(xml: string): string {
+  return xml.replace(/(<auth\b[^>]*\bpass=")[^"]*(")/g, "$1***$2");
+}
+
+const EXCHANGE_TIMEOUT_MS = 30_000;
+
+export const measoftExchange: OrderExchange<MeasoftSettings> = {
+  async send(settings, orders, options) {
+    const url = measoftEndpoint(settings, options);
+    const res = await call(url, buildNewOrder(measoftAuth(settings), orders.map(toMeasoftOrder)), Math.max(options.timeoutMs, EXCHANGE_TIMEOUT_MS), (xml) => parseNewOrderResponse(xml));
+    const byNumber = new Map(res.value.map((r) => [r.orderno, r]));
+    const outcomes: SendOutcome[] = orders.map((o, i) => {
+      // Results carry orderno; fall back to position for servers that leave it out.
+      const r = byNumber.get(o.number) ?? res.value[i];
+      if (!r) return { number: o.number, outcome: "rejected", message: "Партнёр не вернул результат по этому заказу" };
+      if (r.ok) return { number: o.number, outcome: "accepted", partnerCode: r.ordercode };
+      const message = `${r.message ?? "ошибка"} (код ${r.error})`;
+      if (r.error === 17) return { number: o.number, outcome: "duplicate", message };
+      if (r.error === 1) throw new PartnerError("auth", `Партнёр ответил: ${message}`);
+      return { number: o.number, outcome: "rejected", message: `Партнёр отклонил заказ: ${message}` };
+    });
+    return { ...res, value: outcomes };
+  },
+
+  async find(settings, number, options) {
+    const url = measoftEndpoint(settings, options);
+    const res = await call(url, buildStatusRequest(measoftAuth(settings), { orderno: number }), options.timeoutMs, parseStatusResponse);
+    const match = res.value.orders.find((o) => o.orderno === number);
+    return { ...res, value: match ? { partnerCode: match.ordercode } : null };
+  },
+
+  async pollChanges(settings, streamId, options) {
+    const url = measoftEndpoint(settings, options);
+    const auth = measoftAuth(settings);
+    const res = await call(url, buildStatusRequest(auth, { changes: true, client: "CLIENT", streamid: streamId }), Math.max(options.timeoutMs, EXCHANGE_TIMEOUT_MS), parseStatusResponse);
+    const events: PartnerStatusEvent[] = [];
+    for (const o of res.value.orders) {
+      if (!o.status) continue;
+      events.push({ number: o.orderno, partnerCode: o.ordercode, code: o.status.code, title: o.status.title, eventTime: parseMeasoftTime(o.status.eventTime) });
+    }
+    return {
+      value: events,
+      request: res.request,
+      response: res.response,
+      acknowledge: async () => {
+        await call(url, buildCommitLastStatus(auth, { client: "CLIENT", streamid: streamId }), options.timeoutMs, parseCommitLastStatus);
+      },
+    };
+  },
+
+  async cancel(settings, orders, options) {
+    const url = measoftEndpoint(settings, options);
+    const res = await call(
+      url,
+      buildCancelOrder(measoftAuth(settings), orders.map((o) => (o.partnerCode ? { orderno: o.number, ordercode: o.partnerCode } : { orderno: o.number }))),
+      options.timeoutMs,
+      parseCancelOrderResponse,
+    );
+    const value = orders.map((o, i) => {
+      const r = res.value.find((x) => x.orderno === o.number) ?? res.value[i];
+      if (!r) return { number: o.number, ok: false, message: "Партнёр не вернул результат отмены" };
+      return { number: o.number, ok: r.ok, message: r.ok ? "Отменён у партнёра" : `Партнёр не отменил заказ: ${r.message ?? "ошибка"} (код ${r.error})` };
+    });
+    return { ...res, value };
+  },
+};

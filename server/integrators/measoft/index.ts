@@ -1,5 +1,5 @@
 import type { IntegratorAdapter } from "../types";
-import { probeMeasoft } from "./client";
+import { measoftExchange, probeMeasoft } from "./client";
 import { measoftSettings, type measoftSettingsSchema } from "./settings";
 import { mapMeasoftStatus } from "./statuses";
 
@@ -7,4 +7,5 @@ export const measoft: IntegratorAdapter<typeof measoftSettingsSchema> = {
   ...measoftSettings,
   probe: probeMeasoft,
   mapStatus: mapMeasoftStatus,
+  exchange: measoftExchange,
 };

@@ -285,3 +285,34 @@ export function buildCancelOrder(auth: MeasoftAuth, orders: { orderno?: string; 
 export function parseCancelOrderResponse(xml: string): MeasoftItemResult[] {
   return children(readRoot(xml, "cancelorder"), "order").map(itemResult);
 }
+
+// ---------- our order → MeaSoft ----------
+
+export function toMeasoftOrder(o: import("../types").OutgoingOrder): MeasoftOutgoingOrder {
+  return {
+    orderno: o.number,
+    barcode: o.barcode,
+    sender: { ...o.sender, zipcode: o.sender.zip },
+    receiver: { ...o.receiver, zipcode: o.receiver.zip },
+    weight: o.weight,
+    quantity: o.quantity,
+    payType: o.payType,
+    service: o.serviceCode,
+    price: o.codAmount,
+    deliveryPrice: o.deliveryPrice,
+    declaredValue: o.declaredValue,
+    enclosure: o.enclosure,
+    instruction: o.instruction,
+    items: o.items,
+    packages: o.packages,
+  };
+}
+
+/** "2025-06-03 14:05:00" as MeaSoft writes it (partner-local time; we read it as Moscow time, UTC+3). */
+export function parseMeasoftTime(value: string | undefined): Date | undefined {
+  if (!value) return undefined;
+  const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2})(?::(\d{2}))?/.exec(value.trim());
+  if (!m) return undefined;
+  const d = new Date(`${m[1]}T${m[2]}:${m[3] ?? "00"}+03:00`);
+  return Number.isNaN(d.getTime()) ? undefined : d;
+}

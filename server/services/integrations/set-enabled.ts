@@ -1,5 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import { integrations } from "@/db/schema";
+import { holdPendingTransfers, releaseWaitingTransfers } from "../../sync/queue";
 import { assertStaff, type ServiceCall } from "../context";
 import { setIntegrationEnabledSchema } from "./schemas";
 import { requireIntegration, writeAudit } from "./shared";
@@ -14,6 +15,8 @@ export async function setIntegrationEnabled({ ctx, input }: ServiceCall<unknown>
     const row = await requireIntegration(tx, companyId, branchId, true);
     if (row.enabled === enabled) return { id: row.id, enabled, changed: false };
     await tx.update(integrations).set({ enabled, updatedAt: sql`now()` }).where(eq(integrations.id, row.id));
+    if (enabled) await releaseWaitingTransfers(tx, companyId, row.id);
+    else await holdPendingTransfers(tx, companyId, row.id);
     await writeAudit(tx, actor, { branchId, integrationId: row.id, integrator: row.integrator, action: enabled ? "enabled" : "disabled", fields: ["enabled"] });
     return { id: row.id, enabled, changed: true };
   });

@@ -4,6 +4,7 @@ import type { Queryable } from "@/db/client";
 import { branches, manifests, orders } from "@/db/schema";
 import { assertStaff, type ServiceCall } from "../context";
 import { ConflictError, NotFoundError, ServiceError, ValidationError } from "../errors";
+import { queueTransfers } from "../../sync/queue";
 import { isUniqueViolation } from "../pg-errors";
 import { addOrdersSchema, createManifestSchema, listManifestsSchema, manifestIdSchema, removeOrderSchema, setSendDateSchema } from "./schemas";
 
@@ -215,6 +216,8 @@ export async function setManifestSendDate({ ctx, input }: ServiceCall<unknown>) 
       .set({ responsibleBranchId: m.responsibleBranchId, updatedAt: new Date() })
       .where(and(eq(orders.companyId, companyId), eq(orders.manifestId, m.id)))
       .returning({ id: orders.id });
-    return { id: m.id, state: "sent" as const, sendDate: data.sendDate, orderIds: updated.map((o) => o.id), responsibleBranchId: m.responsibleBranchId };
+    const orderIds = updated.map((o) => o.id);
+    const { queued } = await queueTransfers(tx, companyId, orderIds);
+    return { id: m.id, state: "sent" as const, sendDate: data.sendDate, orderIds, responsibleBranchId: m.responsibleBranchId, queuedTransfers: queued };
   });
 }

@@ -1,0 +1,86 @@
+import { bigint, boolean, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { companies } from "./companies";
+import { integrations } from "./integrations";
+import { orders } from "./orders";
+
+/**
+ * waiting — the branch's integration is switched off; pending — due for sending at `nextAttemptAt`;
+ * sending — claimed by a worker until `lockedUntil`; sent — the partner has it; failed — gave up (see lastError);
+ * cancelled — the order was cancelled before it was sent.
+ */
+export const transferState = pgEnum("transfer_state", ["waiting", "pending", "sending", "sent", "failed", "cancelled"]);
+export const cancelState = pgEnum("transfer_cancel_state", ["none", "pending", "done", "failed"]);
+
+/** One order handed to one partner. The unique (order, integration) pair is the idempotency key of the hand-over. */
+export const transfers = pgTable(
+  "transfers",
+  {
+    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    companyId: integer()
+      .notNull()
+      .references(() => companies.id),
+    orderId: bigint({ mode: "number" })
+      .notNull()
+      .references(() => orders.id),
+    integrationId: integer()
+      .notNull()
+      .references(() => integrations.id, { onDelete: "cascade" }),
+    state: transferState().notNull().default("pending"),
+    /** The order number sent to the partner: what its uniqueness check and our reconciliation look up. */
+    partnerNumber: text().notNull(),
+    partnerOrderCode: text(),
+    attempts: integer().notNull().default(0),
+    queuedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    firstAttemptAt: timestamp({ withTimezone: true }),
+    nextAttemptAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    lockedUntil: timestamp({ withTimezone: true }),
+    sentAt: timestamp({ withTimezone: true }),
+    lastError: text(),
+    cancelState: cancelState().notNull().default("none"),
+    cancelMessage: text(),
+    cancelAttempts: integer().notNull().default(0),
+    cancelNextAttemptAt: timestamp({ withTimezone: true }),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("transfers_order_integration_uq").on(t.orderId, t.integrationId),
+    index("transfers_due_idx").on(t.integrationId, t.state, t.nextAttemptAt),
+    index("transfers_partner_number_idx").on(t.integrationId, t.partnerNumber),
+    index("transfers_company_order_idx").on(t.companyId, t.orderId),
+  ],
+);
+
+/** Every exchange attempt with a partner, per order where it concerns one: what was sent and what came back. */
+export const syncLog = pgTable(
+  "sync_log",
+  {
+    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    companyId: integer()
+      .notNull()
+      .references(() => companies.id),
+    integrationId: integer().notNull(),
+    orderId: bigint({ mode: "number" }),
+    kind: text({ enum: ["transfer", "reconcile", "status", "cancel"] }).notNull(),
+    ok: boolean().notNull(),
+    request: text().notNull(),
+    result: text().notNull(),
+    durationMs: integer(),
+    at: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("sync_log_order_idx").on(t.companyId, t.orderId, t.id), index("sync_log_integration_idx").on(t.integrationId, t.at)],
+);
+
+/** Per-integration exchange state: the change-feed stream and the figures the Integration tab shows. */
+export const integrationSync = pgTable("integration_sync", {
+  integrationId: integer()
+    .primaryKey()
+    .references(() => integrations.id, { onDelete: "cascade" }),
+  companyId: integer().notNull(),
+  lastSuccessAt: timestamp({ withTimezone: true }),
+  lastPollAt: timestamp({ withTimezone: true }),
+  lastErrorAt: timestamp({ withTimezone: true }),
+  lastError: text(),
+  /** Consecutive failed polls; the next poll backs off by it. */
+  pollFailures: integer().notNull().default(0),
+  nextPollAt: timestamp({ withTimezone: true }),
+});

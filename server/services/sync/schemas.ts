@@ -1,0 +1,14 @@
+import { z } from "zod";
+
+export const orderRefSchema = z.object({ orderId: z.number().int().positive() });
+
+export const TRANSFER_STATE_TITLES = {
+  waiting: "Ждёт включения интеграции",
+  pending: "В очереди",
+  sending: "Передаётся",
+  sent: "Передан партнёру",
+  failed: "Ошибка передачи",
+  cancelled: "Отменён до передачи",
+} as const;
+
+export const CANCEL_STATE_TITLES = { none: "", pending: "Отмена отправляется партнёру", done: "Отменён у партнёра", failed: "Партнёр не отменил" } as const;

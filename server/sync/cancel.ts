@@ -1,0 +1,70 @@
+import { and, eq, lte, or, isNull, sql } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { syncLog, transfers } from "@/db/schema";
+import { appendStatus } from "../services/orders/write";
+import { loadPartner } from "./partner";
+import { DEFAULT_RETRY_POLICY, PartnerError, retryDelayMs, type RetryPolicy } from "./policy";
+
+/** Sends the cancellations requested for orders already at the partner; the partner's answer is kept on the order. */
+export async function runCancels(db: Database, integrationId: number, policy: RetryPolicy = DEFAULT_RETRY_POLICY): Promise<number> {
+  const partner = await loadPartner(db, integrationId).catch((e: unknown) => {
+    if (e instanceof PartnerError) return null;
+    throw e;
+  });
+  if (!partner || !partner.enabled) return 0;
+  const claimed = await db.transaction(async (tx) => {
+    const rows = await tx
+      .select({ id: transfers.id, orderId: transfers.orderId, number: transfers.partnerNumber, partnerCode: transfers.partnerOrderCode, attempts: transfers.cancelAttempts })
+      .from(transfers)
+      .where(
+        and(
+          eq(transfers.integrationId, integrationId),
+          eq(transfers.state, "sent"),
+          eq(transfers.cancelState, "pending"),
+          or(isNull(transfers.cancelNextAttemptAt), lte(transfers.cancelNextAttemptAt, sql`now()`)),
+        ),
+      )
+      .limit(100)
+      .for("update", { skipLocked: true });
+    // Pushed forward before the call, so a parallel worker does not send the same cancellation.
+    for (const r of rows) {
+      await tx
+        .update(transfers)
+        .set({ cancelAttempts: r.attempts + 1, cancelNextAttemptAt: new Date(Date.now() + retryDelayMs(r.attempts + 1, policy)) })
+        .where(eq(transfers.id, r.id));
+    }
+    return rows;
+  });
+  if (claimed.length === 0) return 0;
+
+  try {
+    const res = await partner.exchange.cancel(partner.settings, claimed.map((c) => ({ number: c.number, partnerCode: c.partnerCode })), partner.options);
+    await db.transaction(async (tx) => {
+      for (const [i, c] of claimed.entries()) {
+        const r = res.value[i]!;
+        await tx.update(transfers).set({ cancelState: r.ok ? "done" : "failed", cancelMessage: r.message, updatedAt: sql`now()` }).where(eq(transfers.id, c.id));
+        if (r.ok) await appendStatus(tx, { id: c.orderId, companyId: partner.companyId }, "CANCELED", "system", new Date(), "Отменён у партнёра");
+        await tx.insert(syncLog).values({ companyId: partner.companyId, integrationId, orderId: c.orderId, kind: "cancel", ok: r.ok, request: `cancelorder: заказ ${c.number}`, result: r.message });
+      }
+    });
+  } catch (e) {
+    if (!(e instanceof PartnerError)) throw e;
+    await db.transaction(async (tx) => {
+      for (const c of claimed) {
+        // Transient problems keep the request pending (its next attempt is already set); refusals are final.
+        if (e.kind !== "transient") await tx.update(transfers).set({ cancelState: "failed", cancelMessage: e.message, updatedAt: sql`now()` }).where(eq(transfers.id, c.id));
+        await tx.insert(syncLog).values({ companyId: partner.companyId, integrationId, orderId: c.orderId, kind: "cancel", ok: false, request: `cancelorder: заказ ${c.number}`, result: e.message });
+      }
+    });
+  }
+  return claimed.length;
+}
+
+export async function integrationsWithDueCancels(db: Database): Promise<number[]> {
+  const rows = await db
+    .selectDistinct({ id: transfers.integrationId })
+    .from(transfers)
+    .where(and(eq(transfers.state, "sent"), eq(transfers.cancelState, "pending"), or(isNull(transfers.cancelNextAttemptAt), lte(transfers.cancelNextAttemptAt, sql`now()`))));
+  return rows.map((r) => r.id);
+}
+

@@ -1,0 +1,56 @@
+import { and, eq } from "drizzle-orm";
+import type { Queryable } from "@/db/client";
+import { integrations } from "@/db/schema";
+import { validateSettings } from "../integrators/fields";
+import { getIntegrator } from "../integrators/registry";
+import type { IntegratorAdapter, OrderExchange, ProbeOptions } from "../integrators/types";
+import { openSecrets, secretsContext } from "../services/integrations/secret-box";
+import { selfApiUrl } from "../services/integrations/shared";
+import { PartnerError } from "./policy";
+
+export interface Partner {
+  id: number;
+  companyId: number;
+  branchId: number;
+  integrator: string;
+  enabled: boolean;
+  adapter: IntegratorAdapter;
+  exchange: OrderExchange<unknown>;
+  settings: unknown;
+  options: ProbeOptions;
+  /** This integration's own change-feed cursor at the partner (MeaSoft allows 100…10000). */
+  streamId: number;
+}
+
+export const streamIdFor = (integrationId: number) => 100 + (integrationId % 9901);
+
+/** An integration with its credentials decrypted, ready to talk to the partner. Throws `auth` when unusable. */
+export async function loadPartner(db: Queryable, integrationId: number): Promise<Partner | null> {
+  const [row] = await db.select().from(integrations).where(eq(integrations.id, integrationId));
+  if (!row) return null;
+  const adapter = getIntegrator(row.integrator);
+  if (!adapter?.exchange) throw new PartnerError("rejected", `Обмен заказами с интегратором «${adapter?.title ?? row.integrator}» пока не поддерживается`);
+  const secrets = row.secrets ? openSecrets(row.secrets, secretsContext(row.companyId, row.branchId)) : {};
+  const checked = validateSettings(adapter, { ...row.settings, ...secrets });
+  if (!checked.ok) throw new PartnerError("auth", `Настройки интеграции неполные (${Object.keys(checked.fieldErrors).join(", ")})`);
+  return {
+    id: row.id,
+    companyId: row.companyId,
+    branchId: row.branchId,
+    integrator: row.integrator,
+    enabled: row.enabled,
+    adapter,
+    exchange: adapter.exchange as OrderExchange<unknown>,
+    settings: checked.data,
+    options: { timeoutMs: Number(process.env.SYNC_TIMEOUT_MS ?? 15_000), selfApiUrl: selfApiUrl() },
+    streamId: streamIdFor(row.id),
+  };
+}
+
+/** An authorization refusal stops the exchange at once and shows on the Integration tab. */
+export async function markUnhealthy(db: Queryable, integrationId: number, companyId: number, message: string) {
+  await db
+    .update(integrations)
+    .set({ healthStatus: "error", healthMessage: message, healthCheckedAt: new Date() })
+    .where(and(eq(integrations.id, integrationId), eq(integrations.companyId, companyId)));
+}

@@ -1,0 +1,235 @@
+import { and, eq, inArray, lte, sql } from "drizzle-orm";
+import type { Database, Queryable } from "@/db/client";
+import { integrationSync, syncLog, transfers } from "@/db/schema";
+import type { OutgoingOrder, SendOutcome } from "../integrators/types";
+import { loadOutgoingOrders } from "./outgoing";
+import { loadPartner, markUnhealthy, type Partner } from "./partner";
+import { DEFAULT_RETRY_POLICY, PartnerError, retryDelayMs, type RetryPolicy } from "./policy";
+import { notifySync } from "./queue";
+
+export interface TransferRunOptions {
+  batchSize?: number;
+  policy?: RetryPolicy;
+  /** How long a claimed batch belongs to this worker before the sweep hands it to another. */
+  lockMs?: number;
+  /** Test seam: runs after the partner accepted a batch and before it is committed here. */
+  afterPartnerAccepted?: () => Promise<void>;
+}
+
+export interface TransferRunResult {
+  sent: number;
+  failed: number;
+  retrying: number;
+  batches: number;
+}
+
+interface Claimed {
+  id: number;
+  orderId: number;
+  companyId: number;
+  attempts: number;
+  firstAttemptAt: Date;
+  partnerNumber: string;
+}
+
+/**
+ * Hands an integration's due orders to its partner, in batches (one `neworder` carries many orders), until none is due.
+ * Safe to run in any number of workers at once: batches are claimed with SKIP LOCKED, and a retry of a batch the
+ * partner already took is reconciled by looking each order up instead of creating it again.
+ */
+export async function runTransfers(db: Database, integrationId: number, options: TransferRunOptions = {}): Promise<TransferRunResult> {
+  const batchSize = options.batchSize ?? 100;
+  const policy = options.policy ?? DEFAULT_RETRY_POLICY;
+  const result: TransferRunResult = { sent: 0, failed: 0, retrying: 0, batches: 0 };
+
+  let partner: Partner | null;
+  try {
+    partner = await loadPartner(db, integrationId);
+  } catch (e) {
+    if (!(e instanceof PartnerError)) throw e;
+    // Unusable settings or an integrator without exchange: every due order fails visibly, nothing is sent.
+    const claimed = await claim(db, integrationId, 10_000, options.lockMs ?? 120_000);
+    await db.transaction((tx) => settleFailure(tx, claimed, e, policy, integrationId));
+    return { ...result, failed: claimed.length };
+  }
+  if (!partner || !partner.enabled) return result;
+
+  for (;;) {
+    const claimed = await claim(db, integrationId, batchSize, options.lockMs ?? 120_000);
+    if (claimed.length === 0) break;
+    result.batches++;
+    const outgoing = await loadOutgoingOrders(db, partner.companyId, claimed.map((c) => c.orderId));
+    const batch = claimed.filter((c) => outgoing.has(c.orderId));
+    const orders = batch.map((c) => ({ ...outgoing.get(c.orderId)!, number: c.partnerNumber }));
+
+    const started = Date.now();
+    let outcomes: SendOutcome[];
+    try {
+      outcomes = (await partner.exchange.send(partner.settings, orders, partner.options)).value;
+    } catch (e) {
+      if (!(e instanceof PartnerError)) throw e;
+      await db.transaction((tx) => settleFailure(tx, batch, e, policy, integrationId));
+      if (e.kind === "auth") await markUnhealthy(db, integrationId, partner.companyId, e.message);
+      if (e.kind === "auth" || e.kind === "rejected") result.failed += batch.length;
+      else result.retrying += batch.length;
+      break; // the partner is unwell: stop draining, the back-off decides when to try again
+    }
+    await options.afterPartnerAccepted?.();
+
+    const reconciled = await reconcileDuplicates(partner, orders, outcomes);
+    const durationMs = Date.now() - started;
+    await db.transaction(async (tx) => {
+      const settled = await settleOutcomes(tx, partner, batch, orders, reconciled, durationMs, policy);
+      result.sent += settled.sent;
+      result.failed += settled.failed;
+      result.retrying += settled.retrying;
+    });
+  }
+  return result;
+}
+
+async function claim(db: Queryable, integrationId: number, limit: number, lockMs: number): Promise<Claimed[]> {
+  const rows = await db.execute<{ id: string; order_id: string; company_id: number; attempts: number; first_attempt_at: Date; partner_number: string }>(sql`
+    update transfers set state = 'sending', attempts = attempts + 1, first_attempt_at = coalesce(first_attempt_at, now()),
+      locked_until = now() + ${`${lockMs} milliseconds`}::interval, updated_at = now()
+    where id in (
+      select id from transfers
+      where integration_id = ${integrationId} and state = 'pending' and next_attempt_at <= now()
+      order by id limit ${limit} for update skip locked)
+    returning id, order_id, company_id, attempts, first_attempt_at, partner_number`);
+  return rows
+    .map((r) => ({ id: Number(r.id), orderId: Number(r.order_id), companyId: r.company_id, attempts: r.attempts, firstAttemptAt: new Date(r.first_attempt_at), partnerNumber: r.partner_number }))
+    .sort((a, b) => a.id - b.id);
+}
+
+type Reconciled = SendOutcome | { number: string; outcome: "transient"; message: string };
+
+/** Error 17 means the number is taken at the partner: ours from an earlier attempt (then it is sent) or someone else's. */
+async function reconcileDuplicates(partner: Partner, orders: OutgoingOrder[], outcomes: SendOutcome[]): Promise<Reconciled[]> {
+  const out: Reconciled[] = [];
+  for (const [i, o] of outcomes.entries()) {
+    if (o.outcome !== "duplicate") {
+      out.push(o);
+      continue;
+    }
+    try {
+      const found = await partner.exchange.find(partner.settings, orders[i]!.number, partner.options);
+      out.push(
+        found.value
+          ? { number: o.number, outcome: "accepted", partnerCode: found.value.partnerCode }
+          : { number: o.number, outcome: "rejected", message: `Номер ${o.number} уже занят у партнёра, но заказ по нему не найден: ${o.message}` },
+      );
+    } catch (e) {
+      if (!(e instanceof PartnerError)) throw e;
+      out.push({ number: o.number, outcome: "transient", message: e.message });
+    }
+  }
+  return out;
+}
+
+function summary(o: OutgoingOrder, url: string) {
+  return `neworder → ${url}: заказ ${o.number}, мест ${o.quantity}, вес ${o.weight} кг, наложенный платёж ${o.codAmount.toFixed(2)}, получатель ${o.receiver.person ?? o.receiver.company ?? "—"}, ${o.receiver.town ?? ""}`;
+}
+
+async function settleOutcomes(
+  tx: Queryable,
+  partner: Partner,
+  batch: Claimed[],
+  orders: OutgoingOrder[],
+  outcomes: Reconciled[],
+  durationMs: number,
+  policy: RetryPolicy,
+) {
+  const counts = { sent: 0, failed: 0, retrying: 0 };
+  const url = (partner.settings as { apiUrl?: string }).apiUrl || partner.options.selfApiUrl;
+  const logs: (typeof syncLog.$inferInsert)[] = [];
+  for (const [i, c] of batch.entries()) {
+    const o = outcomes[i] ?? { number: c.partnerNumber, outcome: "rejected" as const, message: "Партнёр не вернул результат по этому заказу" };
+    const base = { companyId: c.companyId, integrationId: partner.id, orderId: c.orderId, kind: "transfer" as const, request: summary(orders[i]!, url), durationMs };
+    if (o.outcome === "accepted") {
+      counts.sent++;
+      await tx
+        .update(transfers)
+        .set({ state: "sent", partnerOrderCode: o.partnerCode ?? null, sentAt: sql`now()`, lastError: null, lockedUntil: null, updatedAt: sql`now()` })
+        .where(and(eq(transfers.id, c.id), eq(transfers.state, "sending")));
+      logs.push({ ...base, ok: true, result: `Принят партнёром${o.partnerCode ? `, код у партнёра ${o.partnerCode}` : ""}` });
+    } else if (o.outcome === "transient") {
+      const next = nextAttempt(c, policy);
+      if (next) counts.retrying++;
+      else counts.failed++;
+      await retryOrFail(tx, c, o.message, next);
+      logs.push({ ...base, ok: false, result: `${o.message}${next ? "; повтор запланирован" : ""}` });
+    } else {
+      counts.failed++;
+      await tx
+        .update(transfers)
+        .set({ state: "failed", lastError: o.message, lockedUntil: null, updatedAt: sql`now()` })
+        .where(and(eq(transfers.id, c.id), eq(transfers.state, "sending")));
+      logs.push({ ...base, ok: false, result: o.message });
+    }
+  }
+  if (logs.length) await tx.insert(syncLog).values(logs);
+  await tx
+    .insert(integrationSync)
+    .values({ integrationId: partner.id, companyId: partner.companyId, lastSuccessAt: new Date() })
+    .onConflictDoUpdate({ target: integrationSync.integrationId, set: { lastSuccessAt: new Date() } });
+  return counts;
+}
+
+function nextAttempt(c: Claimed, policy: RetryPolicy): Date | null {
+  const elapsed = Date.now() - c.firstAttemptAt.getTime();
+  if (elapsed >= policy.giveUpAfterMs) return null;
+  return new Date(Date.now() + retryDelayMs(c.attempts, policy));
+}
+
+async function retryOrFail(tx: Queryable, c: Claimed, message: string, next: Date | null) {
+  await tx
+    .update(transfers)
+    .set(next ? { state: "pending", nextAttemptAt: next, lastError: message, lockedUntil: null, updatedAt: sql`now()` } : { state: "failed", lastError: message, lockedUntil: null, updatedAt: sql`now()` })
+    .where(and(eq(transfers.id, c.id), eq(transfers.state, "sending")));
+}
+
+async function settleFailure(tx: Queryable, batch: Claimed[], e: PartnerError, policy: RetryPolicy, integrationId: number) {
+  const logs: (typeof syncLog.$inferInsert)[] = [];
+  for (const c of batch) {
+    const next = e.kind === "transient" ? nextAttempt(c, policy) : null;
+    await retryOrFail(tx, c, e.message, next);
+    logs.push({
+      companyId: c.companyId,
+      integrationId,
+      orderId: c.orderId,
+      kind: "transfer",
+      ok: false,
+      request: `neworder: заказ ${c.partnerNumber} (попытка ${c.attempts})`,
+      result: `${e.message}${next ? `; повтор после ${next.toLocaleTimeString("ru-RU", { timeZone: "Europe/Moscow" })}` : ""}`,
+    });
+  }
+  if (logs.length) await tx.insert(syncLog).values(logs);
+  const companyId = batch[0]?.companyId;
+  if (companyId !== undefined) {
+    await tx
+      .insert(integrationSync)
+      .values({ integrationId, companyId, lastErrorAt: new Date(), lastError: e.message })
+      .onConflictDoUpdate({ target: integrationSync.integrationId, set: { lastErrorAt: new Date(), lastError: e.message } });
+  }
+}
+
+/** Batches whose worker died mid-exchange go back to the queue; the retry reconciles instead of duplicating. */
+export async function sweepStuckTransfers(db: Queryable): Promise<number> {
+  const rows = await db
+    .update(transfers)
+    .set({ state: "pending", nextAttemptAt: sql`now()`, lockedUntil: null, updatedAt: sql`now()` })
+    .where(and(eq(transfers.state, "sending"), lte(transfers.lockedUntil, sql`now()`)))
+    .returning({ integrationId: transfers.integrationId });
+  await notifySync(db, rows.map((r) => r.integrationId));
+  return rows.length;
+}
+
+/** Integrations that have orders due now: what the clock wakes when no notification arrived (retries, restarts). */
+export async function integrationsWithDueTransfers(db: Queryable): Promise<number[]> {
+  const rows = await db
+    .selectDistinct({ id: transfers.integrationId })
+    .from(transfers)
+    .where(and(inArray(transfers.state, ["pending"]), lte(transfers.nextAttemptAt, sql`now()`)));
+  return rows.map((r) => r.id);
+}

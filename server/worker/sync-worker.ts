@@ -1,0 +1,114 @@
+import cron from "node-cron";
+import { and, eq, isNull, lte, or, sql } from "drizzle-orm";
+import PgBoss from "pg-boss";
+import { z } from "zod";
+import { createDatabase } from "../../db/client";
+import { integrations, integrationSync, loginAttempts } from "../../db/schema";
+import { integrationsWithDueCancels, runCancels } from "../sync/cancel";
+import { SYNC_CHANNEL } from "../sync/queue";
+import { pollPartnerStatuses } from "../sync/status";
+import { integrationsWithDueTransfers, runTransfers, sweepStuckTransfers } from "../sync/transfer";
+import { getIntegrator } from "../integrators/registry";
+
+const payload = z.object({ integrationId: z.number().int().positive() });
+
+export interface SyncWorkerOptions {
+  databaseUrl: string;
+  /** Seconds between change-feed polls of one integration (SYNC_POLL_SECONDS, default 30). */
+  pollSeconds?: number;
+  log?: (message: string) => void;
+}
+
+const QUEUES = { transfer: "sync-transfer", poll: "sync-poll", cancel: "sync-cancel" } as const;
+
+/**
+ * The exchange engine of one worker process. Any number may run at once: pg-boss's «stately» queues keep at most one
+ * queued and one running job per integration, and every job claims its rows with row locks, so work is never doubled.
+ */
+export async function startSyncWorker(options: SyncWorkerOptions) {
+  const log = options.log ?? ((m: string) => console.log(`[worker] ${m}`));
+  const pollSeconds = options.pollSeconds ?? Number(process.env.SYNC_POLL_SECONDS ?? 30);
+  const { db, sql: pg } = createDatabase(options.databaseUrl, { max: 6 });
+  const boss = new PgBoss({ connectionString: options.databaseUrl, schema: "pgboss", max: 4 });
+  boss.on("error", (e) => log(`pg-boss: ${e.message}`));
+  await boss.start();
+  for (const name of Object.values(QUEUES)) {
+    await boss.createQueue(name, { name, policy: "stately", retryLimit: 5, retryDelay: 2, retryBackoff: true, expireInSeconds: 15 * 60 });
+  }
+
+  const enqueue = (queue: string, integrationId: number) =>
+    boss.send(queue, { integrationId }, { singletonKey: String(integrationId) }).catch((e: unknown) => log(`send ${queue}: ${String(e)}`));
+
+  const work = (queue: string, run: (integrationId: number) => Promise<unknown>) =>
+    boss.work(queue, { pollingIntervalSeconds: 0.5, batchSize: 1 }, async (jobs) => {
+      for (const job of jobs) {
+        const parsed = payload.safeParse(job.data);
+        if (!parsed.success) {
+          log(`${queue}: bad payload ${JSON.stringify(job.data)}, dropped`);
+          continue;
+        }
+        await run(parsed.data.integrationId);
+      }
+    });
+  await work(QUEUES.transfer, async (id) => {
+    const r = await runTransfers(db, id);
+    if (r.batches) log(`интеграция ${id}: передано ${r.sent}, ошибок ${r.failed}, к повтору ${r.retrying}`);
+  });
+  await work(QUEUES.poll, (id) => pollPartnerStatuses(db, id));
+  await work(QUEUES.cancel, (id) => runCancels(db, id));
+
+  // Event-driven start: queueTransfers() NOTIFYs on commit; the clock below only covers retries and restarts.
+  const listener = await pg.listen(SYNC_CHANNEL, (value) => {
+    const id = Number(value);
+    if (Number.isInteger(id) && id > 0) {
+      void enqueue(QUEUES.transfer, id);
+      void enqueue(QUEUES.cancel, id);
+    }
+  });
+
+  const tick = cron.schedule(
+    "* * * * * *",
+    async () => {
+      for (const id of await integrationsWithDueTransfers(db)) await enqueue(QUEUES.transfer, id);
+      for (const id of await integrationsWithDueCancels(db)) await enqueue(QUEUES.cancel, id);
+      for (const id of await integrationsDueForPoll(pollSeconds)) await enqueue(QUEUES.poll, id);
+    },
+    { noOverlap: true, name: "sync-tick" },
+  );
+  const sweep = cron.schedule(
+    "*/15 * * * * *",
+    async () => {
+      const n = await sweepStuckTransfers(db);
+      if (n) log(`возвращено в очередь зависших передач: ${n}`);
+    },
+    { noOverlap: true, name: "sync-sweep" },
+  );
+  // Sign-in throttling only looks 15 minutes back; older failures are dead weight.
+  const housekeeping = cron.schedule(
+    "*/10 * * * *",
+    async () => {
+      await db.delete(loginAttempts).where(lte(loginAttempts.at, new Date(Date.now() - 24 * 3_600_000)));
+    },
+    { noOverlap: true, name: "sweep-login-attempts" },
+  );
+
+  async function integrationsDueForPoll(seconds: number): Promise<number[]> {
+    const rows = await db
+      .select({ id: integrations.id, integrator: integrations.integrator })
+      .from(integrations)
+      .leftJoin(integrationSync, eq(integrationSync.integrationId, integrations.id))
+      .where(and(eq(integrations.enabled, true), or(isNull(integrationSync.lastPollAt), lte(integrationSync.lastPollAt, sql`now() - make_interval(secs => ${seconds})`))));
+    return rows.filter((r) => getIntegrator(r.integrator)?.exchange).map((r) => r.id);
+  }
+
+  log(`запущен (опрос статусов партнёров каждые ${pollSeconds} с)`);
+  return {
+    /** Graceful: stops taking jobs, lets running ones finish, then closes the connections. */
+    async stop() {
+      await Promise.all([tick.stop(), sweep.stop(), housekeeping.stop()]);
+      await listener.unlisten();
+      await boss.stop({ graceful: true, wait: true, timeout: 30_000 });
+      await pg.end({ timeout: 10 });
+    },
+  };
+}
