@@ -1,4 +1,5 @@
 import { attr, child, children, childText, el, escapeXml, parseXmlRoot, text, textEl, type XmlNode } from "../xml";
+import type { OutgoingOrder } from "../types";
 
 /**
  * Pure request builders and response parsers for the MeaSoft XML API (measoft-xml-api.md). No I/O here:
@@ -288,7 +289,7 @@ export function parseCancelOrderResponse(xml: string): MeasoftItemResult[] {
 
 // ---------- our order → MeaSoft ----------
 
-export function toMeasoftOrder(o: import("../types").OutgoingOrder): MeasoftOutgoingOrder {
+export function toMeasoftOrder(o: OutgoingOrder): MeasoftOutgoingOrder {
   return {
     orderno: o.number,
     barcode: o.barcode,
