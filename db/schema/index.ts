@@ -3,3 +3,5 @@ export * from "./clients";
 export * from "./branches";
 export * from "./manifests";
 export * from "./orders";
+export * from "./xmlapi";
+export * from "./reference";

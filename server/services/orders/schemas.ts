@@ -30,7 +30,7 @@ const decimal = (label: string, max: number) =>
   z.preprocess(
     (v) => (typeof v === "string" ? (v.trim() === "" ? 0 : Number(v.trim().replace(",", "."))) : (v ?? 0)),
     z.number({ error: `${label}: введите число` }).min(0, `${label}: не может быть отрицательным`).max(max, `${label}: слишком большое значение`),
-  );
+  ).default(0); // absent means 0, and the input type then lets forms and callers leave it out
 
 const integer = (label: string, min: number, max: number) =>
   z.preprocess(

@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
-import { clients, orderItems, orderNumberCounters, orderPackages, orders, orderStatusHistory } from "@/db/schema";
+import { clients, orderChanges, orderItems, orderNumberCounters, orderPackages, orders, orderStatusHistory } from "@/db/schema";
 import type { OrderData } from "./schemas";
 
 export type StatusSourceCode = (typeof orderStatusHistory.$inferInsert)["source"];
@@ -189,6 +189,14 @@ export async function appendStatus(
     .update(orders)
     .set({ status, statusAt: eventTime, updatedAt: new Date() })
     .where(and(eq(orders.id, order.id), eq(orders.companyId, order.companyId)));
+}
+
+/**
+ * Triggers on `orders` record every change of the order row for the change feed; changes that leave the row as it
+ * was (items, packages, a history entry that keeps the current status) are recorded here explicitly.
+ */
+export async function recordOrderChanges(tx: Queryable, companyId: number, orderIds: number[]) {
+  for (const chunk of chunks(orderIds, 10_000)) await tx.insert(orderChanges).values(chunk.map((orderId) => ({ companyId, orderId })));
 }
 
 function* chunks<T>(rows: T[], size: number): Generator<T[]> {
