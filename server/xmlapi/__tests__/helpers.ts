@@ -5,9 +5,9 @@ import { orderChanges, orderItems, orderPackages, orders, orderStatusHistory } f
 import { createTenant } from "@/db/test/factories";
 import { handleXmlRequest } from "../handler";
 
-const ARRAYS = new Set(["order", "createorder", "item", "package", "region", "street", "service", "calc"]);
+const ARRAYS = new Set(["order", "createorder", "item", "package", "street", "service", "calc"]);
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "", parseTagValue: false, parseAttributeValue: false, isArray: (name, jpath, _leaf, isAttribute) =>
-    !isAttribute && (ARRAYS.has(name) || String(jpath).endsWith("statushistory.status") || jpath === "townlist.town"),
+    !isAttribute && (ARRAYS.has(name) || String(jpath).endsWith("statushistory.status") || jpath === "townlist.town" || jpath === "regionlist.region"),
 });
 
 // Answers parsed loosely for assertions: attributes as plain keys, repeated elements always arrays.
