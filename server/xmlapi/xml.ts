@@ -59,6 +59,9 @@ export function parseXml(body: string | Buffer): { root: string; node: XNode } {
   }
   text = text.replace(/^\uFEFF/, "");
   if (!text.trim()) throw new XmlInputError("Empty request");
+  // Characters XML 1.0 forbids (NUL and other controls, lone surrogates) make a document not well-formed; they must
+  // not reach PostgreSQL either, which refuses NUL in text.
+  if (new RegExp(INVALID_XML_CHARS.source).test(text)) throw new XmlInputError("Invalid XML: forbidden character");
   // No DTDs at all: the cheapest complete defence against XXE and entity-expansion bombs.
   if (/<!DOCTYPE|<!ENTITY/i.test(text)) throw new XmlInputError("DTD and entity declarations are not allowed");
   let doc: Record<string, XValue>;

@@ -84,7 +84,7 @@ function limits(call: XmlCall) {
   const from = Number(field(limit, "limitfrom") ?? 0);
   const count = Number(field(limit, "limitcount") ?? 1000);
   return {
-    limitFrom: Number.isFinite(from) && from >= 0 ? Math.floor(from) : 0,
+    limitFrom: Number.isFinite(from) && from >= 0 ? Math.min(Math.floor(from), 1_000_000_000) : 0,
     limitCount: Number.isFinite(count) && count >= 0 ? Math.floor(count) : 1000,
     countAll: field(limit, "countall")?.toUpperCase() === "YES",
   };
