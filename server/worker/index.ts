@@ -1,7 +1,7 @@
 import cron from "node-cron";
 import { lt } from "drizzle-orm";
 import { createDatabase } from "../../db/client";
-import { loginAttempts } from "../../db/schema";
+import { loginAttempts, orderChanges } from "../../db/schema";
 
 // The background process. Every replica may run this; each job below is safe to run concurrently.
 const url = process.env.DATABASE_URL;
@@ -21,11 +21,22 @@ const sweepLoginAttempts = cron.schedule(
   { noOverlap: true, name: "sweep-login-attempts" },
 );
 
+// Change-feed rows only matter until every stream has polled past them; a stream silent for half a year starts
+// from what is left.
+const sweepOrderChanges = cron.schedule(
+  "17 3 * * *",
+  async () => {
+    await db.delete(orderChanges).where(lt(orderChanges.at, new Date(Date.now() - 180 * 86_400_000)));
+  },
+  { noOverlap: true, name: "sweep-order-changes" },
+);
+
 log("запущен");
 
 async function shutdown() {
   log("останавливаюсь");
   await sweepLoginAttempts.stop();
+  await sweepOrderChanges.stop();
   await sql.end({ timeout: 10 });
   process.exit(0);
 }
