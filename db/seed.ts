@@ -3,7 +3,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import { insertOrders, appendStatus } from "@/server/services/orders/write";
 import { orderDataSchema } from "@/server/services/orders/schemas";
 import type { Database } from "./client";
-import { branches, clients, companies, manifests, orders, staffUsers } from "./schema";
+import { branches, clients, companies, deliveryServices, manifests, orders, staffUsers, tariffs, tariffZones } from "./schema";
 
 /** Demo data listed in the README. Runs once: a second start finds company 101 and seeds nothing. */
 export async function seedDemo(db: Database, log: (m: string) => void = console.log): Promise<boolean> {
@@ -51,6 +51,34 @@ export async function seedDemo(db: Database, log: (m: string) => void = console.
     const [moscow] = await tx.insert(branches).values({ companyId: alfa!.id, code: "MSK", name: "Москва (головной)", town: "Москва" }).returning();
     const [novosib] = await tx.insert(branches).values({ companyId: alfa!.id, code: "BETA-NSK", name: "Бета Экспресс (Новосибирск)", town: "Новосибирск" }).returning();
     await tx.insert(branches).values({ companyId: beta!.id, code: "NSK", name: "Новосибирск", town: "Новосибирск" });
+    // Бета as Альфа's delivery partner: a client account at Альфа that the branch «Бета Экспресс (Новосибирск)»
+    // stands for; Бета pulls its work with statusreq client=AGENT and reports with setorderinfo.
+    const [betaAgent] = await tx
+      .insert(clients)
+      .values({ companyId: alfa!.id, name: "Бета Экспресс (агент)", kind: "courier", inn: "5401234567", currency: "RUB", login: "beta", passwordHash: hash("beta") })
+      .returning();
+    await tx.update(branches).set({ agentClientId: betaAgent!.id }).where(eq(branches.id, novosib!.id));
+    // Delivery modes and a small tariff: zone 1 — Moscow region, zone 2 — the rest; an own price for Москва → Тверь.
+    await tx.insert(deliveryServices).values([
+      { companyId: alfa!.id, code: 1, name: "Стандарт" },
+      { companyId: alfa!.id, code: 2, name: "Экспресс" },
+      { companyId: alfa!.id, code: 3, name: "Забор груза" },
+    ]);
+    await tx.insert(tariffZones).values([
+      { companyId: alfa!.id, townFrom: "Москва", townTo: "Москва", zone: 1 },
+      { companyId: alfa!.id, townFrom: "Москва", townTo: "Королёв", zone: 1 },
+      { companyId: alfa!.id, townFrom: "Москва", townTo: "Химки", zone: 1 },
+    ]);
+    await tx.insert(tariffs).values([
+      { companyId: alfa!.id, serviceCode: 1, zone: 1, weightFrom: "0", weightTo: "1", price: "300", minDays: 1, maxDays: 1 },
+      { companyId: alfa!.id, serviceCode: 1, zone: 1, weightFrom: "1", weightTo: "5", price: "400", minDays: 1, maxDays: 2 },
+      { companyId: alfa!.id, serviceCode: 1, zone: 1, weightFrom: "5", price: "400", extraPerKg: "30", minDays: 1, maxDays: 2 },
+      { companyId: alfa!.id, serviceCode: 2, zone: 1, weightFrom: "0", weightTo: "5", price: "700", minDays: 0, maxDays: 1 },
+      { companyId: alfa!.id, serviceCode: 1, weightFrom: "0", weightTo: "1", price: "550", minDays: 3, maxDays: 7 },
+      { companyId: alfa!.id, serviceCode: 1, weightFrom: "1", price: "550", extraPerKg: "60", minDays: 3, maxDays: 7 },
+      { companyId: alfa!.id, serviceCode: 1, townFrom: "Москва", townTo: "Тверь", weightFrom: "0", weightTo: "1", price: "350", minDays: 1, maxDays: 2 },
+      { companyId: alfa!.id, serviceCode: 1, townFrom: "Москва", townTo: "Тверь", weightFrom: "1", price: "350", extraPerKg: "40", minDays: 1, maxDays: 2 },
+    ]);
 
     const rnd = mulberry32(2026);
     const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
@@ -112,7 +140,7 @@ export async function seedDemo(db: Database, log: (m: string) => void = console.
     await tx.update(orders).set({ manifestId: assembled!.id }).where(inArray(orders.id, slice(3, 8)));
     await tx.update(orders).set({ manifestId: sent!.id, responsibleBranchId: moscow!.id }).where(inArray(orders.id, slice(8, 12)));
   });
-  log("Демо-данные готовы: Альфа Курьер (101) admin/admin, клиент shop/shop; Бета Экспресс (202) admin/admin, клиент alfa/alfa");
+  log("Демо-данные готовы: Альфа Курьер (101) admin/admin, клиент shop/shop, партнёр beta/beta; Бета Экспресс (202) admin/admin, клиент alfa/alfa");
   return true;
 }
 

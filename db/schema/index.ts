@@ -5,3 +5,5 @@ export * from "./manifests";
 export * from "./orders";
 export * from "./integrations";
 export * from "./sync";
+export * from "./xmlapi";
+export * from "./reference";

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import postgres from "postgres";
 import type { TestProject } from "vitest/node";
 import { runMigrations } from "../migrate";
 import { createDatabaseIfMissing, dropDatabase, ensureDatabaseServer, withDatabase } from "../../server/runtime/database";
@@ -17,15 +18,26 @@ declare module "vitest" {
  */
 export default async function setup(project: TestProject) {
   const server = await ensureDatabaseServer({ dataDir: ".data/pg-test", port: Number(process.env.EMBEDDED_PG_TEST_PORT ?? 54339), log: () => {} });
-  const name = `kh_test_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
-  await createDatabaseIfMissing(server.adminUrl, name);
+  const stamp = `${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
+  // A pristine migrated template nobody connects to, so isolated databases can be cloned from it at any time
+  // (PostgreSQL refuses to copy a database that has open connections).
+  const template = `kh_tpl_${stamp}`;
+  const name = `kh_test_${stamp}`;
+  await createDatabaseIfMissing(server.adminUrl, template);
+  await runMigrations(withDatabase(server.adminUrl, template));
+  const admin = postgres(server.adminUrl, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`create database "${name}" template "${template}"`);
+  } finally {
+    await admin.end();
+  }
   const url = withDatabase(server.adminUrl, name);
-  await runMigrations(url);
   project.provide("databaseUrl", url);
   project.provide("adminUrl", server.adminUrl);
-  project.provide("templateDatabase", name);
+  project.provide("templateDatabase", template);
   return async () => {
     await dropDatabase(server.adminUrl, name);
+    await dropDatabase(server.adminUrl, template);
     await server.stop();
   };
 }

@@ -3,7 +3,7 @@ import { and, eq, isNull, lte, or, sql } from "drizzle-orm";
 import PgBoss from "pg-boss";
 import { z } from "zod";
 import { createDatabase } from "../../db/client";
-import { integrations, integrationSync, loginAttempts } from "../../db/schema";
+import { integrations, integrationSync, loginAttempts, orderChanges } from "../../db/schema";
 import { integrationsWithDueCancels, runCancels } from "../sync/cancel";
 import { SYNC_CHANNEL } from "../sync/queue";
 import { pollPartnerStatuses } from "../sync/status";
@@ -92,6 +92,16 @@ export async function startSyncWorker(options: SyncWorkerOptions) {
     { noOverlap: true, name: "sweep-login-attempts" },
   );
 
+  // Change-feed rows only matter until every stream has polled past them; a stream silent for half a year starts
+  // from what is left.
+  const sweepOrderChanges = cron.schedule(
+    "17 3 * * *",
+    async () => {
+      await db.delete(orderChanges).where(lte(orderChanges.at, new Date(Date.now() - 180 * 86_400_000)));
+    },
+    { noOverlap: true, name: "sweep-order-changes" },
+  );
+
   async function integrationsDueForPoll(seconds: number): Promise<number[]> {
     const rows = await db
       .select({ id: integrations.id, integrator: integrations.integrator })
@@ -105,7 +115,7 @@ export async function startSyncWorker(options: SyncWorkerOptions) {
   return {
     /** Graceful: stops taking jobs, lets running ones finish, then closes the connections. */
     async stop() {
-      await Promise.all([tick.stop(), sweep.stop(), housekeeping.stop()]);
+      await Promise.all([tick.stop(), sweep.stop(), housekeeping.stop(), sweepOrderChanges.stop()]);
       await listener.unlisten();
       await boss.stop({ graceful: true, wait: true, timeout: 30_000 });
       await pg.end({ timeout: 10 });

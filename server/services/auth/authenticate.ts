@@ -54,7 +54,7 @@ export async function authenticate(db: Queryable, input: unknown, ip: string): P
 // Hash compared even when the login is unknown, so response time does not reveal which logins exist.
 const DUMMY_HASH = bcrypt.hashSync("not-a-password", 10);
 
-async function findUser(db: Queryable, extra: number, login: string, password: string): Promise<SignedInUser | null> {
+export async function findUser(db: Queryable, extra: number, login: string, password: string): Promise<SignedInUser | null> {
   const [company] = await db.select().from(companies).where(eq(companies.extraCode, extra));
   if (!company) {
     await bcrypt.compare(password, DUMMY_HASH);

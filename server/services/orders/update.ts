@@ -6,7 +6,7 @@ import { isUniqueViolation } from "../pg-errors";
 import { updateOrderSchema } from "./schemas";
 import { orderScope } from "./scope";
 import { EDITABLE_STATUSES, FINAL_STATUSES } from "./statuses";
-import { itemRows, orderColumns, packageRows } from "./write";
+import { itemRows, orderColumns, packageRows, recordOrderChanges } from "./write";
 
 export async function updateOrder({ ctx, input }: ServiceCall<unknown>) {
   const data = updateOrderSchema.parse(input);
@@ -43,6 +43,8 @@ export async function updateOrder({ ctx, input }: ServiceCall<unknown>) {
     const packages = packageRows(companyId, order.id, data);
     if (items.length) await tx.insert(orderItems).values(items);
     if (packages.length) await tx.insert(orderPackages).values(packages);
-    return { id: order.id };
+    // Items and places live outside the order row, so its trigger may not see this edit; the feed must.
+    await recordOrderChanges(tx, companyId, [order.id]);
+    return { id: order.id, number: data.number ?? order.number };
   });
 }

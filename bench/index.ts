@@ -1,0 +1,19 @@
+import { xmlIngest } from "./xml-ingest";
+
+/**
+ * `npm run bench [name…]`: runs every benchmark (or the named ones) in turn. A benchmark is a name and a function
+ * that prints its own figures; add new ones to this list.
+ */
+export interface Bench {
+  name: string;
+  run(): Promise<void>;
+}
+
+const benches: Bench[] = [xmlIngest];
+
+const wanted = new Set(process.argv.slice(2));
+for (const b of benches) {
+  if (wanted.size && !wanted.has(b.name)) continue;
+  console.log(`\n=== ${b.name} ===`);
+  await b.run();
+}

@@ -1,0 +1,70 @@
+import { createHash } from "node:crypto";
+import { and, eq } from "drizzle-orm";
+import type { Queryable } from "@/db/client";
+import { clients, companies } from "@/db/schema";
+import { findUser } from "./authenticate";
+
+/** The XML API always acts as one client account: the caller's own, or the one a staff user names with `clientcode`. */
+export interface ApiAccount {
+  actor: { type: "client"; companyId: number; clientId: number };
+  extra: number;
+  clientName: string;
+  viaStaff: boolean;
+}
+
+export interface ApiCredentials {
+  extra: string;
+  login: string;
+  pass: string;
+  clientCode?: string;
+}
+
+// bcrypt costs ~70 ms; shops sending one order per request would spend most of their time there. Only successes
+// are cached, for a minute, so a changed password or removed account stops working within that minute.
+const TTL_MS = 60_000;
+const MAX_ENTRIES = 10_000;
+const cache = new Map<string, { account: ApiAccount; expires: number }>();
+
+export function clearApiAuthCache() {
+  cache.clear();
+}
+
+/** Checks `<auth extra login pass [clientcode]>`; null when anything does not match (the caller answers code 25 / 1). */
+export async function authenticateApi(db: Queryable, creds: ApiCredentials): Promise<ApiAccount | null> {
+  const extra = Number(creds.extra);
+  if (!Number.isSafeInteger(extra) || extra <= 0 || !creds.login || !creds.pass || creds.login.length > 100 || creds.pass.length > 200) return null;
+  const key = createHash("sha256").update(`${extra}\u0000${creds.login}\u0000${creds.pass}\u0000${creds.clientCode ?? ""}`).digest("hex");
+  const hit = cache.get(key);
+  if (hit && hit.expires > Date.now()) return hit.account;
+  if (hit) cache.delete(key);
+
+  const user = await findUser(db, extra, creds.login, creds.pass);
+  if (!user) return null;
+  let account: ApiAccount;
+  const code = creds.clientCode?.trim() ? Number(creds.clientCode.trim()) : undefined;
+  if (user.actor.type === "client") {
+    // Some modules always send their own code; someone else's code is not an option for a client account.
+    if (code !== undefined && code !== user.actor.clientId) return null;
+    account = { actor: user.actor, extra, clientName: user.name, viaStaff: false };
+  } else {
+    // A courier company's own user acts for one of its clients (English API page, rev. 14983).
+    if (code === undefined || !Number.isSafeInteger(code) || code <= 0 || code > 2_147_483_647) return null;
+    const [client] = await db
+      .select({ id: clients.id, name: clients.name })
+      .from(clients)
+      .where(and(eq(clients.companyId, user.actor.companyId), eq(clients.id, code)));
+    if (!client) return null;
+    account = { actor: { type: "client", companyId: user.actor.companyId, clientId: client.id }, extra, clientName: client.name, viaStaff: true };
+  }
+  if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value!);
+  cache.set(key, { account, expires: Date.now() + TTL_MS });
+  return account;
+}
+
+/** For the requests that carry only the courier's extra code (services, tracking, streetlist). */
+export async function findCompanyByExtra(db: Queryable, extraRaw: string | undefined): Promise<{ id: number; name: string } | null> {
+  const extra = Number(extraRaw);
+  if (!extraRaw || !Number.isSafeInteger(extra) || extra <= 0 || extra > 2_147_483_647) return null;
+  const [company] = await db.select({ id: companies.id, name: companies.name }).from(companies).where(eq(companies.extraCode, extra));
+  return company ?? null;
+}
