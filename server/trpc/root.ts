@@ -4,9 +4,11 @@ import { clientsRouter } from "./routers/clients";
 import { integrationsRouter } from "./routers/integrations";
 import { manifestsRouter } from "./routers/manifests";
 import { ordersRouter } from "./routers/orders";
+import { syncRouter } from "./routers/sync";
 
 export const appRouter = createTRPCRouter({
   orders: ordersRouter,
+  sync: syncRouter,
   manifests: manifestsRouter,
   clients: clientsRouter,
   branches: branchesRouter,

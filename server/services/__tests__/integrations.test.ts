@@ -40,7 +40,7 @@ describe("integrations", () => {
       expect(items.map((i) => i.branch.id)).not.toContain(other.branch.id);
       const configured = items.find((i) => i.branch.id === t.branch.id)!;
       expect(configured.integration).toMatchObject({ integrator: "measoft", integratorTitle: "MeaSoft", enabled: true, health: { status: "unknown", checkedAt: null } });
-      expect(configured.sync).toEqual({ lastExchangeAt: null, ordersWaiting: null, errors: null });
+      expect(configured.sync).toEqual({ lastExchangeAt: null, lastError: null, ordersWaiting: 0, ordersFailed: 0, oldestWaitingAt: null, errors: 0, stalled: false });
       expect(items.find((i) => i.branch.id === second.id)!.integration).toBeNull();
     }));
 

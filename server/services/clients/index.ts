@@ -19,6 +19,7 @@ const publicColumns = {
   email: clients.email,
   address: clients.address,
   login: clients.login,
+  partnerExtraCode: clients.partnerExtraCode,
   createdAt: clients.createdAt,
 };
 

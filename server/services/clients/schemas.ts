@@ -32,6 +32,11 @@ export const clientFieldsSchema = z.object({
     .regex(/^[A-Z]{3}$/, "Код валюты ISO 4217, три буквы (например RUB)")
     .default("RUB"),
   paymentIntermediary: z.enum(["none", "pimpay"]).default("none"),
+  partnerExtraCode: z
+    .union([z.number(), z.string(), z.null()])
+    .optional()
+    .transform((v) => (v === undefined || v === null || (typeof v === "string" && v.trim() === "") ? null : Number(v)))
+    .refine((v) => v === null || (Number.isInteger(v) && v > 0 && v < 1e9), "Код службы — целое число, например 101"),
   login: optional(100),
   /** Only sent when it changes; stored as a bcrypt hash. */
   password: z

@@ -2,10 +2,29 @@ import { and, asc, eq } from "drizzle-orm";
 import { branches, integrations } from "@/db/schema";
 import { integratorTitle } from "@/server/integrators/catalog";
 import { assertStaff, type ServiceCall } from "../context";
+import { integrationSyncFigures, type IntegrationSyncFigures } from "../sync";
 import type { HealthStatus } from "./schemas";
 import { selfApiUrl } from "./shared";
 
-/** Every branch of the company, configured or not, the moment it exists; sync figures come with the worker issue. */
+/** The hand-over promise (MeaSoft's own: 10 minutes); an integration whose oldest waiting order is older is stalled. */
+export const SYNC_PROMISE_MS = Number(process.env.SYNC_PROMISE_MINUTES ?? 10) * 60_000;
+
+function syncView(f: IntegrationSyncFigures | undefined, promiseMs: number) {
+  if (!f) return { lastExchangeAt: null, lastError: null, ordersWaiting: 0, ordersFailed: 0, oldestWaitingAt: null, errors: 0, stalled: false };
+  const oldestAgeMs = f.oldestWaitingAt ? Date.now() - f.oldestWaitingAt.getTime() : 0;
+  return {
+    lastExchangeAt: f.lastSuccessAt,
+    lastError: f.lastError,
+    ordersWaiting: f.waiting,
+    ordersFailed: f.failed,
+    oldestWaitingAt: f.oldestWaitingAt,
+    errors: f.errors24h,
+    // Red on the tab: orders older than the promise still waiting, or hand-overs that gave up.
+    stalled: oldestAgeMs > promiseMs || f.failed > 0,
+  };
+}
+
+/** Every branch of the company, configured or not, the moment it exists, with its exchange figures. */
 export async function listIntegrations({ ctx }: ServiceCall<unknown>) {
   assertStaff(ctx);
   const rows = await ctx.db
@@ -26,8 +45,11 @@ export async function listIntegrations({ ctx }: ServiceCall<unknown>) {
     .leftJoin(integrations, and(eq(integrations.branchId, branches.id), eq(integrations.companyId, ctx.actor.companyId)))
     .where(eq(branches.companyId, ctx.actor.companyId))
     .orderBy(asc(branches.name), asc(branches.id));
+  const figures = await integrationSyncFigures(ctx.db, ctx.actor.companyId);
+  const promiseMs = SYNC_PROMISE_MS;
   return {
     selfApiUrl: selfApiUrl(),
+    promiseMinutes: promiseMs / 60_000,
     items: rows.map((r) => ({
       branch: { id: r.branchId, code: r.code, name: r.name, town: r.town },
       integration:
@@ -41,8 +63,7 @@ export async function listIntegrations({ ctx }: ServiceCall<unknown>) {
               health: { status: r.healthStatus as HealthStatus, message: r.healthMessage, checkedAt: r.healthCheckedAt },
               updatedAt: r.updatedAt!,
             },
-      // Filled by the exchange worker (later issue); null renders as «—».
-      sync: { lastExchangeAt: null as Date | null, ordersWaiting: null as number | null, errors: null as number | null },
+      sync: syncView(r.integrationId === null ? undefined : figures.get(r.integrationId), promiseMs),
     })),
   };
 }

@@ -12,6 +12,7 @@ export async function listOrders({ ctx, input }: ServiceCall<ListOrdersInput>) {
   if (q.clientId) where.push(eq(orders.clientId, q.clientId));
   if (q.manifestId) where.push(eq(orders.manifestId, q.manifestId));
   if (q.withoutManifest) where.push(isNull(orders.manifestId));
+  if (q.received) where.push(eq(clients.kind, "courier"));
   if (q.dateFrom) where.push(gte(orders.createdAt, new Date(`${q.dateFrom}T00:00:00`)));
   if (q.dateTo) where.push(lt(orders.createdAt, new Date(new Date(`${q.dateTo}T00:00:00`).getTime() + 86_400_000)));
   if (q.search) {

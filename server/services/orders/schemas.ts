@@ -132,6 +132,8 @@ export const listOrdersSchema = z.object({
   search: z.string().trim().max(100).optional(),
   manifestId: z.number().int().positive().optional(),
   withoutManifest: z.boolean().optional(),
+  /** Orders received from partner courier companies (their client account here is of kind «courier»). */
+  received: z.boolean().optional(),
   cursor: z.number().int().positive().optional(),
   limit: z.number().int().min(1).max(200).default(50),
 });

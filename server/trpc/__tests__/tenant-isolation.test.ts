@@ -8,7 +8,7 @@ import { saveIntegration } from "@/server/services/integrations";
 import { createManifest } from "@/server/services/manifests";
 import { appRouter, createCaller } from "../root";
 
-const TENANT_TABLES = ["clients", "branches", "manifests", "orders", "order_items", "order_packages", "order_status_history", "staff_users", "integrations", "integration_audit"];
+const TENANT_TABLES = ["clients", "branches", "manifests", "orders", "order_items", "order_packages", "order_status_history", "staff_users", "integrations", "integration_audit", "transfers", "sync_log"];
 
 process.env.SECRETS_KEY ??= randomBytes(32).toString("base64");
 
@@ -55,6 +55,9 @@ const attacks: Record<string, (c: Caller, f: Fixture) => Promise<unknown>> = {
   "manifests.removeOrder": (c, f) => c.manifests.removeOrder({ manifestId: f.manifest.id, orderId: f.order.id }),
   "manifests.markAssembled": (c, f) => c.manifests.markAssembled({ id: f.manifest.id }),
   "manifests.setSendDate": (c, f) => c.manifests.setSendDate({ id: f.manifest.id, sendDate: "2026-12-01" }),
+  "sync.order": (c, f) => c.sync.order({ orderId: f.order.id }),
+  "sync.retry": (c, f) => c.sync.retry({ orderId: f.order.id }),
+  "sync.cancelOrder": (c, f) => c.sync.cancelOrder({ orderId: f.order.id }),
   "clients.get": (c, f) => c.clients.get({ id: f.victim.client.id }),
   "clients.update": (c, f) => c.clients.update({ id: f.victim.client.id, name: "Захвачен" } as never),
   "branches.update": (c, f) => c.branches.update({ id: f.victim.branch.id, code: "X", name: "X", town: "X" }),
