@@ -1,13 +1,14 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { errorInfo } from "@/components/errors";
 import { formatDate, formatDateTime, formatMoney, formatNumber } from "@/components/format";
 import { STATUS_OPTIONS, StatusBadge } from "@/components/order-status";
 import { type RouterOutputs, useTRPC } from "@/components/trpc";
 import { Alert, Button, Card, DetailList, Empty, Input, LinkButton, PageHeader, QueryError, Select, Spinner, Table } from "@/components/ui";
 import { EDITABLE_STATUSES, FINAL_STATUSES, type OrderStatus, PAY_TYPE_TITLES, STATUS_SOURCE_TITLES, statusTitle } from "@/server/services/orders/statuses";
+import { CancelOrderButton, OrderSyncCard, syncInProgress } from "./order-sync";
 
 type Order = RouterOutputs["orders"]["get"];
 
@@ -22,7 +23,23 @@ function timeWindow(date: string | null, min: string | null, max: string | null)
 
 export function OrderCard({ id, isStaff }: { id: number; isStaff: boolean }) {
   const trpc = useTRPC();
-  const query = useQuery(trpc.orders.get.queryOptions({ id }));
+  // Client accounts get FORBIDDEN here, so the exchange is only asked for by staff.
+  const sync = useQuery({
+    ...trpc.sync.order.queryOptions({ orderId: id }),
+    enabled: isStaff,
+    refetchInterval: (q) => (syncInProgress(q.state.data) ? 2500 : false),
+  });
+  const moving = syncInProgress(sync.data);
+  // The partner's confirmation changes the order's status too, so the order polls alongside the exchange.
+  const query = useQuery({ ...trpc.orders.get.queryOptions({ id }), refetchInterval: moving ? 2500 : false });
+  const [cancelOutcome, setCancelOutcome] = useState<string | null>(null);
+  const wasMoving = useRef(moving);
+  const refetchOrder = query.refetch;
+  useEffect(() => {
+    // One last read once the exchange settles: the final status may land with the last sync change.
+    if (wasMoving.current && !moving) void refetchOrder();
+    wasMoving.current = moving;
+  }, [moving, refetchOrder]);
 
   if (query.isPending) return <Spinner />;
   if (query.isError) return <QueryError error={query.error} onRetry={() => void query.refetch()} />;
@@ -45,13 +62,23 @@ export function OrderCard({ id, isStaff }: { id: number; isStaff: boolean }) {
         }
         subtitle={`Создан ${formatDateTime(o.createdAt)} · ${o.clientName}`}
         actions={
-          editable ? (
-            <LinkButton href={`/orders/${o.id}/edit`} variant="secondary">
-              Изменить
-            </LinkButton>
-          ) : null
+          <>
+            {editable && (
+              <LinkButton href={`/orders/${o.id}/edit`} variant="secondary">
+                Изменить
+              </LinkButton>
+            )}
+            {isStaff && !FINAL_STATUSES.has(o.status) && (
+              <CancelOrderButton orderId={o.id} orderNumber={o.number} cancelPending={!!sync.data?.transfers.some((t) => t.cancelState === "pending")} onDone={setCancelOutcome} />
+            )}
+          </>
         }
       />
+      {cancelOutcome && (
+        <div className="mb-4" data-testid="cancel-outcome">
+          <Alert tone={cancelOutcome === "Заказ отменён" ? "green" : "blue"}>{cancelOutcome}</Alert>
+        </div>
+      )}
 
       <div className="grid gap-4 lg:grid-cols-3">
         <div className="flex flex-col gap-4 lg:col-span-2">
@@ -124,6 +151,7 @@ export function OrderCard({ id, isStaff }: { id: number; isStaff: boolean }) {
             </div>
           </Card>
 
+          {isStaff && <OrderSyncCard orderId={o.id} query={sync} />}
           <ItemsCard order={o} />
           <PackagesCard order={o} />
         </div>
