@@ -12,8 +12,8 @@ import { ORDER_STATUS_CODES, type OrderStatus } from "@/server/services/orders/s
 const PAGE_SIZE = 50;
 const isDate = (v: string | null): v is string => !!v && /^\d{4}-\d{2}-\d{2}$/.test(v);
 
-/** Filters live in the URL (status, client, from, to, q) so a reload or a shared link keeps them. */
-function useOrderFilters() {
+/** Filters live in the URL (status, client, from, to, q, received) so a reload or a shared link keeps them. */
+function useOrderFilters(isStaff: boolean) {
   const sp = useSearchParams();
   const status = sp.get("status");
   const client = Number(sp.get("client"));
@@ -23,6 +23,8 @@ function useOrderFilters() {
     dateFrom: isDate(sp.get("from")) ? sp.get("from")! : undefined,
     dateTo: isDate(sp.get("to")) ? sp.get("to")! : undefined,
     search: sp.get("q")?.trim() || undefined,
+    // Orders handed to us by partner courier companies; only staff see other clients' orders at all.
+    received: isStaff && sp.get("received") === "1" ? true : undefined,
   };
 }
 
@@ -31,7 +33,7 @@ export function OrdersList({ isStaff }: { isStaff: boolean }) {
   const router = useRouter();
   const pathname = usePathname();
   const sp = useSearchParams();
-  const filters = useOrderFilters();
+  const filters = useOrderFilters(isStaff);
   const [searchText, setSearchText] = useState(filters.search ?? "");
 
   function setParam(key: string, value: string | undefined) {
@@ -93,6 +95,12 @@ export function OrdersList({ isStaff }: { isStaff: boolean }) {
             </Select>
           </Field>
         )}
+        {isStaff && (
+          <label className="flex items-center gap-2 self-end py-1.5" title="Заказы, которые передали нам партнёрские курьерские службы">
+            <input type="checkbox" className="h-4 w-4 accent-blue-600" checked={filters.received ?? false} onChange={(e) => setParam("received", e.target.checked ? "1" : undefined)} />
+            Полученные от партнёров
+          </label>
+        )}
         <Field label="Создан с" htmlFor="f-from">
           <Input id="f-from" type="date" value={filters.dateFrom ?? ""} onChange={(e) => setParam("from", e.target.value || undefined)} />
         </Field>
@@ -118,7 +126,7 @@ export function OrdersList({ isStaff }: { isStaff: boolean }) {
         <Spinner />
       ) : rows.length === 0 ? (
         <div className="rounded-lg border border-slate-200 bg-white">
-          <Empty>{anyFilter ? "Нет заказов по этим фильтрам" : "Заказов пока нет"}</Empty>
+          <Empty>{filters.received && Object.values(filters).filter((v) => v !== undefined).length === 1 ? "Заказов от партнёрских служб пока нет" : anyFilter ? "Нет заказов по этим фильтрам" : "Заказов пока нет"}</Empty>
         </div>
       ) : (
         <div className={query.isPlaceholderData ? "opacity-60 transition-opacity" : undefined} aria-busy={query.isPlaceholderData}>
