@@ -12,7 +12,7 @@ import { INTERMEDIARY_TITLES, KIND_TITLES } from "./titles";
 type Client = RouterOutputs["clients"]["get"];
 type Tab = "main" | "other" | "finance";
 const TAB_FIELDS: Record<Tab, string[]> = {
-  main: ["name", "kind", "inn", "contactPerson", "phone", "email", "address"],
+  main: ["name", "kind", "partnerExtraCode", "inn", "contactPerson", "phone", "email", "address"],
   other: ["login", "password"],
   finance: ["currency", "paymentIntermediary"],
 };
@@ -29,6 +29,7 @@ interface Values {
   password: string;
   currency: string;
   paymentIntermediary: "none" | "pimpay";
+  partnerExtraCode: string;
 }
 type TextKey = Exclude<keyof Values, "kind" | "paymentIntermediary">;
 
@@ -45,6 +46,7 @@ function toValues(c?: Client): Values {
     password: "",
     currency: c?.currency ?? "RUB",
     paymentIntermediary: c?.paymentIntermediary ?? "none",
+    partnerExtraCode: c?.partnerExtraCode == null ? "" : String(c.partnerExtraCode),
   };
 }
 
@@ -101,7 +103,10 @@ export function ClientForm({ client }: { client?: Client }) {
   function submit(e: React.FormEvent) {
     e.preventDefault();
     setSaved(false);
-    const parsed = client ? updateClientSchema.safeParse({ ...values, id: client.id }) : createClientSchema.safeParse(values);
+    // The code stays in the form while the kind is toggled, but only a courier company keeps it: for a shop a hidden
+    // code would still stop its orders going to that partner.
+    const data = { ...values, partnerExtraCode: values.kind === "courier" ? values.partnerExtraCode : null };
+    const parsed = client ? updateClientSchema.safeParse({ ...data, id: client.id }) : createClientSchema.safeParse(data);
     const found = parsed.success ? {} : zodFieldErrors(parsed.error);
     // An existing login without a stored password would lock the client out; say so here rather than after a round trip.
     if (client && values.login.trim() && !client.hasPassword && !values.password) found.password = ["Задайте пароль для входа в кабинет"];
@@ -112,8 +117,8 @@ export function ClientForm({ client }: { client?: Client }) {
     }
     setErrors({});
     setBanner(null);
-    if (client) update.mutate({ ...values, id: client.id });
-    else create.mutate(values);
+    if (client) update.mutate({ ...data, id: client.id });
+    else create.mutate(data);
   }
 
   const tabs = [
@@ -163,6 +168,15 @@ export function ClientForm({ client }: { client?: Client }) {
                   </option>
                 ))}
               </SelectField>
+              {values.kind === "courier" && (
+                <div className="md:col-span-2 md:w-1/2 md:pr-1.5">
+                  {field("partnerExtraCode", "Код службы партнёра", {
+                    inputMode: "numeric",
+                    maxLength: 9,
+                    hint: "Для клиента — курьерской службы: её экстра-код. Заказы, полученные от неё, не будут переданы ей обратно.",
+                  })}
+                </div>
+              )}
               {field("inn", "ИНН", { inputMode: "numeric", hint: "10 цифр для организации, 12 — для ИП", maxLength: 12 })}
               {field("contactPerson", "Контактное лицо")}
               {field("phone", "Телефон", { type: "tel" })}
