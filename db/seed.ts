@@ -1,6 +1,7 @@
 import bcrypt from "bcryptjs";
 import { and, eq, inArray } from "drizzle-orm";
 import { insertOrders, appendStatus } from "@/server/services/orders/write";
+import { saveIntegration } from "@/server/services/integrations/save";
 import { orderDataSchema } from "@/server/services/orders/schemas";
 import type { Database } from "./client";
 import { branches, clients, companies, deliveryServices, manifests, orders, staffUsers, tariffs, tariffZones } from "./schema";
@@ -45,6 +46,7 @@ export async function seedDemo(db: Database, log: (m: string) => void = console.
       inn: "7701234567",
       currency: "RUB",
       contactPerson: "Диспетчер Альфы",
+      partnerExtraCode: 101,
       login: "alfa",
       passwordHash: hash("alfa"),
     });
@@ -55,9 +57,15 @@ export async function seedDemo(db: Database, log: (m: string) => void = console.
     // stands for; Бета pulls its work with statusreq client=AGENT and reports with setorderinfo.
     const [betaAgent] = await tx
       .insert(clients)
-      .values({ companyId: alfa!.id, name: "Бета Экспресс (агент)", kind: "courier", inn: "5401234567", currency: "RUB", login: "beta", passwordHash: hash("beta") })
+      .values({ companyId: alfa!.id, name: "Бета Экспресс (агент)", kind: "courier", inn: "5401234567", currency: "RUB", partnerExtraCode: 202, login: "beta", passwordHash: hash("beta") })
       .returning();
     await tx.update(branches).set({ agentClientId: betaAgent!.id }).where(eq(branches.id, novosib!.id));
+    // …and the other way round: Альфа hands orders to Бета through Бета's XML API (here: this same deployment) as
+    // Бета's client «Альфа Курьер», so setting a send date on a manifest to this branch transfers its orders.
+    await saveIntegration({
+      ctx: { db: tx, actor: { type: "system", companyId: alfa!.id, job: "демо-данные" } },
+      input: { branchId: novosib!.id, integrator: "measoft", values: { login: "alfa", password: "alfa", extra: "202", apiUrl: "" } },
+    });
     // Delivery modes and a small tariff: zone 1 — Moscow region, zone 2 — the rest; an own price for Москва → Тверь.
     await tx.insert(deliveryServices).values([
       { companyId: alfa!.id, code: 1, name: "Стандарт" },

@@ -18,6 +18,8 @@ const tsxBin = path.resolve("node_modules/tsx/dist/cli.mjs");
 
 const log = (m: string) => console.log(`[start] ${m}`);
 const secrets = ensureLocalSecrets();
+// The seed encrypts the demo partner password with the same key the app will use.
+process.env.SECRETS_KEY ??= secrets.SECRETS_KEY;
 const db = await ensureDatabaseServer({ log });
 
 const children: ChildProcess[] = [];

@@ -23,10 +23,16 @@ export interface ApiCredentials {
 // are cached, for a minute, so a changed password or removed account stops working within that minute.
 const TTL_MS = 60_000;
 const MAX_ENTRIES = 10_000;
-const cache = new Map<string, { account: ApiAccount; expires: number }>();
+// One cache per database handle: a process serving two databases (tests, benchmarks) must not mix their accounts.
+const caches = new WeakMap<object, Map<string, { account: ApiAccount; expires: number }>>();
+const cacheFor = (db: Queryable) => {
+  let c = caches.get(db);
+  if (!c) caches.set(db, (c = new Map()));
+  return c;
+};
 
-export function clearApiAuthCache() {
-  cache.clear();
+export function clearApiAuthCache(db: Queryable) {
+  caches.delete(db);
 }
 
 /** Checks `<auth extra login pass [clientcode]>`; null when anything does not match (the caller answers code 25 / 1). */
@@ -34,6 +40,7 @@ export async function authenticateApi(db: Queryable, creds: ApiCredentials): Pro
   const extra = Number(creds.extra);
   if (!Number.isSafeInteger(extra) || extra <= 0 || !creds.login || !creds.pass || creds.login.length > 100 || creds.pass.length > 200) return null;
   const key = createHash("sha256").update(`${extra}\u0000${creds.login}\u0000${creds.pass}\u0000${creds.clientCode ?? ""}`).digest("hex");
+  const cache = cacheFor(db);
   const hit = cache.get(key);
   if (hit && hit.expires > Date.now()) return hit.account;
   if (hit) cache.delete(key);
