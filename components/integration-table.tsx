@@ -90,7 +90,7 @@ function IntegrationRow({ row, now, promiseMinutes, onConfigure, onAudit }: { ro
 
   return (
     <tr data-testid={`integration-row-${row.branch.code}`} className={it && sync.stalled ? "bg-red-50" : undefined} data-stalled={it && sync.stalled ? "true" : undefined}>
-      <td className="font-mono">{row.branch.code}</td>
+      <td className="font-mono whitespace-nowrap">{row.branch.code}</td>
       <td>{row.branch.name}</td>
       <td>{row.branch.town}</td>
       <td>{it ? it.integratorTitle : <span className="text-slate-500">не настроено</span>}</td>
@@ -98,7 +98,11 @@ function IntegrationRow({ row, now, promiseMinutes, onConfigure, onAudit }: { ro
         {it ? (
           <div className="flex flex-col items-start gap-1">
             {it.enabled ? <Badge tone="green">включена</Badge> : <Badge tone="gray">выключена</Badge>}
-            {sync.stalled && <Badge tone="red">Обмен остановился</Badge>}
+            {sync.stalled && (
+              <span className="whitespace-nowrap">
+                <Badge tone="red">Обмен остановился</Badge>
+              </span>
+            )}
           </div>
         ) : (
           dash

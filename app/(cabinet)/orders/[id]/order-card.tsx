@@ -32,7 +32,7 @@ export function OrderCard({ id, isStaff }: { id: number; isStaff: boolean }) {
   const moving = syncInProgress(sync.data);
   // The partner's confirmation changes the order's status too, so the order polls alongside the exchange.
   const query = useQuery({ ...trpc.orders.get.queryOptions({ id }), refetchInterval: moving ? 2500 : false });
-  const [cancelOutcome, setCancelOutcome] = useState<string | null>(null);
+  const [cancelOutcome, setCancelOutcome] = useState<"here" | "partner" | null>(null);
   const wasMoving = useRef(moving);
   const refetchOrder = query.refetch;
   useEffect(() => {
@@ -76,7 +76,15 @@ export function OrderCard({ id, isStaff }: { id: number; isStaff: boolean }) {
       />
       {cancelOutcome && (
         <div className="mb-4" data-testid="cancel-outcome">
-          <Alert tone={cancelOutcome === "Заказ отменён" ? "green" : "blue"}>{cancelOutcome}</Alert>
+          {cancelOutcome === "partner" ? (
+            o.status === "CANCELED" ? (
+              <Alert tone="green">Партнёр подтвердил отмену — заказ отменён</Alert>
+            ) : (
+              <Alert tone="blue">Отмена отправлена партнёру — статус изменится, когда партнёр подтвердит</Alert>
+            )
+          ) : (
+            <Alert tone="green">Заказ отменён</Alert>
+          )}
         </div>
       )}
 

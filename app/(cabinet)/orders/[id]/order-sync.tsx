@@ -75,7 +75,7 @@ export function OrderSyncCard({ orderId, query }: { orderId: number; query: { da
     >
       <div className="flex flex-col gap-3" data-testid="order-sync">
         {retryError && <Alert>{retryError}</Alert>}
-        {retry.isSuccess && !retryError && <Alert tone="green">Передача снова в очереди</Alert>}
+        {retry.isSuccess && syncInProgress(data) && <Alert tone="green">Передача снова в очереди</Alert>}
         {data.transfers.length === 0 ? (
           <p className="text-slate-500">Заказ не передавался партнёрам</p>
         ) : (
@@ -121,7 +121,7 @@ function TransferView({ t }: { t: Transfer }) {
         <div className="mt-2 flex flex-wrap items-center gap-2 border-t border-slate-100 pt-2">
           <span className="text-slate-500">Отмена:</span>
           <Badge tone={CANCEL_TONES[t.cancelState]}>{CANCEL_STATE_TITLES[t.cancelState]}</Badge>
-          {t.cancelMessage && <span className={`break-words text-sm ${t.cancelState === "failed" ? "text-red-700" : "text-slate-700"}`}>{t.cancelMessage}</span>}
+          {t.cancelMessage && t.cancelMessage !== CANCEL_STATE_TITLES[t.cancelState] && <span className={`break-words text-sm ${t.cancelState === "failed" ? "text-red-700" : "text-slate-700"}`}>{t.cancelMessage}</span>}
         </div>
       )}
     </div>
@@ -168,7 +168,7 @@ function formatDuration(ms: number) {
 }
 
 /** «Отменить заказ» with a confirmation: cancelled here at once, or the cancellation goes to the partner. */
-export function CancelOrderButton({ orderId, orderNumber, cancelPending, onDone }: { orderId: number; orderNumber: string; cancelPending: boolean; onDone: (message: string) => void }) {
+export function CancelOrderButton({ orderId, orderNumber, cancelPending, onDone }: { orderId: number; orderNumber: string; cancelPending: boolean; onDone: (outcome: "here" | "partner") => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [confirming, setConfirming] = useState(false);
@@ -176,7 +176,7 @@ export function CancelOrderButton({ orderId, orderNumber, cancelPending, onDone 
     trpc.sync.cancelOrder.mutationOptions({
       onSuccess: (r) => {
         setConfirming(false);
-        onDone(r.cancelled ? "Заказ отменён" : "Отмена отправлена партнёру — статус изменится, когда партнёр подтвердит");
+        onDone(r.cancelled ? "here" : "partner");
       },
       onSettled: () => Promise.all([queryClient.invalidateQueries({ queryKey: trpc.orders.pathKey() }), queryClient.invalidateQueries({ queryKey: trpc.sync.order.queryKey({ orderId }) })]),
     }),
