@@ -7,6 +7,9 @@ import { loadPartner, markUnhealthy, type Partner } from "./partner";
 import { DEFAULT_RETRY_POLICY, PartnerError, retryDelayMs, type RetryPolicy } from "./policy";
 import { notifySync } from "./queue";
 
+// Longer than any exchange takes (the partner timeout is 30 s), so a live worker never loses its batch to the sweep.
+const DEFAULT_LOCK_MS = Number(process.env.SYNC_LOCK_MS ?? 120_000);
+
 export interface TransferRunOptions {
   batchSize?: number;
   policy?: RetryPolicy;
@@ -48,14 +51,14 @@ export async function runTransfers(db: Database, integrationId: number, options:
   } catch (e) {
     if (!(e instanceof PartnerError)) throw e;
     // Unusable settings or an integrator without exchange: every due order fails visibly, nothing is sent.
-    const claimed = await claim(db, integrationId, 10_000, options.lockMs ?? 120_000);
+    const claimed = await claim(db, integrationId, 10_000, options.lockMs ?? DEFAULT_LOCK_MS);
     await db.transaction((tx) => settleFailure(tx, claimed, e, policy, integrationId));
     return { ...result, failed: claimed.length };
   }
   if (!partner || !partner.enabled) return result;
 
   for (;;) {
-    const claimed = await claim(db, integrationId, batchSize, options.lockMs ?? 120_000);
+    const claimed = await claim(db, integrationId, batchSize, options.lockMs ?? DEFAULT_LOCK_MS);
     if (claimed.length === 0) break;
     result.batches++;
     const outgoing = await loadOutgoingOrders(db, partner.companyId, claimed.map((c) => c.orderId));

@@ -76,7 +76,7 @@ export async function startSyncWorker(options: SyncWorkerOptions) {
     { noOverlap: true, name: "sync-tick" },
   );
   const sweep = cron.schedule(
-    "*/15 * * * * *",
+    "*/5 * * * * *",
     async () => {
       const n = await sweepStuckTransfers(db);
       if (n) log(`возвращено в очередь зависших передач: ${n}`);
