@@ -14,7 +14,6 @@ const dev = args.has("--dev");
 const withWorker = !args.has("--no-worker");
 const port = process.env.PORT ?? "3000";
 const nextBin = path.resolve("node_modules/next/dist/bin/next");
-const tsxBin = path.resolve("node_modules/tsx/dist/cli.mjs");
 
 const log = (m: string) => console.log(`[start] ${m}`);
 const secrets = ensureLocalSecrets();
@@ -53,8 +52,8 @@ const env = { ...process.env, ...secrets, DATABASE_URL: db.url, AUTH_TRUST_HOST:
 
 if (!dev && !ensureBuild(env)) await shutdown(1);
 
-function run(name: string, cmd: string, cmdArgs: string[]) {
-  const child = spawn(process.execPath, [cmd, ...cmdArgs], { env, stdio: "inherit" });
+function run(name: string, nodeArgs: string[]) {
+  const child = spawn(process.execPath, nodeArgs, { env, stdio: "inherit" });
   child.on("exit", (code, signal) => {
     if (!stopping) {
       log(`${name} завершился (${signal ?? code}); останавливаю остальное`);
@@ -64,8 +63,9 @@ function run(name: string, cmd: string, cmdArgs: string[]) {
   children.push(child);
 }
 
-run("web", nextBin, [dev ? "dev" : "start", "-p", port, "-H", process.env.HOST ?? "127.0.0.1"]);
-if (withWorker && existsSync("server/worker/index.ts")) run("worker", tsxBin, ["server/worker/index.ts"]);
+run("web", [nextBin, dev ? "dev" : "start", "-p", port, "-H", process.env.HOST ?? "127.0.0.1"]);
+// TypeScript loaded in-process (no tsx wrapper), so signals reach the worker itself.
+if (withWorker) run("worker", ["--import", "tsx", "server/worker/index.ts"]);
 log(`Кабинет: http://localhost:${port}  (Альфа Курьер: код 101, admin/admin)`);
 
 /** Builds the production bundle when it is missing or older than the sources, so `npm start` always serves current code. */

@@ -83,4 +83,6 @@ export const integrationSync = pgTable("integration_sync", {
   /** Consecutive failed polls; the next poll backs off by it. */
   pollFailures: integer().notNull().default(0),
   nextPollAt: timestamp({ withTimezone: true }),
+  /** Lease of the worker currently polling this integration's change feed; expires if that worker dies. */
+  pollLeaseUntil: timestamp({ withTimezone: true }),
 });

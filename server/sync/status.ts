@@ -1,8 +1,9 @@
-import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { integrationSync, orders, orderStatusHistory, syncLog, transfers } from "@/db/schema";
 import { statusTitle } from "../services/orders/statuses";
-import { loadPartner, markUnhealthy } from "./partner";
+import { loadPartner, markUnhealthy, type Partner } from "./partner";
+import { FINAL_STATUSES } from "../services/orders/statuses";
 import { PartnerError, statusMayReplace } from "./policy";
 
 export interface PollResult {
@@ -27,7 +28,26 @@ export async function pollPartnerStatuses(db: Database, integrationId: number): 
   }
   if (!partner || !partner.enabled) return result;
   const p = partner;
+  // One poller per change-feed stream: two would apply the same batch side by side and acknowledge each other's.
+  if (!(await takePollLease(db, p.id, p.companyId))) return result;
+  try {
+    return await pollWithLease(db, p, result);
+  } finally {
+    await db.update(integrationSync).set({ pollLeaseUntil: null }).where(eq(integrationSync.integrationId, p.id));
+  }
+}
 
+async function takePollLease(db: Database, integrationId: number, companyId: number): Promise<boolean> {
+  await db.insert(integrationSync).values({ integrationId, companyId }).onConflictDoNothing();
+  const rows = await db
+    .update(integrationSync)
+    .set({ pollLeaseUntil: sql`now() + interval '2 minutes'` })
+    .where(and(eq(integrationSync.integrationId, integrationId), or(isNull(integrationSync.pollLeaseUntil), lt(integrationSync.pollLeaseUntil, sql`now()`))))
+    .returning({ id: integrationSync.integrationId });
+  return rows.length > 0;
+}
+
+async function pollWithLease(db: Database, p: Partner, result: PollResult): Promise<PollResult> {
   let feed;
   try {
     feed = await p.exchange.pollChanges(p.settings, p.streamId, p.options);
@@ -61,6 +81,8 @@ export async function pollPartnerStatuses(db: Database, integrationId: number): 
         continue;
       }
       const eventTime = ev.eventTime ?? new Date();
+      // Nothing new for us: the partner reports what the order already is (its NEW on arrival, the CANCELED we asked for).
+      if (mapped === order.status) continue;
       if (await alreadyRecorded(tx, order.orderId, mapped, ev.eventTime)) continue;
       await tx.insert(orderStatusHistory).values({
         orderId: order.orderId,
@@ -70,6 +92,7 @@ export async function pollPartnerStatuses(db: Database, integrationId: number): 
         source: "agent",
         comment: ev.title && ev.title !== statusTitle(mapped) ? `Партнёр: ${ev.title}` : null,
       });
+      const reopensFinal = FINAL_STATUSES.has(order.status) && !FINAL_STATUSES.has(mapped);
       const replaces = statusMayReplace(order.status, mapped);
       if (replaces) {
         await tx.update(orders).set({ status: mapped, statusAt: eventTime, updatedAt: sql`now()` }).where(and(eq(orders.id, order.orderId), eq(orders.companyId, p.companyId)));
@@ -87,7 +110,7 @@ export async function pollPartnerStatuses(db: Database, integrationId: number): 
         kind: "status",
         ok: true,
         request: "statusreq changes=ONLY_LAST",
-        result: `Статус партнёра ${ev.code} → ${statusTitle(mapped)}${replaces ? "" : " (записан в историю; заказ уже в финальном статусе и не переоткрывается)"}`,
+        result: `Статус партнёра ${ev.code} → ${statusTitle(mapped)}${reopensFinal ? " (записан в историю; заказ уже в финальном статусе и не переоткрывается)" : ""}`,
       });
     }
     if (logs.length) await tx.insert(syncLog).values(logs);

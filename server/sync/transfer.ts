@@ -15,6 +15,8 @@ export interface TransferRunOptions {
   policy?: RetryPolicy;
   /** How long a claimed batch belongs to this worker before the sweep hands it to another. */
   lockMs?: number;
+  /** Stop draining after this long; what is left is picked up by the next job (default 60 s). */
+  maxRunMs?: number;
   /** Test seam: runs after the partner accepted a batch and before it is committed here. */
   afterPartnerAccepted?: () => Promise<void>;
 }
@@ -57,7 +59,8 @@ export async function runTransfers(db: Database, integrationId: number, options:
   }
   if (!partner || !partner.enabled) return result;
 
-  for (;;) {
+  const stopAt = Date.now() + (options.maxRunMs ?? 60_000);
+  while (Date.now() < stopAt) {
     const claimed = await claim(db, integrationId, batchSize, options.lockMs ?? DEFAULT_LOCK_MS);
     if (claimed.length === 0) break;
     result.batches++;

@@ -22,8 +22,8 @@ export interface SyncWorkerOptions {
 const QUEUES = { transfer: "sync-transfer", poll: "sync-poll", cancel: "sync-cancel" } as const;
 
 /**
- * The exchange engine of one worker process. Any number may run at once: pg-boss's «stately» queues keep at most one
- * queued and one running job per integration, and every job claims its rows with row locks, so work is never doubled.
+ * The exchange engine of one worker process. Any number may run at once: pg-boss keeps at most one queued job per
+ * integration and queue, and every job claims its rows (or its poll lease) in PostgreSQL, so work is never doubled.
  */
 export async function startSyncWorker(options: SyncWorkerOptions) {
   const log = options.log ?? ((m: string) => console.log(`[worker] ${m}`));
@@ -33,7 +33,10 @@ export async function startSyncWorker(options: SyncWorkerOptions) {
   boss.on("error", (e) => log(`pg-boss: ${e.message}`));
   await boss.start();
   for (const name of Object.values(QUEUES)) {
-    await boss.createQueue(name, { name, policy: "stately", retryLimit: 5, retryDelay: 2, retryBackoff: true, expireInSeconds: 15 * 60 });
+    // «short»: at most one queued job per integration, but no limit on running ones — a job of a killed worker must
+    // not block the next (as «stately» would until it expires). Running twice is safe: transfers and cancellations
+    // are claimed row by row, and a poll takes a lease (pollPartnerStatuses).
+    await boss.createQueue(name, { name, policy: "short", retryLimit: 5, retryDelay: 2, retryBackoff: true, expireInSeconds: 300 });
   }
 
   const enqueue = (queue: string, integrationId: number) =>

@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import path from "node:path";
 import { count, eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { orders, transfers } from "@/db/schema";
@@ -17,7 +16,8 @@ afterEach(async () => {
 });
 
 function startWorker(databaseUrl: string): ChildProcess {
-  const child = spawn(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), "server/worker/index.ts"], {
+  // Loaded in-process (no tsx wrapper process), so SIGKILL hits the worker itself.
+  const child = spawn(process.execPath, ["--import", "tsx", "server/worker/index.ts"], {
     env: { ...process.env, DATABASE_URL: databaseUrl, SYNC_LOCK_MS: "1000", SYNC_POLL_SECONDS: "3600" },
     stdio: "ignore",
   });

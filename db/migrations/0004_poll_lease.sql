@@ -1,0 +1,1 @@
+ALTER TABLE "integration_sync" ADD COLUMN "poll_lease_until" timestamp with time zone;
