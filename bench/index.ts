@@ -1,3 +1,4 @@
+import { syncTransfer } from "./sync-transfer";
 import { xmlIngest } from "./xml-ingest";
 
 /**
@@ -9,7 +10,7 @@ export interface Bench {
   run(): Promise<void>;
 }
 
-const benches: Bench[] = [xmlIngest];
+const benches: Bench[] = [xmlIngest, syncTransfer];
 
 const wanted = new Set(process.argv.slice(2));
 for (const b of benches) {

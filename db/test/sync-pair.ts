@@ -10,7 +10,7 @@ import { createXmlApiServer } from "../../server/xmlapi/http-server";
  * Two courier companies in two separate databases, as two deployments: A (extra 101) hands orders to its agent B
  * (extra 202) over B's real XML API on loopback. Used by the sync integration tests and the benchmark.
  */
-export async function createSyncPair(urlA: string, urlB: string, options: { serverPort?: number } = {}) {
+export async function createSyncPair(urlA: string, urlB: string, options: { serverPort?: number; externalApiUrl?: string } = {}) {
   const a = createDatabase(urlA, { max: 10 });
   const b = createDatabase(urlB, { max: 10 });
 
@@ -27,9 +27,10 @@ export async function createSyncPair(urlA: string, urlB: string, options: { serv
   const ctxA: ServiceContext = { db: a.db, actor: { type: "staff", companyId: companyA.id, userId: staffA.id, role: "admin" } };
   const ctxB: ServiceContext = { db: b.db, actor: { type: "staff", companyId: companyB.id, userId: staffB.id, role: "admin" } };
 
+  // B's API in this process, or (benchmark) in a process of its own, as a real partner deployment would be.
   let server: Server = createXmlApiServer(b.db);
-  const port = await listen(server, options.serverPort ?? 0);
-  const apiUrl = `http://127.0.0.1:${port}/api/`;
+  const port = options.externalApiUrl ? 0 : await listen(server, options.serverPort ?? 0);
+  const apiUrl = options.externalApiUrl ?? `http://127.0.0.1:${port}/api/`;
   const integration = await saveIntegration({
     ctx: ctxA,
     input: { branchId: branchA.id, integrator: "measoft", values: { login: "alfa", password: "alfa", extra: "202", apiUrl } },

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { integrationSync, orders, orderStatusHistory, syncLog, transfers } from "@/db/schema";
 import { statusTitle } from "../services/orders/statuses";
@@ -8,6 +8,9 @@ import { PartnerError, statusMayReplace } from "./policy";
 
 export interface PollResult {
   events: number;
+  /** Time spent waiting for the partner's answer, and applying it here (ms). */
+  fetchMs?: number;
+  applyMs?: number;
   applied: number;
   unmapped: number;
 }
@@ -49,29 +52,36 @@ async function takePollLease(db: Database, integrationId: number, companyId: num
 
 async function pollWithLease(db: Database, p: Partner, result: PollResult): Promise<PollResult> {
   let feed;
+  const fetchStarted = Date.now();
   try {
     feed = await p.exchange.pollChanges(p.settings, p.streamId, p.options);
   } catch (e) {
     if (!(e instanceof PartnerError)) throw e;
     if (e.kind === "auth") await markUnhealthy(db, p.id, p.companyId, e.message);
-    await recordPoll(db, p.id, p.companyId, e.message);
+    await recordPoll(db, p.id, p.companyId, e.message, fetchStarted);
     return result;
   }
   result.events = feed.value.length;
+  result.fetchMs = Date.now() - fetchStarted;
+  const applyStarted = Date.now();
 
   await db.transaction(async (tx) => {
     const numbers = [...new Set(feed.value.map((e) => e.number))];
     const known = numbers.length
       ? await tx
-          .select({ transferId: transfers.id, number: transfers.partnerNumber, orderId: transfers.orderId, partnerCode: transfers.partnerOrderCode, status: orders.status })
+          .select({ transferId: transfers.id, number: transfers.partnerNumber, orderId: transfers.orderId, partnerCode: transfers.partnerOrderCode, status: orders.status, statusAt: orders.statusAt })
           .from(transfers)
           .innerJoin(orders, eq(orders.id, transfers.orderId))
           .where(and(eq(transfers.integrationId, p.id), eq(transfers.companyId, p.companyId), inArray(transfers.partnerNumber, numbers)))
       : [];
-    const byNumber = new Map(known.map((k) => [k.number, k]));
+    const byNumber = new Map(known.map((k) => [k.number, { ...k, changed: false, codeChanged: false }]));
+    const recorded = await agentHistory(tx, known.map((k) => k.orderId));
     const logs: (typeof syncLog.$inferInsert)[] = [];
+    const history: (typeof orderStatusHistory.$inferInsert)[] = [];
 
-    for (const ev of feed.value) {
+    // In event order, so the order's final state follows the partner's own sequence.
+    const events = [...feed.value].sort((x, y) => (x.eventTime?.getTime() ?? 0) - (y.eventTime?.getTime() ?? 0));
+    for (const ev of events) {
       const order = byNumber.get(ev.number);
       if (!order) continue; // an order of this account that we did not send (e.g. created in the partner's cabinet)
       const mapped = p.adapter.mapStatus(ev.code);
@@ -80,27 +90,28 @@ async function pollWithLease(db: Database, p: Partner, result: PollResult): Prom
         logs.push({ companyId: p.companyId, integrationId: p.id, orderId: order.orderId, kind: "status", ok: false, request: "statusreq changes=ONLY_LAST", result: `Неизвестный статус партнёра «${ev.code}»${ev.title ? ` (${ev.title})` : ""}: не сопоставлен, заказ не изменён` });
         continue;
       }
-      const eventTime = ev.eventTime ?? new Date();
       // Nothing new for us: the partner reports what the order already is (its NEW on arrival, the CANCELED we asked for).
       if (mapped === order.status) continue;
-      if (await alreadyRecorded(tx, order.orderId, mapped, ev.eventTime)) continue;
-      await tx.insert(orderStatusHistory).values({
-        orderId: order.orderId,
-        companyId: p.companyId,
-        status: mapped,
-        eventTime,
-        source: "agent",
-        comment: ev.title && ev.title !== statusTitle(mapped) ? `Партнёр: ${ev.title}` : null,
-      });
+      const seen = recorded.get(order.orderId) ?? { keys: new Set<string>(), last: undefined };
+      const key = `${mapped}|${ev.eventTime?.getTime() ?? ""}`;
+      // A batch applied but not acknowledged comes again: an event time identifies a repeat; without one, the same
+      // status as the partner's last one does.
+      if (ev.eventTime ? seen.keys.has(key) : seen.last === mapped) continue;
+      seen.keys.add(key);
+      seen.last = mapped;
+      recorded.set(order.orderId, seen);
+
+      const eventTime = ev.eventTime ?? new Date();
+      history.push({ orderId: order.orderId, companyId: p.companyId, status: mapped, eventTime, source: "agent", comment: ev.title && ev.title !== statusTitle(mapped) ? `Партнёр: ${ev.title}` : null });
       const reopensFinal = FINAL_STATUSES.has(order.status) && !FINAL_STATUSES.has(mapped);
-      const replaces = statusMayReplace(order.status, mapped);
-      if (replaces) {
-        await tx.update(orders).set({ status: mapped, statusAt: eventTime, updatedAt: sql`now()` }).where(and(eq(orders.id, order.orderId), eq(orders.companyId, p.companyId)));
+      if (statusMayReplace(order.status, mapped)) {
         order.status = mapped;
+        order.statusAt = eventTime;
+        order.changed = true;
       }
       if (ev.partnerCode && !order.partnerCode) {
-        await tx.update(transfers).set({ partnerOrderCode: ev.partnerCode, updatedAt: sql`now()` }).where(eq(transfers.id, order.transferId));
         order.partnerCode = ev.partnerCode;
+        order.codeChanged = true;
       }
       result.applied++;
       logs.push({
@@ -113,37 +124,60 @@ async function pollWithLease(db: Database, p: Partner, result: PollResult): Prom
         result: `Статус партнёра ${ev.code} → ${statusTitle(mapped)}${reopensFinal ? " (записан в историю; заказ уже в финальном статусе и не переоткрывается)" : ""}`,
       });
     }
-    if (logs.length) await tx.insert(syncLog).values(logs);
+
+    // Set-based writes: a poll may carry thousands of changes.
+    for (let i = 0; i < history.length; i += 2000) await tx.insert(orderStatusHistory).values(history.slice(i, i + 2000));
+    const changed = [...byNumber.values()].filter((o) => o.changed);
+    for (let i = 0; i < changed.length; i += 2000) {
+      const rows = JSON.stringify(changed.slice(i, i + 2000).map((o) => ({ id: o.orderId, status: o.status, status_at: o.statusAt.toISOString() })));
+      await tx.execute(sql`
+        update orders o set status = v.status, status_at = v.status_at, updated_at = now()
+        from jsonb_to_recordset(${rows}::jsonb) as v(id bigint, status text, status_at timestamptz)
+        where o.id = v.id and o.company_id = ${p.companyId}`);
+    }
+    const coded = [...byNumber.values()].filter((o) => o.codeChanged);
+    if (coded.length) {
+      const rows = JSON.stringify(coded.map((o) => ({ id: o.transferId, code: o.partnerCode })));
+      await tx.execute(sql`
+        update transfers t set partner_order_code = v.code, updated_at = now()
+        from jsonb_to_recordset(${rows}::jsonb) as v(id bigint, code text) where t.id = v.id`);
+    }
+    for (let i = 0; i < logs.length; i += 2000) await tx.insert(syncLog).values(logs.slice(i, i + 2000));
   });
 
+  result.applyMs = Date.now() - applyStarted;
   try {
     await feed.acknowledge();
-    await recordPoll(db, p.id, p.companyId, null);
+    await recordPoll(db, p.id, p.companyId, null, fetchStarted);
   } catch (e) {
     // Not acknowledged: the partner sends the same changes again, and alreadyRecorded() skips them.
     if (!(e instanceof PartnerError)) throw e;
-    await recordPoll(db, p.id, p.companyId, `Статусы получены, но подтверждение не прошло: ${e.message}`);
+    await recordPoll(db, p.id, p.companyId, `Статусы получены, но подтверждение не прошло: ${e.message}`, fetchStarted);
   }
   return result;
 }
 
-async function alreadyRecorded(tx: Parameters<Parameters<Database["transaction"]>[0]>[0], orderId: number, status: string, eventTime: Date | undefined) {
-  const where = [eq(orderStatusHistory.orderId, orderId), eq(orderStatusHistory.source, "agent")];
-  if (eventTime) {
-    const [row] = await tx
-      .select({ id: orderStatusHistory.id })
-      .from(orderStatusHistory)
-      .where(and(...where, eq(orderStatusHistory.status, status), eq(orderStatusHistory.eventTime, eventTime)))
-      .limit(1);
-    return !!row;
+/** What the partner already told us about these orders: (status, event time) pairs and its latest status per order. */
+async function agentHistory(tx: Parameters<Parameters<Database["transaction"]>[0]>[0], orderIds: number[]) {
+  const out = new Map<number, { keys: Set<string>; last: string | undefined }>();
+  if (orderIds.length === 0) return out;
+  const rows = await tx
+    .select({ orderId: orderStatusHistory.orderId, status: orderStatusHistory.status, eventTime: orderStatusHistory.eventTime })
+    .from(orderStatusHistory)
+    .where(and(inArray(orderStatusHistory.orderId, orderIds), eq(orderStatusHistory.source, "agent")))
+    .orderBy(orderStatusHistory.id);
+  for (const r of rows) {
+    const e = out.get(r.orderId) ?? { keys: new Set<string>(), last: undefined };
+    e.keys.add(`${r.status}|${r.eventTime.getTime()}`);
+    e.last = r.status;
+    out.set(r.orderId, e);
   }
-  // Without an event time, a repeat is the same status as the partner's last one.
-  const [last] = await tx.select({ status: orderStatusHistory.status }).from(orderStatusHistory).where(and(...where)).orderBy(desc(orderStatusHistory.id)).limit(1);
-  return last?.status === status;
+  return out;
 }
 
-async function recordPoll(db: Database, integrationId: number, companyId: number, error: string | null) {
-  const now = new Date();
+/** `lastPollAt` is the poll's start, so polls keep their cadence however long each takes. */
+async function recordPoll(db: Database, integrationId: number, companyId: number, error: string | null, startedAtMs: number) {
+  const now = new Date(startedAtMs);
   if (error) await db.insert(syncLog).values({ companyId, integrationId, orderId: null, kind: "status", ok: false, request: "statusreq changes=ONLY_LAST", result: error });
   const set = error ? { lastPollAt: now, lastErrorAt: now, lastError: error, pollFailures: sql`${integrationSync.pollFailures} + 1` } : { lastPollAt: now, lastSuccessAt: now, pollFailures: 0 };
   await db

@@ -19,6 +19,8 @@ export interface SyncWorkerOptions {
   log?: (message: string) => void;
 }
 
+const TRANSFER_CONCURRENCY = Number(process.env.SYNC_TRANSFER_CONCURRENCY ?? 3);
+
 const QUEUES = { transfer: "sync-transfer", poll: "sync-poll", cancel: "sync-cancel" } as const;
 
 /**
@@ -53,11 +55,19 @@ export async function startSyncWorker(options: SyncWorkerOptions) {
         await run(parsed.data.integrationId);
       }
     });
-  await work(QUEUES.transfer, async (id) => {
-    const r = await runTransfers(db, id);
-    if (r.batches) log(`интеграция ${id}: передано ${r.sent}, ошибок ${r.failed}, к повтору ${r.retrying}`);
+  // Several loops per process: while one drains an integration's queue, a new notification starts another, and the
+  // two split the batches (SKIP LOCKED), so a burst of send dates is handed over in parallel requests.
+  for (let i = 0; i < TRANSFER_CONCURRENCY; i++) {
+    await work(QUEUES.transfer, async (id) => {
+      const r = await runTransfers(db, id);
+      if (r.batches) log(`интеграция ${id}: передано ${r.sent}, ошибок ${r.failed}, к повтору ${r.retrying}`);
+    });
+  }
+  await work(QUEUES.poll, async (id) => {
+    const started = Date.now();
+    const r = await pollPartnerStatuses(db, id);
+    if (r.events) log(`интеграция ${id}: статусов от партнёра ${r.events}, записано ${r.applied}, несопоставлено ${r.unmapped} за ${Date.now() - started} мс (ответ партнёра ${r.fetchMs} мс, запись ${r.applyMs} мс)`);
   });
-  await work(QUEUES.poll, (id) => pollPartnerStatuses(db, id));
   await work(QUEUES.cancel, (id) => runCancels(db, id));
 
   // Event-driven start: queueTransfers() NOTIFYs on commit; the clock below only covers retries and restarts.
