@@ -27,6 +27,8 @@ const app = spawn(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs
     NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
     SECRETS_KEY: randomBytes(32).toString("base64"),
     E2E: "1",
+    // Statuses come back within seconds in the sync spec instead of the production default of 30 s.
+    SYNC_POLL_SECONDS: process.env.SYNC_POLL_SECONDS ?? "2",
   },
   stdio: ["ignore", "inherit", "inherit"],
 });
