@@ -1,3 +1,4 @@
+import { ordersList } from "./orders-list";
 import { syncTransfer } from "./sync-transfer";
 import { xmlIngest } from "./xml-ingest";
 
@@ -10,7 +11,7 @@ export interface Bench {
   run(): Promise<void>;
 }
 
-const benches: Bench[] = [xmlIngest, syncTransfer];
+const benches: Bench[] = [xmlIngest, syncTransfer, ordersList];
 
 const wanted = new Set(process.argv.slice(2));
 for (const b of benches) {
