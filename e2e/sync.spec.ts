@@ -21,7 +21,7 @@ test("send date at Альфа → orders at Бета → Бета delivers → �
     await beta.goto(`/orders?received=1&q=${encodeURIComponent(number)}`);
     await expect(beta.getByRole("link", { name: number, exact: true })).toBeVisible({ timeout: 2_000 });
   }).toPass({ timeout: 30_000 });
-  await beta.getByRole("link", { name: number, exact: true }).click();
+  await beta.goto((await beta.getByRole("link", { name: number, exact: true }).getAttribute("href"))!);
   await expect(beta.getByText("Альфа Курьер").first()).toBeVisible();
   await beta.getByLabel("Новый статус").selectOption("COMPLETE");
   await beta.getByRole("button", { name: "Изменить статус" }).click();
@@ -29,7 +29,9 @@ test("send date at Альфа → orders at Бета → Бета delivers → �
 
   // Альфа: the agent's status comes back through the change feed, recorded with source «агент».
   await alfa.goto(`/orders?q=${encodeURIComponent(number)}`);
-  await alfa.getByRole("link", { name: number, exact: true }).click();
+  const link = alfa.getByRole("link", { name: number, exact: true });
+  await expect(link).toBeVisible();
+  await alfa.goto((await link.getAttribute("href"))!);
   await expect(async () => {
     await alfa.reload();
     await expect(alfa.getByTestId("status-history")).toContainText("агент", { timeout: 2_000 });
