@@ -32,7 +32,11 @@ export async function startSyncWorker(options: SyncWorkerOptions) {
   const pollSeconds = options.pollSeconds ?? Number(process.env.SYNC_POLL_SECONDS ?? 30);
   const { db, sql: pg } = createDatabase(options.databaseUrl, { max: 6 });
   const boss = new PgBoss({ connectionString: options.databaseUrl, schema: "pgboss", max: 4 });
-  boss.on("error", (e) => log(`pg-boss: ${e.message}`));
+  let stopping = false;
+  // On Ctrl-C PostgreSQL gets the signal too and closes connections under us: expected then, not worth a line.
+  boss.on("error", (e) => {
+    if (!stopping) log(`pg-boss: ${e.message}`);
+  });
   await boss.start();
   for (const name of Object.values(QUEUES)) {
     // «short»: at most one queued job per integration, but no limit on running ones — a job of a killed worker must
@@ -128,6 +132,7 @@ export async function startSyncWorker(options: SyncWorkerOptions) {
   return {
     /** Graceful: stops taking jobs, lets running ones finish, then closes the connections. */
     async stop() {
+      stopping = true;
       await Promise.all([tick.stop(), sweep.stop(), housekeeping.stop(), sweepOrderChanges.stop()]);
       await listener.unlisten();
       await boss.stop({ graceful: true, wait: true, timeout: 30_000 });
