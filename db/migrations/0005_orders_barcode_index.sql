@@ -1,0 +1,1 @@
+CREATE INDEX "orders_company_barcode_idx" ON "orders" USING btree ("company_id","barcode") WHERE "orders"."barcode" is not null;
