@@ -2,8 +2,8 @@ import { and, count, eq, sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { integrations, orders, orderStatusHistory, syncLog, transfers } from "@/db/schema";
 import { createOrders } from "@/db/test/factories";
-import { createIsolatedDatabase } from "@/db/test/helpers";
-import { createSyncPair, type SyncPair } from "@/db/test/sync-pair";
+import { createIsolatedSyncPair } from "@/db/test/isolated-pair";
+import type { SyncPair } from "@/db/test/sync-pair";
 import { setIntegrationEnabled } from "@/server/services/integrations/set-enabled";
 import { addOrdersToManifest, createManifest, markManifestAssembled, setManifestSendDate } from "@/server/services/manifests";
 import { getOrder } from "@/server/services/orders/get";
@@ -21,14 +21,8 @@ afterEach(async () => {
 
 /** Two deployments, each with its own database, talking over loopback HTTP. */
 async function pair(): Promise<SyncPair> {
-  const dbA = await createIsolatedDatabase();
-  const dbB = await createIsolatedDatabase();
-  const p = await createSyncPair(dbA.url, dbB.url);
-  cleanup.push(async () => {
-    await p.close();
-    await dbA.drop();
-    await dbB.drop();
-  });
+  const p = await createIsolatedSyncPair();
+  cleanup.push(() => p.dispose());
   return p;
 }
 

@@ -5,8 +5,7 @@ import { count, eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { orders, transfers } from "@/db/schema";
 import { createOrders } from "@/db/test/factories";
-import { createIsolatedDatabase } from "@/db/test/helpers";
-import { createSyncPair } from "@/db/test/sync-pair";
+import { createIsolatedSyncPair } from "@/db/test/isolated-pair";
 import { saveIntegration } from "@/server/services/integrations/save";
 import { addOrdersToManifest, createManifest, markManifestAssembled, setManifestSendDate } from "@/server/services/manifests";
 
@@ -66,14 +65,8 @@ async function interceptingProxy(target: string, onAccepted: () => void): Promis
 
 describe("worker crash", () => {
   it("killed between the partner's acceptance and the local commit: after a restart exactly one order per number at the partner", async () => {
-    const dbA = await createIsolatedDatabase();
-    const dbB = await createIsolatedDatabase();
-    const p = await createSyncPair(dbA.url, dbB.url);
-    cleanup.push(async () => {
-      await p.close();
-      await dbA.drop();
-      await dbB.drop();
-    });
+    const p = await createIsolatedSyncPair();
+    cleanup.push(() => p.dispose());
 
     let first: ChildProcess | undefined;
     const killed = new Promise<void>((resolve) => {
@@ -82,7 +75,7 @@ describe("worker crash", () => {
         first!.once("exit", () => resolve());
       }).then(async (proxy) => {
         await saveIntegration({ ctx: p.ctxA, input: { branchId: p.branchA.id, integrator: "measoft", values: { login: "alfa", password: "alfa", extra: "202", apiUrl: proxy.url } } });
-        first = startWorker(dbA.url);
+        first = startWorker(p.urlA);
         const created = await createOrders(p.a.db, p.companyA.id, p.shopA.id, 25);
         const m = await createManifest({ ctx: p.ctxA, input: { responsibleBranchId: p.branchA.id } });
         await addOrdersToManifest({ ctx: p.ctxA, input: { manifestId: m.id, orderIds: created.map((o) => o.id) } });
@@ -98,7 +91,7 @@ describe("worker crash", () => {
     const [sentHere] = await p.a.db.select({ n: count() }).from(transfers).where(eq(transfers.state, "sent"));
     expect(sentHere!.n).toBe(0);
 
-    startWorker(dbA.url);
+    startWorker(p.urlA);
     const deadline = Date.now() + 60_000;
     for (;;) {
       const [done] = await p.a.db.select({ n: count() }).from(transfers).where(eq(transfers.state, "sent"));

@@ -2,8 +2,7 @@ import { and, count, eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { orders, orderStatusHistory, syncLog, transfers } from "@/db/schema";
 import { createOrders } from "@/db/test/factories";
-import { createIsolatedDatabase } from "@/db/test/helpers";
-import { createSyncPair, type SyncPair } from "@/db/test/sync-pair";
+import { createIsolatedSyncPair } from "@/db/test/isolated-pair";
 import { addOrdersToManifest, createManifest, markManifestAssembled, setManifestSendDate } from "@/server/services/manifests";
 import { setOrderStatus } from "@/server/services/orders/set-status";
 import { startSyncWorker } from "../sync-worker";
@@ -13,16 +12,10 @@ afterEach(async () => {
   while (cleanup.length) await cleanup.pop()!();
 });
 
-async function pair(): Promise<SyncPair & { urlA: string }> {
-  const dbA = await createIsolatedDatabase();
-  const dbB = await createIsolatedDatabase();
-  const p = await createSyncPair(dbA.url, dbB.url);
-  cleanup.push(async () => {
-    await p.close();
-    await dbA.drop();
-    await dbB.drop();
-  });
-  return { ...p, urlA: dbA.url };
+async function pair() {
+  const p = await createIsolatedSyncPair();
+  cleanup.push(() => p.dispose());
+  return p;
 }
 
 async function until(check: () => Promise<boolean>, timeoutMs: number) {
