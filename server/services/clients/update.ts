@@ -1,0 +1,33 @@
+import bcrypt from "bcryptjs";
+import { and, eq } from "drizzle-orm";
+import { clients } from "@/db/schema";
+import { assertStaff, type ServiceCall } from "../context";
+import { NotFoundError, ValidationError } from "../errors";
+import { isUniqueViolation } from "../pg-errors";
+import { updateClientSchema } from "./schemas";
+import { loginTaken } from "./shared";
+
+export async function updateClient({ ctx, input }: ServiceCall<unknown>) {
+  assertStaff(ctx);
+  const { id, password, ...data } = updateClientSchema.parse(input);
+  return ctx.db.transaction(async (tx) => {
+    const [current] = await tx
+      .select({ passwordHash: clients.passwordHash })
+      .from(clients)
+      .where(and(eq(clients.companyId, ctx.actor.companyId), eq(clients.id, id)))
+      .for("update");
+    if (!current) throw new NotFoundError("Клиент");
+    const passwordHash = password ? await bcrypt.hash(password, 10) : current.passwordHash;
+    if (data.login && !passwordHash) throw new ValidationError("Задайте пароль для входа в кабинет", { password: ["Задайте пароль для входа в кабинет"] });
+    try {
+      await tx
+        .update(clients)
+        .set({ ...data, passwordHash: data.login ? passwordHash : null, updatedAt: new Date() })
+        .where(and(eq(clients.companyId, ctx.actor.companyId), eq(clients.id, id)));
+    } catch (e) {
+      if (isUniqueViolation(e)) throw loginTaken();
+      throw e;
+    }
+    return { id };
+  });
+}

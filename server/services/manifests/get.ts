@@ -1,0 +1,32 @@
+import { and, eq } from "drizzle-orm";
+import { manifests, orders } from "@/db/schema";
+import { assertStaff, type ServiceCall } from "../context";
+import { NotFoundError } from "../errors";
+import { manifestIdSchema } from "./schemas";
+import { creatingBranch, responsibleBranch } from "./shared";
+
+export async function getManifest({ ctx, input }: ServiceCall<unknown>) {
+  assertStaff(ctx);
+  const { id } = manifestIdSchema.parse(input);
+  const [row] = await ctx.db
+    .select({ manifest: manifests, creatingBranchName: creatingBranch.name, responsibleBranchName: responsibleBranch.name })
+    .from(manifests)
+    .leftJoin(creatingBranch, eq(creatingBranch.id, manifests.creatingBranchId))
+    .innerJoin(responsibleBranch, eq(responsibleBranch.id, manifests.responsibleBranchId))
+    .where(and(eq(manifests.companyId, ctx.actor.companyId), eq(manifests.id, id)));
+  if (!row) throw new NotFoundError("Манифест");
+  const manifestOrders = await ctx.db
+    .select({
+      id: orders.id,
+      number: orders.number,
+      status: orders.status,
+      receiverPerson: orders.receiverPerson,
+      receiverTown: orders.receiverTown,
+      weight: orders.weight,
+      quantity: orders.quantity,
+    })
+    .from(orders)
+    .where(and(eq(orders.companyId, ctx.actor.companyId), eq(orders.manifestId, id)))
+    .orderBy(orders.id);
+  return { ...row.manifest, creatingBranchName: row.creatingBranchName, responsibleBranchName: row.responsibleBranchName, orders: manifestOrders };
+}
