@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
+  boolean,
   check,
   customType,
   index,
@@ -68,6 +69,11 @@ export const apiSettings = pgTable("api_settings", {
     .references(() => companies.id),
   // Any of: receiver.company, sender.company, sender.person, sender.phone, sender.address
   requiredFields: text().array().notNull().default(sql`'{}'::text[]`),
+  /**
+   * Refuse orders whose town is not in the reference (errors 5 and 6). Off by default: the reference holds 1,117
+   * cities, and a courier company must not lose orders to villages; unknown towns are then stored as typed.
+   */
+  strictTowns: boolean().notNull().default(false),
 });
 
 /** Delivery modes («виды срочности»); the numeric code is what orders carry in `service`. */

@@ -1,6 +1,6 @@
 import type { Queryable } from "@/db/client";
 import { orderExtras } from "@/db/schema";
-import { getRequiredFields, type RequirableField } from "../api-settings";
+import { getApiOrderRules, type ApiOrderRules, type RequirableField } from "../api-settings";
 import type { ServiceCall } from "../context";
 import type { FieldErrors } from "../errors";
 import { resolveTown } from "../reference";
@@ -26,7 +26,7 @@ const REQUIRED_MESSAGES: Record<RequirableField, string> = {
  * (and a sender town when given) found in the town reference, stored under its reference name — and the fields
  * the company requires. Field errors come back keyed by path, like the cabinet's forms.
  */
-export async function validateIntegrationOrder(db: Queryable, raw: unknown, required: readonly RequirableField[]): Promise<{ data: OrderData } | { fieldErrors: FieldErrors }> {
+export async function validateIntegrationOrder(db: Queryable, raw: unknown, rules: ApiOrderRules): Promise<{ data: OrderData } | { fieldErrors: FieldErrors }> {
   const errors: FieldErrors = {};
   const add = (path: string, message: string) => (errors[path] ??= []).push(message);
   const parsed = orderDataSchema.safeParse(raw);
@@ -37,19 +37,23 @@ export async function validateIntegrationOrder(db: Queryable, raw: unknown, requ
   const receiverTown = str(r?.receiver?.town);
   const receiverZip = str(r?.receiver?.zip);
   const rTown = receiverTown || receiverZip ? await resolveTown(db, { name: receiverTown, regionCode: str(r?.receiver?.regionCode), zip: receiverTown ? "" : receiverZip }) : null;
-  if (!rTown) add("receiver.town", receiverTown ? `Город получателя «${receiverTown.slice(0, 100)}» не найден` : "Укажите город получателя");
+  if (!receiverTown && !rTown) add("receiver.town", "Укажите город получателя");
+  else if (!rTown && rules.strictTowns) add("receiver.town", `Город получателя «${receiverTown.slice(0, 100)}» не найден`);
   const senderTown = str(r?.sender?.town);
   const sTown = senderTown ? await resolveTown(db, { name: senderTown }) : null;
-  if (senderTown && !sTown) add("sender.town", `Город отправителя «${senderTown.slice(0, 100)}» не найден`);
-  for (const field of required) {
+  if (senderTown && !sTown && rules.strictTowns) add("sender.town", `Город отправителя «${senderTown.slice(0, 100)}» не найден`);
+  for (const field of rules.required) {
     const [side, key] = field.split(".") as ["sender" | "receiver", string];
     if (!str(r?.[side]?.[key])) add(field, REQUIRED_MESSAGES[field]);
   }
   if (Object.keys(errors).length || !parsed.success) return { fieldErrors: errors };
 
   const data = parsed.data;
-  data.receiver.town = rTown!.name;
-  data.receiver.regionCode ??= rTown!.regionCode;
+  // A town found in the reference is stored under its reference name; an unknown one as typed.
+  if (rTown) {
+    data.receiver.town = rTown.name;
+    data.receiver.regionCode ??= rTown.regionCode;
+  }
   if (sTown) data.sender.town = sTown.name;
   return { data };
 }
@@ -70,11 +74,11 @@ export interface BatchInput {
 export async function createOrdersBatch({ ctx, input }: ServiceCall<BatchInput>): Promise<BatchOrderResult[]> {
   const companyId = ctx.actor.companyId;
   const clientId = ctx.actor.type === "client" ? ctx.actor.clientId : input.clientId;
-  const required = await getRequiredFields(ctx.db, companyId);
+  const rules = await getApiOrderRules(ctx.db, companyId);
   const results: BatchOrderResult[] = new Array(input.orders.length);
   const valid: { index: number; data: OrderData }[] = [];
   for (const [index, raw] of input.orders.entries()) {
-    const v = await validateIntegrationOrder(ctx.db, raw, required);
+    const v = await validateIntegrationOrder(ctx.db, raw, rules);
     if ("fieldErrors" in v) results[index] = { ok: false, reason: "invalid", fieldErrors: v.fieldErrors };
     else valid.push({ index, data: v.data });
   }

@@ -89,6 +89,8 @@ describe("neworder", () => {
   ])("answers %s", (_name, body, code) =>
     withTestTransaction(async (tx) => {
       const t = await apiTenant(tx);
+      // Town codes 5 and 6 apply to a company that asks for reference towns only.
+      await tx.insert(apiSettings).values({ companyId: t.company.id, strictTowns: true });
       const before = await writeCounts(tx);
       const { doc } = await xmlCall(tx, `<neworder>${t.auth}${body}</neworder>`);
       expect(doc.neworder.createorder[0].error).toBe(String(code));
@@ -96,6 +98,15 @@ describe("neworder", () => {
       expect(await writeCounts(tx)).toEqual(before);
     }),
   );
+
+  it("stores a town missing from the reference as typed unless the company asks for reference towns", () =>
+    withTestTransaction(async (tx) => {
+      const t = await apiTenant(tx);
+      const { doc } = await xmlCall(tx, `<neworder>${t.auth}${order("VIL-1").replace("<town>Москва</town>", "<town>д. Малые Вишеры</town>")}</neworder>`);
+      expect(doc.neworder.createorder[0].error).toBe("0");
+      const [row] = await tx.select({ town: orders.receiverTown }).from(orders).where(and(eq(orders.companyId, t.company.id), eq(orders.number, "VIL-1")));
+      expect(row!.town).toBe("д. Малые Вишеры");
+    }));
 
   it("answers 10 and 13–16 when the company requires those fields", () =>
     withTestTransaction(async (tx) => {

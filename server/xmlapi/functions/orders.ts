@@ -1,6 +1,6 @@
 import { ZodError } from "zod";
 import type { ApiAccount } from "@/server/services/auth/api";
-import { getRequiredFields } from "@/server/services/api-settings";
+import { getApiOrderRules } from "@/server/services/api-settings";
 import { ConflictError, NotFoundError, ServiceError } from "@/server/services/errors";
 import { cancelOrder, resolveOrderId } from "@/server/services/orders/cancel";
 import { createOrdersBatch, validateIntegrationOrder } from "@/server/services/orders/create-batch";
@@ -62,7 +62,7 @@ export async function editorder(call: XmlCall, account: ApiAccount | null): Prom
   if (orders.length === 0) return el("editorder", {}, [itemResult("createorder", {}, 2)]);
   if (!account) return el("editorder", {}, orders.map((o) => itemResult("createorder", { orderno: field(o, "orderno") ?? "" }, 1)));
   const ctx = { db: call.db, actor: account.actor };
-  const required = await getRequiredFields(call.db, account.actor.companyId);
+  const rules = await getApiOrderRules(call.db, account.actor.companyId);
   const out: OutNode[] = [];
   for (const o of orders) {
     const orderno = field(o, "orderno");
@@ -71,7 +71,7 @@ export async function editorder(call: XmlCall, account: ApiAccount | null): Prom
     try {
       const id = await resolveOrderId({ ctx, input: { id: ordercode ? parseOrderCode(ordercode) : undefined, number: ordercode ? undefined : orderno } });
       const { data } = orderFromXml(o, call.node);
-      const v = await validateIntegrationOrder(call.db, data, required);
+      const v = await validateIntegrationOrder(call.db, data, rules);
       if ("fieldErrors" in v) {
         const { code, message } = codeForFieldErrors(v.fieldErrors);
         out.push(itemResult("createorder", attrs, code, message));

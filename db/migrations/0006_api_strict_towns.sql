@@ -1,0 +1,1 @@
+ALTER TABLE "api_settings" ADD COLUMN "strict_towns" boolean DEFAULT false NOT NULL;
