@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, ne } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { integrations } from "@/db/schema";
 import { validateSettings } from "../integrators/fields";
@@ -53,4 +53,12 @@ export async function markUnhealthy(db: Queryable, integrationId: number, compan
     .update(integrations)
     .set({ healthStatus: "error", healthMessage: message, healthCheckedAt: new Date() })
     .where(and(eq(integrations.id, integrationId), eq(integrations.companyId, companyId)));
+}
+
+/** A successful exchange proves the connection as well as a probe does; an earlier failure stops being shown. */
+export async function markHealthy(db: Queryable, integrationId: number, companyId: number) {
+  await db
+    .update(integrations)
+    .set({ healthStatus: "ok", healthMessage: "Обмен с партнёром работает", healthCheckedAt: new Date() })
+    .where(and(eq(integrations.id, integrationId), eq(integrations.companyId, companyId), ne(integrations.healthStatus, "ok")));
 }

@@ -2,7 +2,7 @@ import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { integrationSync, orders, orderStatusHistory, syncLog, transfers } from "@/db/schema";
 import { statusTitle } from "../services/orders/statuses";
-import { loadPartner, markUnhealthy, type Partner } from "./partner";
+import { loadPartner, markHealthy, markUnhealthy, type Partner } from "./partner";
 import { FINAL_STATUSES } from "../services/orders/statuses";
 import { PartnerError, statusMayReplace } from "./policy";
 
@@ -149,6 +149,7 @@ async function pollWithLease(db: Database, p: Partner, result: PollResult): Prom
   try {
     await feed.acknowledge();
     await recordPoll(db, p.id, p.companyId, null, fetchStarted);
+    await markHealthy(db, p.id, p.companyId);
   } catch (e) {
     // Not acknowledged: the partner sends the same changes again, and alreadyRecorded() skips them.
     if (!(e instanceof PartnerError)) throw e;

@@ -3,7 +3,7 @@ import type { Database, Queryable } from "@/db/client";
 import { integrationSync, syncLog, transfers } from "@/db/schema";
 import type { OutgoingOrder, SendOutcome } from "../integrators/types";
 import { loadOutgoingOrders } from "./outgoing";
-import { loadPartner, markUnhealthy, type Partner } from "./partner";
+import { loadPartner, markHealthy, markUnhealthy, type Partner } from "./partner";
 import { DEFAULT_RETRY_POLICY, PartnerError, retryDelayMs, type RetryPolicy } from "./policy";
 import { notifySync } from "./queue";
 
@@ -179,6 +179,7 @@ async function settleOutcomes(
     .insert(integrationSync)
     .values({ integrationId: partner.id, companyId: partner.companyId, lastSuccessAt: new Date() })
     .onConflictDoUpdate({ target: integrationSync.integrationId, set: { lastSuccessAt: new Date() } });
+  await markHealthy(tx, partner.id, partner.companyId);
   return counts;
 }
 

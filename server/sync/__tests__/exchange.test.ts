@@ -52,6 +52,8 @@ describe("MeaSoft → MeaSoft exchange between two deployments", () => {
     const shipped = await ship(p, 7);
     const run = await runTransfers(p.a.db, p.integrationId, { batchSize: 5 });
     expect(run).toMatchObject({ sent: 7, failed: 0, batches: 2 });
+    const [health] = await p.a.db.select({ status: integrations.healthStatus }).from(integrations).where(eq(integrations.id, p.integrationId));
+    expect(health!.status).toBe("ok");
 
     const atB = await ordersAtB(p);
     expect(atB.map((o) => o.number).sort()).toEqual(shipped.map((o) => o.number).sort());
