@@ -206,3 +206,13 @@ export function QueryError({ error, onRetry }: { error: unknown; onRetry?: () =>
     </Alert>
   );
 }
+
+/** The next page of a keyset-paged list, for any `useInfiniteQuery` result. */
+export function ShowMoreButton({ query }: { query: { hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage: () => Promise<unknown> } }) {
+  if (!query.hasNextPage) return null;
+  return (
+    <Button variant="secondary" onClick={() => void query.fetchNextPage()} disabled={query.isFetchingNextPage}>
+      {query.isFetchingNextPage ? "Загрузка…" : "Показать ещё"}
+    </Button>
+  );
+}

@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { formatDate, formatDateTime } from "@/components/format";
 import { useTRPC } from "@/components/trpc";
-import { Button, Empty, LinkButton, PageHeader, QueryError, Spinner, Table } from "@/components/ui";
+import { Empty, LinkButton, PageHeader, QueryError, ShowMoreButton, Spinner, Table } from "@/components/ui";
 import { MANIFEST_STATE_TITLES } from "@/server/services/manifests/schemas";
 import { type ManifestState, ManifestStateBadge } from "./state-badge";
 
@@ -83,9 +83,7 @@ export function ManifestsList() {
           </Table>
           {query.hasNextPage && (
             <div className="mt-3 text-right">
-              <Button variant="secondary" onClick={() => void query.fetchNextPage()} disabled={query.isFetchingNextPage}>
-                {query.isFetchingNextPage ? "Загрузка…" : "Показать ещё"}
-              </Button>
+              <ShowMoreButton query={query} />
             </div>
           )}
         </div>

@@ -6,7 +6,7 @@ import { useEffect, useState } from "react";
 import { formatDateTime, formatMoney } from "@/components/format";
 import { STATUS_OPTIONS, StatusBadge } from "@/components/order-status";
 import { useTRPC } from "@/components/trpc";
-import { Button, Empty, Field, Input, LinkButton, PageHeader, QueryError, Select, Spinner, Table } from "@/components/ui";
+import { Button, Empty, Field, Input, LinkButton, PageHeader, QueryError, Select, ShowMoreButton, Spinner, Table } from "@/components/ui";
 import { ORDER_STATUS_CODES, type OrderStatus } from "@/server/services/orders/statuses";
 
 const PAGE_SIZE = 50;
@@ -169,9 +169,7 @@ export function OrdersList({ isStaff }: { isStaff: boolean }) {
           <div className="mt-3 flex items-center justify-between text-slate-500">
             <span>Показано заказов: {rows.length}</span>
             {query.hasNextPage ? (
-              <Button variant="secondary" onClick={() => void query.fetchNextPage()} disabled={query.isFetchingNextPage}>
-                {query.isFetchingNextPage ? "Загрузка…" : "Показать ещё"}
-              </Button>
+              <ShowMoreButton query={query} />
             ) : (
               <span>Это все заказы</span>
             )}

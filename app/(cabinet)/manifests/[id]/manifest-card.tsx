@@ -6,7 +6,7 @@ import { errorInfo } from "@/components/errors";
 import { formatDate, formatDateTime, formatNumber, todayIso } from "@/components/format";
 import { StatusBadge } from "@/components/order-status";
 import { type RouterOutputs, useTRPC } from "@/components/trpc";
-import { Alert, Button, Card, DetailList, Empty, Input, PageHeader, QueryError, Spinner, Table, TextareaField, TextField } from "@/components/ui";
+import { Alert, Button, Card, DetailList, Empty, Input, PageHeader, QueryError, ShowMoreButton, Spinner, Table, TextareaField, TextField } from "@/components/ui";
 import { ManifestStateBadge } from "../state-badge";
 
 type Manifest = RouterOutputs["manifests"]["get"];
@@ -347,9 +347,7 @@ function PickOrders({ manifest: m }: { manifest: Manifest }) {
           </Table>
           {query.hasNextPage && (
             <div className="mt-3 text-right">
-              <Button variant="secondary" onClick={() => void query.fetchNextPage()} disabled={query.isFetchingNextPage}>
-                {query.isFetchingNextPage ? "Загрузка…" : "Показать ещё"}
-              </Button>
+              <ShowMoreButton query={query} />
             </div>
           )}
         </>
