@@ -2,16 +2,13 @@ import { and, eq, lte, or, isNull, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { syncLog, transfers } from "@/db/schema";
 import { appendStatus } from "../services/orders/write";
-import { loadPartner } from "./partner";
+import { loadActivePartner } from "./partner";
 import { DEFAULT_RETRY_POLICY, PartnerError, retryDelayMs, type RetryPolicy } from "./policy";
 
 /** Sends the cancellations requested for orders already at the partner; the partner's answer is kept on the order. */
 export async function runCancels(db: Database, integrationId: number, policy: RetryPolicy = DEFAULT_RETRY_POLICY): Promise<number> {
-  const partner = await loadPartner(db, integrationId).catch((e: unknown) => {
-    if (e instanceof PartnerError) return null;
-    throw e;
-  });
-  if (!partner || !partner.enabled) return 0;
+  const partner = await loadActivePartner(db, integrationId);
+  if (!partner) return 0;
   const claimed = await db.transaction(async (tx) => {
     const rows = await tx
       .select({ id: transfers.id, orderId: transfers.orderId, number: transfers.partnerNumber, partnerCode: transfers.partnerOrderCode, attempts: transfers.cancelAttempts })

@@ -1,6 +1,7 @@
 import { and, eq, ne } from "drizzle-orm";
+import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
 import type { Queryable } from "@/db/client";
-import { integrations } from "@/db/schema";
+import { integrations, integrationSync } from "@/db/schema";
 import { validateSettings } from "../integrators/fields";
 import { getIntegrator } from "../integrators/registry";
 import type { IntegratorAdapter, OrderExchange, ProbeOptions } from "../integrators/types";
@@ -45,6 +46,31 @@ export async function loadPartner(db: Queryable, integrationId: number): Promise
     options: { timeoutMs: Number(process.env.SYNC_TIMEOUT_MS ?? 15_000), selfApiUrl: selfApiUrl() },
     streamId: streamIdFor(row.id),
   };
+}
+
+/** The integration when it is enabled and usable; null when it is gone, switched off or its settings cannot be used. */
+export async function loadActivePartner(db: Queryable, integrationId: number): Promise<Partner | null> {
+  try {
+    const partner = await loadPartner(db, integrationId);
+    return partner?.enabled ? partner : null;
+  } catch (e) {
+    if (e instanceof PartnerError) return null;
+    throw e;
+  }
+}
+
+/** Inserts or updates an integration's exchange figures; `onConflict` differs where a counter is incremented. */
+export async function recordSyncState(
+  db: Queryable,
+  integrationId: number,
+  companyId: number,
+  values: Partial<typeof integrationSync.$inferInsert>,
+  onConflict: PgUpdateSetSource<typeof integrationSync> = values,
+) {
+  await db
+    .insert(integrationSync)
+    .values({ ...values, integrationId, companyId })
+    .onConflictDoUpdate({ target: integrationSync.integrationId, set: onConflict });
 }
 
 /** An authorization refusal stops the exchange at once and shows on the Integration tab. */

@@ -1,9 +1,8 @@
 import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { integrationSync, orders, orderStatusHistory, syncLog, transfers } from "@/db/schema";
-import { statusTitle } from "../services/orders/statuses";
-import { loadPartner, markHealthy, markUnhealthy, type Partner } from "./partner";
-import { FINAL_STATUSES } from "../services/orders/statuses";
+import { FINAL_STATUSES, statusTitle } from "../services/orders/statuses";
+import { loadActivePartner, markHealthy, markUnhealthy, recordSyncState, type Partner } from "./partner";
 import { PartnerError, statusMayReplace } from "./policy";
 
 export interface PollResult {
@@ -22,15 +21,8 @@ export interface PollResult {
  */
 export async function pollPartnerStatuses(db: Database, integrationId: number): Promise<PollResult> {
   const result: PollResult = { events: 0, applied: 0, unmapped: 0 };
-  let partner;
-  try {
-    partner = await loadPartner(db, integrationId);
-  } catch (e) {
-    if (e instanceof PartnerError) return result;
-    throw e;
-  }
-  if (!partner || !partner.enabled) return result;
-  const p = partner;
+  const p = await loadActivePartner(db, integrationId);
+  if (!p) return result;
   // One poller per change-feed stream: two would apply the same batch side by side and acknowledge each other's.
   if (!(await takePollLease(db, p.id, p.companyId))) return result;
   try {
@@ -151,7 +143,7 @@ async function pollWithLease(db: Database, p: Partner, result: PollResult): Prom
     await recordPoll(db, p.id, p.companyId, null, fetchStarted);
     await markHealthy(db, p.id, p.companyId);
   } catch (e) {
-    // Not acknowledged: the partner sends the same changes again, and alreadyRecorded() skips them.
+    // Not acknowledged: the partner sends the same changes again, and agentHistory() recognises them.
     if (!(e instanceof PartnerError)) throw e;
     await recordPoll(db, p.id, p.companyId, `Статусы получены, но подтверждение не прошло: ${e.message}`, fetchStarted);
   }
@@ -180,9 +172,10 @@ async function agentHistory(tx: Parameters<Parameters<Database["transaction"]>[0
 async function recordPoll(db: Database, integrationId: number, companyId: number, error: string | null, startedAtMs: number) {
   const now = new Date(startedAtMs);
   if (error) await db.insert(syncLog).values({ companyId, integrationId, orderId: null, kind: "status", ok: false, request: "statusreq changes=ONLY_LAST", result: error });
-  const set = error ? { lastPollAt: now, lastErrorAt: now, lastError: error, pollFailures: sql`${integrationSync.pollFailures} + 1` } : { lastPollAt: now, lastSuccessAt: now, pollFailures: 0 };
-  await db
-    .insert(integrationSync)
-    .values({ integrationId, companyId, ...(error ? { lastPollAt: now, lastErrorAt: now, lastError: error, pollFailures: 1 } : { lastPollAt: now, lastSuccessAt: now }) })
-    .onConflictDoUpdate({ target: integrationSync.integrationId, set });
+  if (error) {
+    const failed = { lastPollAt: now, lastErrorAt: now, lastError: error };
+    await recordSyncState(db, integrationId, companyId, { ...failed, pollFailures: 1 }, { ...failed, pollFailures: sql`${integrationSync.pollFailures} + 1` });
+  } else {
+    await recordSyncState(db, integrationId, companyId, { lastPollAt: now, lastSuccessAt: now, pollFailures: 0 });
+  }
 }

@@ -1,9 +1,9 @@
 import { and, eq, inArray, lte, sql } from "drizzle-orm";
 import type { Database, Queryable } from "@/db/client";
-import { integrationSync, syncLog, transfers } from "@/db/schema";
+import { syncLog, transfers } from "@/db/schema";
 import type { OutgoingOrder, SendOutcome } from "../integrators/types";
 import { loadOutgoingOrders } from "./outgoing";
-import { loadPartner, markHealthy, markUnhealthy, type Partner } from "./partner";
+import { loadPartner, markHealthy, markUnhealthy, recordSyncState, type Partner } from "./partner";
 import { DEFAULT_RETRY_POLICY, PartnerError, retryDelayMs, type RetryPolicy } from "./policy";
 import { notifySync } from "./queue";
 
@@ -167,18 +167,12 @@ async function settleOutcomes(
       logs.push({ ...base, ok: false, result: `${o.message}${next ? "; повтор запланирован" : ""}` });
     } else {
       counts.failed++;
-      await tx
-        .update(transfers)
-        .set({ state: "failed", lastError: o.message, lockedUntil: null, updatedAt: sql`now()` })
-        .where(and(eq(transfers.id, c.id), eq(transfers.state, "sending")));
+      await retryOrFail(tx, c, o.message, null);
       logs.push({ ...base, ok: false, result: o.message });
     }
   }
   if (logs.length) await tx.insert(syncLog).values(logs);
-  await tx
-    .insert(integrationSync)
-    .values({ integrationId: partner.id, companyId: partner.companyId, lastSuccessAt: new Date() })
-    .onConflictDoUpdate({ target: integrationSync.integrationId, set: { lastSuccessAt: new Date() } });
+  await recordSyncState(tx, partner.id, partner.companyId, { lastSuccessAt: new Date() });
   await markHealthy(tx, partner.id, partner.companyId);
   return counts;
 }
@@ -214,10 +208,7 @@ async function settleFailure(tx: Queryable, batch: Claimed[], e: PartnerError, p
   if (logs.length) await tx.insert(syncLog).values(logs);
   const companyId = batch[0]?.companyId;
   if (companyId !== undefined) {
-    await tx
-      .insert(integrationSync)
-      .values({ integrationId, companyId, lastErrorAt: new Date(), lastError: e.message })
-      .onConflictDoUpdate({ target: integrationSync.integrationId, set: { lastErrorAt: new Date(), lastError: e.message } });
+    await recordSyncState(tx, integrationId, companyId, { lastErrorAt: new Date(), lastError: e.message });
   }
 }
 
