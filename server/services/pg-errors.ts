@@ -9,3 +9,26 @@ export function pgErrorCode(e: unknown): string | undefined {
 }
 
 export const isUniqueViolation = (e: unknown) => pgErrorCode(e) === "23505";
+
+/** Serialization failure, deadlock or a NOWAIT lock taken: the transaction lost a race and can simply run again. */
+export const isRetryableConflict = (e: unknown) => ["40001", "40P01", "55P03"].includes(pgErrorCode(e) ?? "");
+
+/** SQLSTATE class 22 (data exception): a value the database cannot take is bad input, not a server fault. */
+export const isDataException = (e: unknown) => pgErrorCode(e)?.startsWith("22") ?? false;
+
+/**
+ * Runs fn again while it loses races (see isRetryableConflict), with a short jittered back-off so contenders spread
+ * out instead of colliding again; gives up after `budgetMs` and rethrows.
+ */
+export async function retryConflicts<T>(fn: () => Promise<T>, { budgetMs = 10_000, baseMs = 5, capMs = 200 } = {}): Promise<T> {
+  const deadline = Date.now() + budgetMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (!isRetryableConflict(e) || Date.now() >= deadline) throw e;
+      const ceiling = Math.min(capMs, baseMs * 2 ** Math.min(attempt, 10));
+      await new Promise((r) => setTimeout(r, ceiling / 2 + Math.random() * (ceiling / 2)));
+    }
+  }
+}

@@ -3,7 +3,7 @@ import type { Database, Queryable, Transaction } from "@/db/client";
 import { feedCursors } from "@/db/schema";
 import type { ServiceCall } from "../context";
 import { ForbiddenError } from "../errors";
-import { pgErrorCode } from "../pg-errors";
+import { retryConflicts } from "../pg-errors";
 import { loadOrderDetails, type FeedMode, type OrderDetails } from "./lookup";
 
 /*
@@ -37,16 +37,13 @@ function isTransaction(db: Queryable): db is Transaction {
   return "rollback" in db;
 }
 
-/** Runs fn in REPEATABLE READ, retrying serialization failures; inside an open transaction (tests) it nests instead. */
+/**
+ * Runs fn in REPEATABLE READ; polls of one stream that collide (serialization failure, deadlock, cursor locked) run
+ * again after a short jittered pause instead of surfacing as code 13. Inside an open transaction (tests) it nests.
+ */
 async function repeatableRead<T>(db: Queryable, fn: (tx: Transaction) => Promise<T>): Promise<T> {
   if (isTransaction(db)) return db.transaction(fn);
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await (db as Database).transaction(fn, { isolationLevel: "repeatable read" });
-    } catch (e) {
-      if (pgErrorCode(e) !== "40001" || attempt >= 20) throw e;
-    }
-  }
+  return retryConflicts(() => (db as Database).transaction(fn, { isolationLevel: "repeatable read" }));
 }
 
 export async function pollChanges({ ctx, input }: ServiceCall<CursorKey>): Promise<OrderDetails[]> {
@@ -54,9 +51,14 @@ export async function pollChanges({ ctx, input }: ServiceCall<CursorKey>): Promi
   await ctx.db.insert(feedCursors).values(k).onConflictDoNothing();
   const where = and(eq(feedCursors.companyId, k.companyId), eq(feedCursors.clientId, k.clientId), eq(feedCursors.mode, k.mode), eq(feedCursors.streamId, k.streamId));
   return repeatableRead(ctx.db, async (tx) => {
-    // First statement: takes the snapshot and the cursor lock (a concurrent poll of the same stream makes this
-    // one fail with 40001 and start over, so polls of one stream are serial).
-    const [cursor] = await tx.select({ committed: feedCursors.committedSnapshot }).from(feedCursors).where(where).for("update");
+    // First statement: takes the snapshot and the cursor lock, so polls of one stream are serial. NOWAIT: a poll
+    // that finds the stream busy fails at once (55P03) and retries after a pause rather than holding a connection
+    // while it waits, only to fail with 40001 anyway once the holder commits its cursor update.
+    const [cursor] = await tx
+      .select({ committed: feedCursors.committedSnapshot })
+      .from(feedCursors)
+      .where(where)
+      .for("update", { noWait: true });
     const scope =
       k.mode === "CLIENT"
         ? sql`o.client_id = ${k.clientId}`
