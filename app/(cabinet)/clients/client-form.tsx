@@ -3,7 +3,8 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { type FieldErrors, hasErrorsUnder, serverErrors, zodFieldErrors } from "@/components/form-errors";
+import { hasErrorsUnder } from "@/components/form-errors";
+import { useFormErrors } from "@/components/use-form-errors";
 import { type RouterOutputs, useTRPC } from "@/components/trpc";
 import { Alert, Badge, Button, Card, PageHeader, SelectField, Tabs, TextField } from "@/components/ui";
 import { createClientSchema, CURRENCIES, updateClientSchema } from "@/server/services/clients/schemas";
@@ -56,20 +57,13 @@ export function ClientForm({ client }: { client?: Client }) {
   const queryClient = useQueryClient();
   const [values, setValues] = useState<Values>(() => toValues(client));
   const [tab, setTab] = useState<Tab>("main");
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [banner, setBanner] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
-
-  function showErrors(fields: FieldErrors) {
-    setErrors(fields);
-    const first = (Object.keys(TAB_FIELDS) as Tab[]).find((t) => hasErrorsUnder(fields, TAB_FIELDS[t]));
-    if (first) setTab(first);
-  }
-  const onError = (e: unknown) => {
-    const info = serverErrors(e);
-    showErrors(info.fields);
-    setBanner(Object.keys(info.fields).length ? "Исправьте ошибки в отмеченных полях" : info.message);
-  };
+  const { errors, banner, validate, onServerError: onError, clearError } = useFormErrors({
+    onFieldErrors: (fields) => {
+      const first = (Object.keys(TAB_FIELDS) as Tab[]).find((t) => hasErrorsUnder(fields, TAB_FIELDS[t]));
+      if (first) setTab(first);
+    },
+  });
   const create = useMutation(
     trpc.clients.create.mutationOptions({
       onSuccess: async (r) => {
@@ -94,7 +88,7 @@ export function ClientForm({ client }: { client?: Client }) {
   const set = (k: keyof Values, v: string) => {
     setValues((s) => ({ ...s, [k]: v }));
     setSaved(false);
-    if (errors[k]) setErrors(({ [k]: _drop, ...rest }) => rest);
+    clearError(k);
   };
   const field = (k: TextKey, label: string, extra: React.InputHTMLAttributes<HTMLInputElement> & { hint?: string } = {}) => (
     <TextField label={label} value={values[k]} onChange={(e) => set(k, e.target.value)} error={errors[k]} {...extra} />
@@ -106,17 +100,10 @@ export function ClientForm({ client }: { client?: Client }) {
     // The code stays in the form while the kind is toggled, but only a courier company keeps it: for a shop a hidden
     // code would still stop its orders going to that partner.
     const data = { ...values, partnerExtraCode: values.kind === "courier" ? values.partnerExtraCode : null };
-    const parsed = client ? updateClientSchema.safeParse({ ...data, id: client.id }) : createClientSchema.safeParse(data);
-    const found = parsed.success ? {} : zodFieldErrors(parsed.error);
     // An existing login without a stored password would lock the client out; say so here rather than after a round trip.
-    if (client && values.login.trim() && !client.hasPassword && !values.password) found.password = ["Задайте пароль для входа в кабинет"];
-    if (Object.keys(found).length) {
-      showErrors(found);
-      setBanner("Исправьте ошибки в отмеченных полях");
-      return;
-    }
-    setErrors({});
-    setBanner(null);
+    const missingPassword = client && values.login.trim() && !client.hasPassword && !values.password;
+    const extra = missingPassword ? { password: ["Задайте пароль для входа в кабинет"] } : undefined;
+    if (!validate(client ? updateClientSchema : createClientSchema, client ? { ...data, id: client.id } : data, extra)) return;
     if (client) update.mutate({ ...data, id: client.id });
     else create.mutate(data);
   }

@@ -3,8 +3,9 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useState } from "react";
+import { QueryState } from "@/components/query-state";
 import { useTRPC } from "@/components/trpc";
-import { Badge, Empty, Field, Input, LinkButton, PageHeader, QueryError, Spinner, Table } from "@/components/ui";
+import { Badge, Field, Input, LinkButton, PageHeader, Table } from "@/components/ui";
 import { INTERMEDIARY_TITLES, KIND_TITLES } from "./titles";
 
 export function ClientsList() {
@@ -35,51 +36,45 @@ export function ClientsList() {
           <Input id="client-search" type="search" value={text} onChange={(e) => setText(e.target.value)} className="w-72" placeholder="Например, Демо или 7712…" />
         </Field>
       </div>
-      {query.isError ? (
-        <QueryError error={query.error} onRetry={() => void query.refetch()} />
-      ) : query.isPending ? (
-        <Spinner />
-      ) : query.data.length === 0 ? (
-        <div className="rounded-lg border border-slate-200 bg-white">
-          <Empty>{search ? "Никого не нашли" : "Клиентов пока нет"}</Empty>
-        </div>
-      ) : (
-        <div className={query.isPlaceholderData ? "opacity-60" : undefined}>
-          <Table>
-            <thead>
-              <tr>
-                <th>Название</th>
-                <th>Тип</th>
-                <th>ИНН</th>
-                <th>Контактное лицо</th>
-                <th>Телефон</th>
-                <th>Вход в кабинет</th>
-                <th>Валюта</th>
-                <th>Платёжный посредник</th>
-              </tr>
-            </thead>
-            <tbody>
-              {query.data.map((c) => (
-                <tr key={c.id} className="cursor-pointer hover:bg-blue-50/50" onClick={() => router.push(`/clients/${c.id}`)}>
-                  <td className="font-medium">
-                    <Link href={`/clients/${c.id}`} className="text-blue-700 hover:underline" onClick={(e) => e.stopPropagation()}>
-                      {c.name}
-                    </Link>
-                  </td>
-                  <td>{KIND_TITLES[c.kind]}</td>
-                  <td className="tabular-nums">{c.inn ?? "—"}</td>
-                  <td>{c.contactPerson ?? "—"}</td>
-                  <td className="whitespace-nowrap">{c.phone ?? "—"}</td>
-                  <td>{c.login ? <span className="font-mono text-xs">{c.login}</span> : <Badge>нет</Badge>}</td>
-                  <td>{c.currency}</td>
-                  <td>{INTERMEDIARY_TITLES[c.paymentIntermediary]}</td>
+      <QueryState query={query} empty={search ? "Никого не нашли" : "Клиентов пока нет"}>
+        {(clients) => (
+          <div className={query.isPlaceholderData ? "opacity-60" : undefined}>
+            <Table>
+              <thead>
+                <tr>
+                  <th>Название</th>
+                  <th>Тип</th>
+                  <th>ИНН</th>
+                  <th>Контактное лицо</th>
+                  <th>Телефон</th>
+                  <th>Вход в кабинет</th>
+                  <th>Валюта</th>
+                  <th>Платёжный посредник</th>
                 </tr>
-              ))}
-            </tbody>
-          </Table>
-          <p className="mt-2 text-slate-500">Клиентов: {query.data.length}</p>
-        </div>
-      )}
+              </thead>
+              <tbody>
+                {clients.map((c) => (
+                  <tr key={c.id} className="cursor-pointer hover:bg-blue-50/50" onClick={() => router.push(`/clients/${c.id}`)}>
+                    <td className="font-medium">
+                      <Link href={`/clients/${c.id}`} className="text-blue-700 hover:underline" onClick={(e) => e.stopPropagation()}>
+                        {c.name}
+                      </Link>
+                    </td>
+                    <td>{KIND_TITLES[c.kind]}</td>
+                    <td className="tabular-nums">{c.inn ?? "—"}</td>
+                    <td>{c.contactPerson ?? "—"}</td>
+                    <td className="whitespace-nowrap">{c.phone ?? "—"}</td>
+                    <td>{c.login ? <span className="font-mono text-xs">{c.login}</span> : <Badge>нет</Badge>}</td>
+                    <td>{c.currency}</td>
+                    <td>{INTERMEDIARY_TITLES[c.paymentIntermediary]}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </Table>
+            <p className="mt-2 text-slate-500">Клиентов: {clients.length}</p>
+          </div>
+        )}
+      </QueryState>
     </div>
   );
 }

@@ -4,8 +4,9 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { formatDate, formatDateTime } from "@/components/format";
+import { QueryState } from "@/components/query-state";
 import { useTRPC } from "@/components/trpc";
-import { Empty, LinkButton, PageHeader, QueryError, ShowMoreButton, Spinner, Table } from "@/components/ui";
+import { LinkButton, PageHeader, ShowMoreButton, Table } from "@/components/ui";
 import { MANIFEST_STATE_TITLES } from "@/server/services/manifests/schemas";
 import { type ManifestState, ManifestStateBadge } from "./state-badge";
 
@@ -39,55 +40,49 @@ export function ManifestsList() {
           </button>
         ))}
       </div>
-      {query.isError ? (
-        <QueryError error={query.error} onRetry={() => void query.refetch()} />
-      ) : query.isPending ? (
-        <Spinner />
-      ) : rows.length === 0 ? (
-        <div className="rounded-lg border border-slate-200 bg-white">
-          <Empty>{state ? "Нет манифестов в этом состоянии" : "Манифестов пока нет"}</Empty>
-        </div>
-      ) : (
-        <div className={query.isPlaceholderData ? "opacity-60" : undefined}>
-          <Table>
-            <thead>
-              <tr>
-                <th>Номер</th>
-                <th>Состояние</th>
-                <th>Создающий филиал</th>
-                <th>Ответственный филиал</th>
-                <th className="text-right">Заказов</th>
-                <th>Дата отправки</th>
-                <th>Создан</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((m) => (
-                <tr key={m.id} className="cursor-pointer hover:bg-blue-50/50" onClick={() => router.push(`/manifests/${m.id}`)}>
-                  <td className="font-medium">
-                    <Link href={`/manifests/${m.id}`} className="text-blue-700 hover:underline" onClick={(e) => e.stopPropagation()}>
-                      {m.number}
-                    </Link>
-                  </td>
-                  <td>
-                    <ManifestStateBadge state={m.state} />
-                  </td>
-                  <td>{m.creatingBranchName ?? <span className="text-slate-400">—</span>}</td>
-                  <td>{m.responsibleBranchName}</td>
-                  <td className="text-right tabular-nums">{m.orderCount}</td>
-                  <td>{m.sendDate ? formatDate(m.sendDate) : <span className="text-slate-400">—</span>}</td>
-                  <td className="text-slate-600">{formatDateTime(m.createdAt)}</td>
+      <QueryState query={query} empty={state ? "Нет манифестов в этом состоянии" : "Манифестов пока нет"} isEmpty={() => rows.length === 0}>
+        {() => (
+          <div className={query.isPlaceholderData ? "opacity-60" : undefined}>
+            <Table>
+              <thead>
+                <tr>
+                  <th>Номер</th>
+                  <th>Состояние</th>
+                  <th>Создающий филиал</th>
+                  <th>Ответственный филиал</th>
+                  <th className="text-right">Заказов</th>
+                  <th>Дата отправки</th>
+                  <th>Создан</th>
                 </tr>
-              ))}
-            </tbody>
-          </Table>
-          {query.hasNextPage && (
-            <div className="mt-3 text-right">
-              <ShowMoreButton query={query} />
-            </div>
-          )}
-        </div>
-      )}
+              </thead>
+              <tbody>
+                {rows.map((m) => (
+                  <tr key={m.id} className="cursor-pointer hover:bg-blue-50/50" onClick={() => router.push(`/manifests/${m.id}`)}>
+                    <td className="font-medium">
+                      <Link href={`/manifests/${m.id}`} className="text-blue-700 hover:underline" onClick={(e) => e.stopPropagation()}>
+                        {m.number}
+                      </Link>
+                    </td>
+                    <td>
+                      <ManifestStateBadge state={m.state} />
+                    </td>
+                    <td>{m.creatingBranchName ?? <span className="text-slate-400">—</span>}</td>
+                    <td>{m.responsibleBranchName}</td>
+                    <td className="text-right tabular-nums">{m.orderCount}</td>
+                    <td>{m.sendDate ? formatDate(m.sendDate) : <span className="text-slate-400">—</span>}</td>
+                    <td className="text-slate-600">{formatDateTime(m.createdAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </Table>
+            {query.hasNextPage && (
+              <div className="mt-3 text-right">
+                <ShowMoreButton query={query} />
+              </div>
+            )}
+          </div>
+        )}
+      </QueryState>
     </div>
   );
 }

@@ -3,9 +3,10 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
-import { type FieldErrors, serverErrors, zodFieldErrors } from "@/components/form-errors";
+import { type FieldErrors, zodFieldErrors } from "@/components/form-errors";
 import { numberInputValue } from "@/components/format";
 import { type RouterOutputs, useTRPC } from "@/components/trpc";
+import { useFormErrors } from "@/components/use-form-errors";
 import { Alert, Button, Card, Input, PageHeader, Select, SelectField, TextField, TextareaField } from "@/components/ui";
 import { createOrderSchema, PAY_TYPES, updateOrderSchema } from "@/server/services/orders/schemas";
 import { PAY_TYPE_TITLES } from "@/server/services/orders/statuses";
@@ -165,30 +166,17 @@ export function OrderForm({ isStaff, order }: { isStaff: boolean; order?: Order 
   const router = useRouter();
   const queryClient = useQueryClient();
   const [values, setValues] = useState<OrderFormValues>(() => (order ? orderToValues(order) : emptyOrderValues()));
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [banner, setBanner] = useState<string | null>(null);
+  const { errors, setErrors, banner, validate, onServerError: onError, clearError } = useFormErrors({ onFieldErrors: focusFirstError });
   const clients = useQuery({ ...trpc.clients.list.queryOptions({}), enabled: isStaff, staleTime: 60_000 });
 
   const onSaved = async (id: number) => {
     await queryClient.invalidateQueries({ queryKey: trpc.orders.pathKey() });
     router.push(`/orders/${id}`);
   };
-  const onError = (e: unknown) => {
-    const info = serverErrors(e);
-    const fieldKeys = Object.keys(info.fields);
-    setErrors(info.fields);
-    setBanner(fieldKeys.length ? "Исправьте ошибки в отмеченных полях" : info.message);
-    if (fieldKeys.length) focusFirstError();
-  };
   const create = useMutation(trpc.orders.create.mutationOptions({ onSuccess: (r) => onSaved(r.id), onError }));
   const update = useMutation(trpc.orders.update.mutationOptions({ onSuccess: (r) => onSaved(r.id), onError }));
   const saving = create.isPending || update.isPending || create.isSuccess || update.isSuccess;
 
-  function clearError(path: string) {
-    if (errors[path]) {
-      setErrors(({ [path]: _drop, ...rest }) => rest);
-    }
-  }
   const setTop = (k: TopKey, v: string) => {
     setValues((s) => ({ ...s, [k]: v }));
     clearError(k);
@@ -208,27 +196,18 @@ export function OrderForm({ isStaff, order }: { isStaff: boolean; order?: Order 
     clearError(`packages.${i}.${k}`);
   };
   // Row errors are keyed by index, so removing a row drops all row errors rather than misattributing them.
-  const dropRowErrors = (prefix: "items" | "packages") => setErrors((e) => Object.fromEntries(Object.entries(e).filter(([k]) => !k.startsWith(`${prefix}.`))));
+  const dropRowErrors = (prefix: "items" | "packages") =>
+    setErrors(Object.fromEntries(Object.entries(errors).filter(([k]) => !k.startsWith(`${prefix}.`))));
 
   function submit(e: React.FormEvent) {
     e.preventDefault();
     const input = toInput(values);
-    const parsed = order ? updateOrderSchema.safeParse({ ...input, id: order.id }) : createOrderSchema.safeParse(input);
-    const found: FieldErrors = parsed.success ? {} : zodFieldErrors(parsed.error);
     // zod skips the receiver-contacts refinement while other fields fail; check the receiver alone so every error shows at once.
-    if (!parsed.success) {
-      const receiverOnly = createOrderSchema.safeParse({ receiver: input.receiver });
-      if (!receiverOnly.success) for (const [k, m] of Object.entries(zodFieldErrors(receiverOnly.error))) if (k.startsWith("receiver.")) found[k] ??= m;
-    }
-    if (isStaff && !order && !input.clientId) found.clientId = ["Выберите клиента"];
-    if (Object.keys(found).length) {
-      setErrors(found);
-      setBanner("Исправьте ошибки в отмеченных полях");
-      focusFirstError();
-      return;
-    }
-    setErrors({});
-    setBanner(null);
+    const extra: FieldErrors = {};
+    const receiverOnly = createOrderSchema.safeParse({ receiver: input.receiver });
+    if (!receiverOnly.success) for (const [k, m] of Object.entries(zodFieldErrors(receiverOnly.error))) if (k.startsWith("receiver.")) extra[k] = m;
+    if (isStaff && !order && !input.clientId) extra.clientId = ["Выберите клиента"];
+    if (!validate(order ? updateOrderSchema : createOrderSchema, order ? { ...input, id: order.id } : input, extra)) return;
     if (order) update.mutate({ ...input, id: order.id });
     else create.mutate(input);
   }

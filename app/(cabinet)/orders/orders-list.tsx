@@ -5,8 +5,9 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useState } from "react";
 import { formatDateTime, formatMoney } from "@/components/format";
 import { STATUS_OPTIONS, StatusBadge } from "@/components/order-status";
+import { QueryState } from "@/components/query-state";
 import { useTRPC } from "@/components/trpc";
-import { Button, Empty, Field, Input, LinkButton, PageHeader, QueryError, Select, ShowMoreButton, Spinner, Table } from "@/components/ui";
+import { Button, Field, Input, LinkButton, PageHeader, Select, ShowMoreButton, Table } from "@/components/ui";
 import { ORDER_STATUS_CODES, type OrderStatus } from "@/server/services/orders/statuses";
 
 const PAGE_SIZE = 50;
@@ -120,62 +121,56 @@ export function OrdersList({ isStaff }: { isStaff: boolean }) {
         )}
       </div>
 
-      {query.isError ? (
-        <QueryError error={query.error} onRetry={() => void query.refetch()} />
-      ) : query.isPending ? (
-        <Spinner />
-      ) : rows.length === 0 ? (
-        <div className="rounded-lg border border-slate-200 bg-white">
-          <Empty>{filters.received && Object.values(filters).filter((v) => v !== undefined).length === 1 ? "Заказов от партнёрских служб пока нет" : anyFilter ? "Нет заказов по этим фильтрам" : "Заказов пока нет"}</Empty>
-        </div>
-      ) : (
-        <div className={query.isPlaceholderData ? "opacity-60 transition-opacity" : undefined} aria-busy={query.isPlaceholderData}>
-          <Table>
-            <thead>
-              <tr>
-                <th>Номер</th>
-                <th>Создан</th>
-                {isStaff && <th>Клиент</th>}
-                <th>Получатель</th>
-                <th>Город</th>
-                <th>Статус</th>
-                <th className="text-right">Наложенный платёж</th>
-                <th>Ответственный филиал</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((o) => (
-                <tr key={o.id} className="cursor-pointer hover:bg-blue-50/50" onClick={() => router.push(`/orders/${o.id}`)} data-testid="order-row">
-                  <td className="whitespace-nowrap font-medium">
-                    <Link href={`/orders/${o.id}`} className="text-blue-700 hover:underline" onClick={(e) => e.stopPropagation()}>
-                      {o.number}
-                    </Link>
-                  </td>
-                  <td className="whitespace-nowrap text-slate-600">{formatDateTime(o.createdAt)}</td>
-                  {isStaff && <td data-testid="order-client">{o.clientName}</td>}
-                  <td className="max-w-56 truncate" title={[o.receiverPerson, o.receiverCompany].filter(Boolean).join(", ")}>
-                    {o.receiverPerson ?? o.receiverCompany ?? "—"}
-                  </td>
-                  <td>{o.receiverTown ?? "—"}</td>
-                  <td>
-                    <StatusBadge status={o.status} />
-                  </td>
-                  <td className="whitespace-nowrap text-right tabular-nums">{Number(o.codAmount) ? formatMoney(o.codAmount, o.clientCurrency) : <span className="text-slate-400">—</span>}</td>
-                  <td>{o.responsibleBranchName ?? <span className="text-slate-400">—</span>}</td>
+      <QueryState query={query} empty={filters.received && Object.values(filters).filter((v) => v !== undefined).length === 1 ? "Заказов от партнёрских служб пока нет" : anyFilter ? "Нет заказов по этим фильтрам" : "Заказов пока нет"} isEmpty={() => rows.length === 0}>
+        {() => (
+          <div className={query.isPlaceholderData ? "opacity-60 transition-opacity" : undefined} aria-busy={query.isPlaceholderData}>
+            <Table>
+              <thead>
+                <tr>
+                  <th>Номер</th>
+                  <th>Создан</th>
+                  {isStaff && <th>Клиент</th>}
+                  <th>Получатель</th>
+                  <th>Город</th>
+                  <th>Статус</th>
+                  <th className="text-right">Наложенный платёж</th>
+                  <th>Ответственный филиал</th>
                 </tr>
-              ))}
-            </tbody>
-          </Table>
-          <div className="mt-3 flex items-center justify-between text-slate-500">
-            <span>Показано заказов: {rows.length}</span>
-            {query.hasNextPage ? (
-              <ShowMoreButton query={query} />
-            ) : (
-              <span>Это все заказы</span>
-            )}
+              </thead>
+              <tbody>
+                {rows.map((o) => (
+                  <tr key={o.id} className="cursor-pointer hover:bg-blue-50/50" onClick={() => router.push(`/orders/${o.id}`)} data-testid="order-row">
+                    <td className="whitespace-nowrap font-medium">
+                      <Link href={`/orders/${o.id}`} className="text-blue-700 hover:underline" onClick={(e) => e.stopPropagation()}>
+                        {o.number}
+                      </Link>
+                    </td>
+                    <td className="whitespace-nowrap text-slate-600">{formatDateTime(o.createdAt)}</td>
+                    {isStaff && <td data-testid="order-client">{o.clientName}</td>}
+                    <td className="max-w-56 truncate" title={[o.receiverPerson, o.receiverCompany].filter(Boolean).join(", ")}>
+                      {o.receiverPerson ?? o.receiverCompany ?? "—"}
+                    </td>
+                    <td>{o.receiverTown ?? "—"}</td>
+                    <td>
+                      <StatusBadge status={o.status} />
+                    </td>
+                    <td className="whitespace-nowrap text-right tabular-nums">{Number(o.codAmount) ? formatMoney(o.codAmount, o.clientCurrency) : <span className="text-slate-400">—</span>}</td>
+                    <td>{o.responsibleBranchName ?? <span className="text-slate-400">—</span>}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </Table>
+            <div className="mt-3 flex items-center justify-between text-slate-500">
+              <span>Показано заказов: {rows.length}</span>
+              {query.hasNextPage ? (
+                <ShowMoreButton query={query} />
+              ) : (
+                <span>Это все заказы</span>
+              )}
+            </div>
           </div>
-        </div>
-      )}
+        )}
+      </QueryState>
     </div>
   );
 }

@@ -1,9 +1,11 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { type FieldErrors, serverErrors, zodFieldErrors } from "@/components/form-errors";
+import { serverErrors } from "@/components/form-errors";
+import { QueryState } from "@/components/query-state";
+import { useFormErrors } from "@/components/use-form-errors";
 import { type RouterOutputs, useTRPC } from "@/components/trpc";
-import { Alert, Button, Card, Empty, Input, PageHeader, QueryError, Spinner, Table, TextField } from "@/components/ui";
+import { Alert, Button, Card, Input, PageHeader, Table, TextField } from "@/components/ui";
 import { branchFieldsSchema } from "@/server/services/branches/schemas";
 
 type Branch = RouterOutputs["branches"]["list"][number];
@@ -32,50 +34,44 @@ export function BranchesDirectory() {
       )}
       <AddBranch onAdded={(b) => setNotice({ tone: "green", text: `Филиал «${b.name}» добавлен` })} />
       <div className="mt-4">
-        {query.isError ? (
-          <QueryError error={query.error} onRetry={() => void query.refetch()} />
-        ) : query.isPending ? (
-          <Spinner />
-        ) : query.data.length === 0 ? (
-          <div className="rounded-lg border border-slate-200 bg-white">
-            <Empty>Филиалов пока нет — добавьте первый выше</Empty>
-          </div>
-        ) : (
-          <Table>
-            <thead>
-              <tr>
-                <th className="w-40">Код</th>
-                <th>Название</th>
-                <th className="w-56">Город</th>
-                <th className="w-64" />
-              </tr>
-            </thead>
-            <tbody>
-              {query.data.map((b) =>
-                editing === b.id ? (
-                  <EditRow
-                    key={b.id}
-                    branch={b}
-                    onDone={(text) => {
-                      setEditing(null);
-                      if (text) setNotice({ tone: "green", text });
-                    }}
-                  />
-                ) : (
-                  <ViewRow
-                    key={b.id}
-                    branch={b}
-                    onEdit={() => {
-                      setNotice(null);
-                      setEditing(b.id);
-                    }}
-                    onNotice={setNotice}
-                  />
-                ),
-              )}
-            </tbody>
-          </Table>
-        )}
+        <QueryState query={query} empty="Филиалов пока нет — добавьте первый выше">
+          {(branches) => (
+            <Table>
+              <thead>
+                <tr>
+                  <th className="w-40">Код</th>
+                  <th>Название</th>
+                  <th className="w-56">Город</th>
+                  <th className="w-64" />
+                </tr>
+              </thead>
+              <tbody>
+                {branches.map((b) =>
+                  editing === b.id ? (
+                    <EditRow
+                      key={b.id}
+                      branch={b}
+                      onDone={(text) => {
+                        setEditing(null);
+                        if (text) setNotice({ tone: "green", text });
+                      }}
+                    />
+                  ) : (
+                    <ViewRow
+                      key={b.id}
+                      branch={b}
+                      onEdit={() => {
+                        setNotice(null);
+                        setEditing(b.id);
+                      }}
+                      onNotice={setNotice}
+                    />
+                  ),
+                )}
+              </tbody>
+            </Table>
+          )}
+        </QueryState>
       </div>
     </div>
   );
@@ -85,8 +81,7 @@ function AddBranch({ onAdded }: { onAdded: (b: Branch) => void }) {
   const trpc = useTRPC();
   const invalidate = useInvalidate();
   const [values, setValues] = useState<Values>(empty);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [banner, setBanner] = useState<string | null>(null);
+  const { errors, banner, validate, onServerError, clearError } = useFormErrors();
   const create = useMutation(
     trpc.branches.create.mutationOptions({
       onSuccess: async (b) => {
@@ -94,16 +89,12 @@ function AddBranch({ onAdded }: { onAdded: (b: Branch) => void }) {
         onAdded(b);
         await invalidate();
       },
-      onError: (e) => {
-        const info = serverErrors(e);
-        setErrors(info.fields);
-        setBanner(Object.keys(info.fields).length ? null : info.message);
-      },
+      onError: onServerError,
     }),
   );
   const set = (k: keyof Values, v: string) => {
     setValues((s) => ({ ...s, [k]: v }));
-    if (errors[k]) setErrors(({ [k]: _drop, ...rest }) => rest);
+    clearError(k);
   };
   return (
     <Card title="Новый филиал">
@@ -112,14 +103,8 @@ function AddBranch({ onAdded }: { onAdded: (b: Branch) => void }) {
         className="flex flex-wrap items-start gap-3"
         onSubmit={(e) => {
           e.preventDefault();
-          const parsed = branchFieldsSchema.safeParse(values);
-          if (!parsed.success) {
-            setErrors(zodFieldErrors(parsed.error));
-            return;
-          }
-          setErrors({});
-          setBanner(null);
-          create.mutate(parsed.data);
+          const data = validate(branchFieldsSchema, values);
+          if (data) create.mutate(data);
         }}
       >
         <div className="w-40">
@@ -203,29 +188,19 @@ function EditRow({ branch: b, onDone }: { branch: Branch; onDone: (notice?: stri
   const trpc = useTRPC();
   const invalidate = useInvalidate();
   const [values, setValues] = useState<Values>({ code: b.code, name: b.name, town: b.town });
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [banner, setBanner] = useState<string | null>(null);
+  const { errors, banner, validate, onServerError } = useFormErrors();
   const update = useMutation(
     trpc.branches.update.mutationOptions({
       onSuccess: async (r) => {
         await invalidate();
         onDone(`Филиал «${r.name}» сохранён`);
       },
-      onError: (e) => {
-        const info = serverErrors(e);
-        setErrors(info.fields);
-        setBanner(Object.keys(info.fields).length ? null : info.message);
-      },
+      onError: onServerError,
     }),
   );
   const save = () => {
-    const parsed = branchFieldsSchema.safeParse(values);
-    if (!parsed.success) {
-      setErrors(zodFieldErrors(parsed.error));
-      return;
-    }
-    setErrors({});
-    update.mutate({ ...parsed.data, id: b.id });
+    const data = validate(branchFieldsSchema, values);
+    if (data) update.mutate({ ...data, id: b.id });
   };
   const cell = (k: keyof Values, label: string) => (
     <td className="align-top">

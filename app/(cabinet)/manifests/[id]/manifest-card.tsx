@@ -5,6 +5,7 @@ import { useState } from "react";
 import { errorInfo } from "@/components/errors";
 import { formatDate, formatDateTime, formatNumber, todayIso } from "@/components/format";
 import { StatusBadge } from "@/components/order-status";
+import { QueryState } from "@/components/query-state";
 import { type RouterOutputs, useTRPC } from "@/components/trpc";
 import { Alert, Button, Card, DetailList, Empty, Input, PageHeader, QueryError, ShowMoreButton, Spinner, Table, TextareaField, TextField } from "@/components/ui";
 import { ManifestStateBadge } from "../state-badge";
@@ -309,49 +310,45 @@ function PickOrders({ manifest: m }: { manifest: Manifest }) {
           <Alert>{err}</Alert>
         </div>
       )}
-      {query.isError ? (
-        <QueryError error={query.error} onRetry={() => void query.refetch()} />
-      ) : query.isPending ? (
-        <Spinner />
-      ) : rows.length === 0 ? (
-        <Empty>{search ? "Ничего не найдено" : "Все заказы уже распределены по манифестам"}</Empty>
-      ) : (
-        <>
-          <Table>
-            <thead>
-              <tr>
-                <th className="w-8" />
-                <th>Номер</th>
-                <th>Клиент</th>
-                <th>Получатель</th>
-                <th>Город</th>
-                <th>Статус</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((o) => (
-                <tr key={o.id} className="cursor-pointer hover:bg-blue-50/50" onClick={() => toggle(o.id)}>
-                  <td>
-                    <input type="checkbox" aria-label={`Выбрать заказ ${o.number}`} checked={selected.has(o.id)} onChange={() => toggle(o.id)} onClick={(e) => e.stopPropagation()} />
-                  </td>
-                  <td className="font-medium">{o.number}</td>
-                  <td>{o.clientName}</td>
-                  <td>{o.receiverPerson ?? o.receiverCompany ?? "—"}</td>
-                  <td>{o.receiverTown ?? "—"}</td>
-                  <td>
-                    <StatusBadge status={o.status} />
-                  </td>
+      <QueryState query={query} empty={search ? "Ничего не найдено" : "Все заказы уже распределены по манифестам"} isEmpty={() => rows.length === 0} framed={false}>
+        {() => (
+          <>
+            <Table>
+              <thead>
+                <tr>
+                  <th className="w-8" />
+                  <th>Номер</th>
+                  <th>Клиент</th>
+                  <th>Получатель</th>
+                  <th>Город</th>
+                  <th>Статус</th>
                 </tr>
-              ))}
-            </tbody>
-          </Table>
-          {query.hasNextPage && (
-            <div className="mt-3 text-right">
-              <ShowMoreButton query={query} />
-            </div>
-          )}
-        </>
-      )}
+              </thead>
+              <tbody>
+                {rows.map((o) => (
+                  <tr key={o.id} className="cursor-pointer hover:bg-blue-50/50" onClick={() => toggle(o.id)}>
+                    <td>
+                      <input type="checkbox" aria-label={`Выбрать заказ ${o.number}`} checked={selected.has(o.id)} onChange={() => toggle(o.id)} onClick={(e) => e.stopPropagation()} />
+                    </td>
+                    <td className="font-medium">{o.number}</td>
+                    <td>{o.clientName}</td>
+                    <td>{o.receiverPerson ?? o.receiverCompany ?? "—"}</td>
+                    <td>{o.receiverTown ?? "—"}</td>
+                    <td>
+                      <StatusBadge status={o.status} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </Table>
+            {query.hasNextPage && (
+              <div className="mt-3 text-right">
+                <ShowMoreButton query={query} />
+              </div>
+            )}
+          </>
+        )}
+      </QueryState>
     </Card>
   );
 }

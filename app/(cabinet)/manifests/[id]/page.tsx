@@ -1,8 +1,8 @@
-import { notFound } from "next/navigation";
+import { ensureFound } from "@/components/page-guards";
+import { getManifest } from "@/server/services/manifests/get";
 import { ManifestCard } from "./manifest-card";
 
 export default async function ManifestPage({ params }: { params: Promise<{ id: string }> }) {
-  const id = Number((await params).id);
-  if (!Number.isInteger(id) || id <= 0) notFound();
+  const id = await ensureFound((await params).id, getManifest);
   return <ManifestCard id={id} />;
 }

@@ -3,8 +3,8 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { type FieldErrors, serverErrors, zodFieldErrors } from "@/components/form-errors";
 import { useTRPC } from "@/components/trpc";
+import { useFormErrors } from "@/components/use-form-errors";
 import { Alert, Button, Card, PageHeader, SelectField, TextareaField, TextField } from "@/components/ui";
 import { createManifestSchema } from "@/server/services/manifests/schemas";
 
@@ -17,19 +17,14 @@ export function NewManifestForm() {
   const [creatingBranchId, setCreating] = useState("");
   const [responsibleBranchId, setResponsible] = useState("");
   const [comment, setComment] = useState("");
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [banner, setBanner] = useState<string | null>(null);
+  const { errors, banner, validate, onServerError } = useFormErrors();
   const create = useMutation(
     trpc.manifests.create.mutationOptions({
       onSuccess: async (m) => {
         await queryClient.invalidateQueries({ queryKey: trpc.manifests.pathKey() });
         router.push(`/manifests/${m.id}`);
       },
-      onError: (e) => {
-        const info = serverErrors(e);
-        setErrors(info.fields);
-        setBanner(Object.keys(info.fields).length ? null : info.message);
-      },
+      onError: onServerError,
     }),
   );
 
@@ -41,14 +36,8 @@ export function NewManifestForm() {
       responsibleBranchId: responsibleBranchId ? Number(responsibleBranchId) : undefined,
       comment,
     };
-    const parsed = createManifestSchema.safeParse(input);
-    if (!parsed.success) {
-      setErrors(zodFieldErrors(parsed.error));
-      return;
-    }
-    setErrors({});
-    setBanner(null);
-    create.mutate(parsed.data);
+    const data = validate(createManifestSchema, input);
+    if (data) create.mutate(data);
   }
 
   const branchOptions = branches.data?.map((b) => (
