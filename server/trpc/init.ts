@@ -2,7 +2,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import type { Queryable } from "@/db/client";
 import type { Actor, ServiceContext } from "../services/context";
-import { fieldErrorsOf, toTRPCError } from "./errors";
+import { fieldErrorsOf, INTERNAL_MESSAGE, toTRPCError } from "./errors";
 
 export interface TRPCContext {
   db: Queryable;
@@ -12,17 +12,19 @@ export interface TRPCContext {
 const t = initTRPC.context<TRPCContext>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
-    return { ...shape, data: { ...shape.data, stack: undefined, fieldErrors: fieldErrorsOf(error.cause) ?? null } };
+    // A failure outside any procedure (context creation) would otherwise carry its own, possibly SQL, text.
+    const message = error.code === "INTERNAL_SERVER_ERROR" ? INTERNAL_MESSAGE : shape.message;
+    return { ...shape, message, data: { ...shape.data, stack: undefined, fieldErrors: fieldErrorsOf(error.cause) ?? null } };
   },
 });
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** Maps every thrown error through the one translation function. */
+/** Maps every thrown error, input parsing and validation included, through the one translation function. */
 const errorMapping = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok) throw toTRPCError(result.error.cause ?? result.error);
+  if (!result.ok) throw toTRPCError(result.error);
   return result;
 });
 

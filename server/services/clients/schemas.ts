@@ -1,8 +1,8 @@
 import { z } from "zod";
+import { int32Id, safeString } from "../primitives";
 
 const optional = (max: number) =>
-  z
-    .string()
+  safeString()
     .trim()
     .max(max, `Не длиннее ${max} символов`)
     .transform((v) => (v === "" ? null : v))
@@ -12,7 +12,7 @@ const optional = (max: number) =>
 export const CURRENCIES = ["RUB", "KZT", "BYN", "UZS", "KGS", "AMD", "USD", "EUR", "CNY"] as const;
 
 export const clientFieldsSchema = z.object({
-  name: z.string().trim().min(1, "Укажите название клиента").max(250, "Не длиннее 250 символов"),
+  name: safeString().trim().min(1, "Укажите название клиента").max(250, "Не длиннее 250 символов"),
   kind: z.enum(["shop", "courier"]).default("shop"),
   inn: z
     .string()
@@ -39,9 +39,8 @@ export const clientFieldsSchema = z.object({
     .refine((v) => v === null || (Number.isInteger(v) && v > 0 && v < 1e9), "Код службы — целое число, например 101"),
   login: optional(100),
   /** Only sent when it changes; stored as a bcrypt hash. */
-  password: z
-    .string()
-    .max(200)
+  password: safeString()
+    .max(200, "Не длиннее 200 символов")
     .optional()
     .refine((v) => v === undefined || v === "" || v.length >= 4, "Пароль не короче 4 символов"),
 });
@@ -49,7 +48,8 @@ export const clientFieldsSchema = z.object({
 export const createClientSchema = clientFieldsSchema.superRefine((c, ctx) => {
   if (c.login && !c.password) ctx.addIssue({ code: "custom", path: ["password"], message: "Задайте пароль для входа в кабинет" });
 });
-export const updateClientSchema = clientFieldsSchema.extend({ id: z.number().int().positive() });
-export const listClientsSchema = z.object({ search: z.string().trim().max(100).optional() });
+export const updateClientSchema = clientFieldsSchema.extend({ id: int32Id() });
+export const clientIdSchema = z.object({ id: int32Id() });
+export const listClientsSchema = z.object({ search: safeString().trim().max(100, "Не длиннее 100 символов").optional() });
 
 export type ClientFieldsInput = z.input<typeof clientFieldsSchema>;

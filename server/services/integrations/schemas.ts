@@ -1,13 +1,14 @@
 import { z } from "zod";
+import { int32Id, safeString } from "../primitives";
 
 /** Request schemas shared by the dialog and the procedures; pure (no DB, no node:*). */
-const branchId = z.number({ error: "Укажите филиал" }).int().positive();
+const branchId = int32Id("Укажите филиал");
 
 export const branchRefSchema = z.object({ branchId });
 
 export const saveIntegrationSchema = z.object({
   branchId,
-  integrator: z.string({ error: "Выберите интегратора" }).trim().min(1, "Выберите интегратора"),
+  integrator: safeString("Выберите интегратора").trim().min(1, "Выберите интегратора").max(50, "Выберите интегратора"),
   /** Form values by field name. A stored secret left blank is kept. */
   values: z.record(z.string(), z.unknown()).default({}),
   /** Must be true to put another integrator on a branch that already has one. */

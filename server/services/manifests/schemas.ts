@@ -1,36 +1,39 @@
 import { z } from "zod";
+import { bigId, DATE_MESSAGE, int32Id, isoDate, safeString } from "../primitives";
 
 export const createManifestSchema = z.object({
-  number: z
-    .string()
+  number: safeString()
     .trim()
     .max(50, "Не длиннее 50 символов")
     .transform((v) => (v === "" ? undefined : v))
     .optional(),
-  creatingBranchId: z.number().int().positive().optional(),
-  responsibleBranchId: z.number({ error: "Выберите ответственный филиал" }).int().positive("Выберите ответственный филиал"),
-  comment: z.string().trim().max(1000).optional(),
+  creatingBranchId: int32Id("Выберите филиал").optional(),
+  responsibleBranchId: int32Id("Выберите ответственный филиал"),
+  comment: safeString().trim().max(1000, "Не длиннее 1000 символов").optional(),
 });
 
-export const manifestIdSchema = z.object({ id: z.number().int().positive() });
+export const manifestIdSchema = z.object({ id: int32Id() });
 
 export const addOrdersSchema = z.object({
-  manifestId: z.number().int().positive(),
-  orderIds: z.array(z.number().int().positive()).max(5000).default([]),
+  manifestId: int32Id(),
+  orderIds: z.array(bigId()).max(5000, "Не больше 5000 заказов за раз").default([]),
   /** Numbers or barcodes as scanned or typed, one per line. */
-  numbers: z.array(z.string().trim().min(1)).max(5000).default([]),
+  numbers: z
+    .array(safeString().trim().min(1).max(100, "Номер не длиннее 100 символов"))
+    .max(5000, "Не больше 5000 номеров за раз")
+    .default([]),
 });
 
-export const removeOrderSchema = z.object({ manifestId: z.number().int().positive(), orderId: z.number().int().positive() });
+export const removeOrderSchema = z.object({ manifestId: int32Id(), orderId: bigId() });
 
 export const setSendDateSchema = z.object({
-  id: z.number().int().positive(),
-  sendDate: z.string({ error: "Укажите дату отправки" }).regex(/^\d{4}-\d{2}-\d{2}$/, "Дата в формате ГГГГ-ММ-ДД"),
+  id: int32Id(),
+  sendDate: isoDate(DATE_MESSAGE, "Укажите дату отправки"),
 });
 
 export const listManifestsSchema = z.object({
   state: z.enum(["draft", "assembled", "sent"]).optional(),
-  cursor: z.number().int().positive().optional(),
+  cursor: int32Id().optional(),
   limit: z.number().int().min(1).max(200).default(50),
 });
 

@@ -1,11 +1,11 @@
 import { z } from "zod";
+import { bigId, DATE_MESSAGE, int32Id, isCalendarDate, isoDate, NO_SUCH_DATE_MESSAGE, safeString, timestamp } from "../primitives";
 import { ORDER_STATUS_CODES } from "./statuses";
 
 // Pure zod, no database imports: the order form in the browser validates with these same schemas.
 
 const text = (max: number) =>
-  z
-    .string()
+  safeString()
     .trim()
     .max(max, `Не длиннее ${max} символов`)
     .transform((v) => (v === "" ? undefined : v))
@@ -16,7 +16,8 @@ const dateField = z
   .trim()
   .transform((v) => (v === "" ? undefined : v))
   .optional()
-  .refine((v) => v === undefined || /^\d{4}-\d{2}-\d{2}$/.test(v), "Дата в формате ГГГГ-ММ-ДД");
+  .refine((v) => v === undefined || /^\d{4}-\d{2}-\d{2}$/.test(v), DATE_MESSAGE)
+  .refine((v) => v === undefined || !/^\d{4}-\d{2}-\d{2}$/.test(v) || isCalendarDate(v), NO_SUCH_DATE_MESSAGE);
 
 const timeField = z
   .string()
@@ -65,7 +66,7 @@ export const receiverSchema = partySchema.extend({
 });
 
 export const orderItemSchema = z.object({
-  name: z.string().trim().min(1, "Укажите наименование").max(500, "Не длиннее 500 символов"),
+  name: safeString().trim().min(1, "Укажите наименование").max(500, "Не длиннее 500 символов"),
   article: text(100),
   barcode: text(100),
   quantity: decimal("Количество", 1_000_000).refine((v) => v > 0, "Количество: больше нуля"),
@@ -117,33 +118,33 @@ function requireReceiverContacts(o: { receiver: { company?: string; person?: str
 export const orderDataSchema = z.object(orderFields).superRefine(requireReceiverContacts);
 
 export const createOrderSchema = z
-  .object({ clientId: z.number({ error: "Выберите клиента" }).int().positive("Выберите клиента").optional(), ...orderFields })
+  .object({ clientId: int32Id("Выберите клиента").optional(), ...orderFields })
   .superRefine(requireReceiverContacts);
 
 export const updateOrderSchema = z
-  .object({ id: z.number().int().positive(), clientId: z.number().int().positive().optional(), ...orderFields })
+  .object({ id: bigId(), clientId: int32Id("Выберите клиента").optional(), ...orderFields })
   .superRefine(requireReceiverContacts);
 
 export const listOrdersSchema = z.object({
   status: z.enum(ORDER_STATUS_CODES).optional(),
-  clientId: z.number().int().positive().optional(),
-  dateFrom: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
-  dateTo: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
-  search: z.string().trim().max(100).optional(),
-  manifestId: z.number().int().positive().optional(),
+  clientId: int32Id().optional(),
+  dateFrom: isoDate().optional(),
+  dateTo: isoDate().optional(),
+  search: safeString().trim().max(100, "Не длиннее 100 символов").optional(),
+  manifestId: int32Id().optional(),
   withoutManifest: z.boolean().optional(),
   /** Orders received from partner courier companies (their client account here is of kind «courier»). */
   received: z.boolean().optional(),
-  cursor: z.number().int().positive().optional(),
+  cursor: bigId().optional(),
   limit: z.number().int().min(1).max(200).default(50),
 });
 
-export const orderIdSchema = z.object({ id: z.number().int().positive() });
+export const orderIdSchema = z.object({ id: bigId() });
 
 export const setOrderStatusSchema = z.object({
-  id: z.number().int().positive(),
+  id: bigId(),
   status: z.enum(ORDER_STATUS_CODES, { error: "Неизвестный статус" }),
-  eventTime: z.coerce.date().optional(),
+  eventTime: timestamp().optional(),
   comment: text(1000),
 });
 

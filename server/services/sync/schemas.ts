@@ -1,6 +1,7 @@
 import { z } from "zod";
+import { bigId } from "../primitives";
 
-export const orderRefSchema = z.object({ orderId: z.number().int().positive() });
+export const orderRefSchema = z.object({ orderId: bigId() });
 
 export const TRANSFER_STATE_TITLES = {
   waiting: "Ждёт включения интеграции",
