@@ -15,6 +15,8 @@ export const REQUEST_ERRORS = {
   24: ["Login missing", "Не указан логин"],
   25: ["Authorization error", "Ошибка авторизации"],
   34: ["Bad number", "Некорректный номер"],
+  // This server's own: more <order> elements than one request may carry (docs/xml-api.md).
+  40: ["Too many orders in one request", "Слишком много заказов в одном запросе"],
 } as const;
 export type RequestErrorCode = keyof typeof REQUEST_ERRORS;
 

@@ -1,20 +1,20 @@
 import type { Queryable } from "@/db/client";
 import { authenticateApi, type ApiAccount } from "@/server/services/auth/api";
-import { cancelorder, editorder, neworder } from "./functions/orders";
+import { cancelorder, editorder, itemResult, neworder } from "./functions/orders";
 import { calculator, client, regionlist, services, streetlist, townlist } from "./functions/reference";
 import { commitlaststatus, setorderinfo, statusreq, tracking } from "./functions/status";
 import { errorAnswer, XmlRequestError, type AuthedCall, type XmlCall } from "./types";
-import { attr, buildXml, MAX_BODY_BYTES, one, parseXml, XmlInputError, type OutNode } from "./xml";
+import { parseXmlOffLoop, XmlBusyError } from "./parse-pool";
+import { attr, buildXml, el, MAX_BODY_BYTES, one, XmlInputError, XmlLimitError, type OutNode } from "./xml";
 
 type Entry =
-  | { auth: "full"; run: (c: AuthedCall) => Promise<OutNode> }
-  /** neworder/editorder report a failed <auth> per order (code 1) instead of at the root. */
-  | { auth: "per-order"; run: (c: XmlCall, account: ApiAccount | null) => Promise<OutNode> }
+  /** `item`: neworder/editorder answer a failed <auth> as one <createorder> with per-order code 1 (§2, §6.1). */
+  | { auth: "full"; run: (c: AuthedCall) => Promise<OutNode>; authFailure?: "item" }
   | { auth: "none"; run: (c: XmlCall) => Promise<OutNode> };
 
 const FUNCTIONS: Record<string, Entry> = {
-  neworder: { auth: "per-order", run: neworder },
-  editorder: { auth: "per-order", run: editorder },
+  neworder: { auth: "full", run: neworder, authFailure: "item" },
+  editorder: { auth: "full", run: editorder, authFailure: "item" },
   cancelorder: { auth: "full", run: cancelorder },
   statusreq: { auth: "full", run: statusreq },
   commitlaststatus: { auth: "full", run: commitlaststatus },
@@ -52,8 +52,10 @@ function decode(body: string | Buffer, contentType?: string | null): string | Bu
 
 /**
  * The MeaSoft-compatible XML API, free of any web framework: bytes in, XML out. Protocol errors are HTTP 200 with the
- * code in the XML; only an oversized body gets a transport-level 413. Unknown failures are logged and answered with
- * code 13 and a generic text — never the database's message.
+ * code in the XML; only an oversized body gets a transport-level 413 (and a parser saturated by other large documents
+ * a 503). Unknown failures are logged and answered with code 13 and a generic text — never the database's message.
+ * Work is bounded before it starts: the document's shape and its number of orders are checked in one pass before
+ * parsing (large documents are parsed off the event loop), and <auth> before any order is looked at.
  */
 export async function handleXmlRequest(req: XmlRequest): Promise<XmlResponse> {
   const size = typeof req.body === "string" ? Buffer.byteLength(req.body) : req.body.length;
@@ -61,11 +63,16 @@ export async function handleXmlRequest(req: XmlRequest): Promise<XmlResponse> {
   let root: string;
   let call: XmlCall;
   try {
-    const parsed = parseXml(decode(req.body, req.contentType));
+    const parsed = await parseXmlOffLoop(decode(req.body, req.contentType));
     root = parsed.root;
     call = { db: req.db, root, node: parsed.node };
   } catch (e) {
+    if (e instanceof XmlLimitError && e.limit === "orders") {
+      const answer = FUNCTIONS[e.root] ? errorAnswer(e.root, 40, e.message) : errorAnswer("error", 14, e.root.slice(0, 50));
+      return { status: 200, body: buildXml(answer) };
+    }
     if (e instanceof XmlInputError) return { status: 200, body: buildXml(errorAnswer("error", 1, e.message)) };
+    if (e instanceof XmlBusyError) return { status: 503, body: buildXml(el("error", { error: 13, errormsg: "Server busy", errormsgru: BUSY })) };
     console.error("[xmlapi] parse failed", e);
     return { status: 200, body: buildXml(errorAnswer("error", 1)) };
   }
@@ -75,10 +82,10 @@ export async function handleXmlRequest(req: XmlRequest): Promise<XmlResponse> {
     let out: OutNode;
     if (entry.auth === "none") out = await entry.run(call);
     else {
-      const account = await authenticate(call);
-      if (entry.auth === "per-order") out = await entry.run(call, "code" in account ? null : account);
-      else if ("code" in account) out = errorAnswer(root, account.code);
-      else out = await entry.run({ ...call, account, ctx: { db: req.db, actor: account.actor } });
+      const account = await authenticate(call, req.ip);
+      if (!("code" in account)) out = await entry.run({ ...call, account, ctx: { db: req.db, actor: account.actor } });
+      else if (entry.authFailure === "item") out = el(root, {}, [itemResult("createorder", {}, 1)]);
+      else out = errorAnswer(root, account.code);
     }
     return { status: 200, body: buildXml(out) };
   } catch (e) {
@@ -88,10 +95,14 @@ export async function handleXmlRequest(req: XmlRequest): Promise<XmlResponse> {
   }
 }
 
-async function authenticate(call: XmlCall): Promise<ApiAccount | { code: 24 | 25 }> {
+const BUSY = "Сервер занят разбором других больших запросов, повторите запрос позже";
+
+/** `ip` from the route (clientIp): the XML door shares the cabinet's sign-in throttle, `clientcode` logins included. */
+async function authenticate(call: XmlCall, ip: string | undefined): Promise<ApiAccount | { code: 24 | 25 }> {
   const auth = one(call.node.auth);
   const login = attr(auth, "login");
   if (!auth || !login) return { code: 24 };
-  const account = await authenticateApi(call.db, { extra: attr(auth, "extra") ?? "", login, pass: attr(auth, "pass") ?? "", clientCode: attr(auth, "clientcode") });
+  const creds = { extra: attr(auth, "extra") ?? "", login, pass: attr(auth, "pass") ?? "", clientCode: attr(auth, "clientcode") };
+  const account = await authenticateApi(call.db, creds, ip ?? "unknown");
   return account ?? { code: 25 };
 }

@@ -123,14 +123,15 @@ describe("neworder", () => {
       expect(doc.neworder.createorder.map((c: { error: string }) => Number(c.error))).toEqual([10, 13, 14, 15, 16, 0]);
     }));
 
-  it("answers 2 for a request without orders and 1 per order when <auth> fails", () =>
+  it("answers 2 for a request without orders and one code 1 when <auth> fails", () =>
     withTestTransaction(async (tx) => {
       const t = await apiTenant(tx);
       const empty = await xmlCall(tx, `<neworder>${t.auth}</neworder>`);
       expect(empty.doc.neworder.createorder[0].error).toBe("2");
       const before = await writeCounts(tx);
       const bad = await xmlCall(tx, `<neworder><auth extra="${t.company.extraCode}" login="${t.client.login}" pass="wrong"/>${order("X1")}${order("X2")}</neworder>`);
-      expect(bad.doc.neworder.createorder.map((c: { error: string; orderno: string }) => [c.orderno, c.error])).toEqual([["X1", "1"], ["X2", "1"]]);
+      // One answer for the request, not one per order: the orders are never looked at (§2, §6.1 code 1).
+      expect(bad.doc.neworder.createorder).toEqual([{ error: "1", errormsg: "Authorization error", errormsgru: "Ошибка авторизации" }]);
       const none = await xmlCall(tx, `<neworder>${order("X3")}</neworder>`);
       expect(none.doc.neworder.createorder[0].error).toBe("1");
       expect(await writeCounts(tx)).toEqual(before);

@@ -1,5 +1,4 @@
 import { ZodError } from "zod";
-import type { ApiAccount } from "@/server/services/auth/api";
 import { getApiOrderRules } from "@/server/services/api-settings";
 import { ConflictError, NotFoundError, ServiceError } from "@/server/services/errors";
 import { cancelOrder, resolveOrderId } from "@/server/services/orders/cancel";
@@ -7,7 +6,7 @@ import { createOrdersBatch, validateIntegrationOrder } from "@/server/services/o
 import { updateOrder } from "@/server/services/orders/update";
 import { codeForFieldErrors, ORDER_ERRORS, type OrderErrorCode } from "../codes";
 import { orderFromXml } from "../order-xml";
-import type { AuthedCall, XmlCall } from "../types";
+import type { AuthedCall } from "../types";
 import { attr, el, field, many, num, type OutNode } from "../xml";
 
 export function itemResult(name: string, attrs: Record<string, string | number | undefined | null>, code: OrderErrorCode, detail?: string): OutNode {
@@ -30,14 +29,12 @@ export function orderErrorCode(e: unknown): { code: OrderErrorCode; detail?: str
 }
 
 /** neworder: several orders per request, each answered by its own <createorder>. */
-export async function neworder(call: XmlCall, account: ApiAccount | null): Promise<OutNode> {
+export async function neworder(call: AuthedCall): Promise<OutNode> {
   const orders = many(call.node.order);
   if (orders.length === 0) return el("neworder", {}, [itemResult("createorder", {}, 2)]);
-  // Inside neworder a failed <auth> is reported per order with code 1 (§2, §6.1).
-  if (!account) return el("neworder", {}, orders.map((o) => itemResult("createorder", { orderno: field(o, "orderno") ?? "" }, 1)));
   const mapped = orders.map((o) => orderFromXml(o, call.node));
   const results = await createOrdersBatch({
-    ctx: { db: call.db, actor: account.actor },
+    ctx: call.ctx,
     input: { orders: mapped.map((m) => m.data), extras: mapped.map((m) => m.extras), source: "api" },
   });
   return el(
@@ -57,12 +54,11 @@ export async function neworder(call: XmlCall, account: ApiAccount | null): Promi
 }
 
 /** editorder: same body as neworder; each order is found by orderno/ordercode and replaced while still editable. */
-export async function editorder(call: XmlCall, account: ApiAccount | null): Promise<OutNode> {
+export async function editorder(call: AuthedCall): Promise<OutNode> {
   const orders = many(call.node.order);
   if (orders.length === 0) return el("editorder", {}, [itemResult("createorder", {}, 2)]);
-  if (!account) return el("editorder", {}, orders.map((o) => itemResult("createorder", { orderno: field(o, "orderno") ?? "" }, 1)));
-  const ctx = { db: call.db, actor: account.actor };
-  const rules = await getApiOrderRules(call.db, account.actor.companyId);
+  const { ctx } = call;
+  const rules = await getApiOrderRules(call.db, ctx.actor.companyId);
   const out: OutNode[] = [];
   for (const o of orders) {
     const orderno = field(o, "orderno");

@@ -1,0 +1,150 @@
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { withTestTransaction } from "@/db/test/helpers";
+import { authenticateApi } from "@/server/services/auth/api";
+import { cancelOrder, resolveOrderId } from "@/server/services/orders/cancel";
+import { createOrdersBatch } from "@/server/services/orders/create-batch";
+import { INLINE_PARSE_BYTES } from "../parse-pool";
+import { MAX_ATTRIBUTES, MAX_DEPTH, MAX_ELEMENTS, MAX_ORDERS_PER_REQUEST, parseXml, XmlLimitError } from "../xml";
+import { apiTenant, order, writeCounts, xmlCall } from "./helpers";
+import type * as AuthApi from "@/server/services/auth/api";
+import type * as Cancel from "@/server/services/orders/cancel";
+import type * as CreateBatch from "@/server/services/orders/create-batch";
+
+// Spies that pass through: they tell whether any per-order work (or a password check) ran for a request.
+vi.mock("@/server/services/orders/create-batch", async (importOriginal) => {
+  const m = await importOriginal<typeof CreateBatch>();
+  return { ...m, createOrdersBatch: vi.fn(m.createOrdersBatch) };
+});
+vi.mock("@/server/services/orders/cancel", async (importOriginal) => {
+  const m = await importOriginal<typeof Cancel>();
+  return { ...m, cancelOrder: vi.fn(m.cancelOrder), resolveOrderId: vi.fn(m.resolveOrderId) };
+});
+vi.mock("@/server/services/auth/api", async (importOriginal) => {
+  const m = await importOriginal<typeof AuthApi>();
+  return { ...m, authenticateApi: vi.fn(m.authenticateApi) };
+});
+
+beforeEach(() => vi.clearAllMocks());
+
+const TOO_MANY = { error: "40", errormsg: "Too many orders in one request", errormsgru: `Слишком много заказов в одном запросе: не больше ${MAX_ORDERS_PER_REQUEST}` };
+const wrongAuth = (t: { company: { extraCode: number }; client: { login: string | null } }) =>
+  `<auth extra="${t.company.extraCode}" login="${t.client.login}" pass="wrong"/>`;
+
+describe("work per request is bounded", () => {
+  it("answers the 100,000-order unauthenticated neworder (800 KB) once, without reading an order or a password", () =>
+    withTestTransaction(async (tx) => {
+      const t = await apiTenant(tx);
+      const before = await writeCounts(tx);
+      const body = `<neworder>${"<order/>".repeat(100_000)}</neworder>`;
+      expect(body.length).toBeGreaterThan(800_000);
+      for (const auth of ["", wrongAuth(t)]) {
+        const r = await xmlCall(tx, body.replace("<neworder>", `<neworder>${auth}`));
+        expect(r.status).toBe(200);
+        expect(r.doc.neworder).toEqual(TOO_MANY);
+        expect(r.xml.length).toBeLessThan(400);
+      }
+      expect(createOrdersBatch).not.toHaveBeenCalled();
+      expect(authenticateApi).not.toHaveBeenCalled();
+      expect(await writeCounts(tx)).toEqual(before);
+    }));
+
+  it("answers a failed <auth> on neworder and editorder with the maximum number of orders by one code 1", () =>
+    withTestTransaction(async (tx) => {
+      const t = await apiTenant(tx);
+      const before = await writeCounts(tx);
+      const orders = Array.from({ length: MAX_ORDERS_PER_REQUEST }, (_, i) => order(`U-${i}`)).join("");
+      for (const root of ["neworder", "editorder"]) {
+        const r = await xmlCall(tx, `<${root}>${wrongAuth(t)}${orders}</${root}>`);
+        expect(r.doc[root]).toEqual({ createorder: [{ error: "1", errormsg: "Authorization error", errormsgru: "Ошибка авторизации" }] });
+      }
+      expect(authenticateApi).toHaveBeenCalledTimes(2);
+      expect(createOrdersBatch).not.toHaveBeenCalled();
+      expect(resolveOrderId).not.toHaveBeenCalled();
+      expect(await writeCounts(tx)).toEqual(before);
+    }));
+
+  it("answers cancelorder with 100,000 orders once, and a failed <auth> with its maximum once (25), cancelling nothing", () =>
+    withTestTransaction(async (tx) => {
+      const t = await apiTenant(tx);
+      const created = await xmlCall(tx, `<neworder>${t.auth}${order("KEEP-1")}</neworder>`);
+      expect(created.doc.neworder.createorder[0].error).toBe("0");
+      vi.clearAllMocks();
+      const before = await writeCounts(tx);
+      const huge = await xmlCall(tx, `<cancelorder>${wrongAuth(t)}${'<order orderno="KEEP-1"/>'.repeat(100_000)}</cancelorder>`);
+      expect(huge.doc.cancelorder).toEqual(TOO_MANY);
+      const max = `<order orderno="KEEP-1"/>`.repeat(MAX_ORDERS_PER_REQUEST);
+      const wrong = await xmlCall(tx, `<cancelorder>${wrongAuth(t)}${max}</cancelorder>`);
+      expect(wrong.doc.cancelorder).toEqual({ error: "25", errormsg: "Authorization error", errormsgru: "Ошибка авторизации" });
+      expect(cancelOrder).not.toHaveBeenCalled();
+      expect(await writeCounts(tx)).toEqual(before);
+    }));
+
+  it("refuses an authenticated request over the maximum (neworder, editorder, cancelorder, setorderinfo) and writes nothing", () =>
+    withTestTransaction(async (tx) => {
+      const t = await apiTenant(tx);
+      const before = await writeCounts(tx);
+      const orders = Array.from({ length: MAX_ORDERS_PER_REQUEST + 1 }, (_, i) => order(`M-${i}`)).join("");
+      for (const root of ["neworder", "editorder", "cancelorder", "setorderinfo"]) {
+        const r = await xmlCall(tx, `<${root}>${t.auth}${orders}</${root}>`);
+        expect(r.doc[root], root).toEqual(TOO_MANY);
+      }
+      // The count is of the root's own <order> children, not of the name anywhere in the text.
+      const unknown = await xmlCall(tx, `<launchrocket>${orders}</launchrocket>`);
+      expect(unknown.doc.error).toMatchObject({ error: "14" });
+      expect(authenticateApi).not.toHaveBeenCalled();
+      expect(createOrdersBatch).not.toHaveBeenCalled();
+      expect(cancelOrder).not.toHaveBeenCalled();
+      expect(await writeCounts(tx)).toEqual(before);
+    }));
+
+  it("creates exactly the maximum, parsed off the main thread like any large document", () =>
+    withTestTransaction(async (tx) => {
+      const t = await apiTenant(tx);
+      const before = await writeCounts(tx);
+      const body = `<neworder>${t.auth}${Array.from({ length: MAX_ORDERS_PER_REQUEST }, (_, i) => order(`MAX-${i}`)).join("")}</neworder>`;
+      expect(Buffer.byteLength(body)).toBeGreaterThan(INLINE_PARSE_BYTES);
+      const log = vi.spyOn(console, "error"); // the parser thread would log if it could not start
+      const r = await xmlCall(tx, body);
+      expect(log).not.toHaveBeenCalled();
+      expect(r.doc.neworder.createorder).toHaveLength(MAX_ORDERS_PER_REQUEST);
+      expect(r.doc.neworder.createorder.every((c: { error: string }) => c.error === "0")).toBe(true);
+      expect((await writeCounts(tx)).orders).toBe(before.orders + MAX_ORDERS_PER_REQUEST);
+    }));
+
+  it("refuses deep nesting, attribute floods and element floods with error 1 before parsing", () =>
+    withTestTransaction(async (tx) => {
+      const t = await apiTenant(tx);
+      const deep = `<neworder>${t.auth}${"<a>".repeat(100_000)}${"</a>".repeat(100_000)}</neworder>`;
+      const attrs = `<neworder>${t.auth}<order ${Array.from({ length: MAX_ATTRIBUTES + 1 }, (_, i) => `a${i}="1"`).join(" ")}/></neworder>`;
+      const elements = `<statusreq>${t.auth}<target>${"<x/>".repeat(MAX_ELEMENTS)}</target></statusreq>`;
+      const cases: [string, string][] = [
+        [deep, `вложенность глубже ${MAX_DEPTH} уровней`],
+        [attrs, `больше ${MAX_ATTRIBUTES} атрибутов у <order>`],
+        [elements, `больше ${MAX_ELEMENTS} элементов`],
+      ];
+      for (const [body, detail] of cases) {
+        const r = await xmlCall(tx, body);
+        expect(r.status).toBe(200);
+        expect(r.doc.error).toEqual({ error: "1", errormsg: "Invalid XML", errormsgru: `Некорректный XML: ${detail}` });
+      }
+      expect(authenticateApi).not.toHaveBeenCalled();
+    }));
+});
+
+describe("checkLimits", () => {
+  it("counts only real elements: not in comments, CDATA, attribute values or deeper levels", () => {
+    const n = MAX_ORDERS_PER_REQUEST + 1;
+    const hidden = [
+      `<!--${"<order/>".repeat(n)}-->`,
+      `<![CDATA[${"<order/>".repeat(n)}]]>`,
+      `<x a="${"<order/>".repeat(n).replace(/"/g, "")}"/>`,
+      `<orders>${"<order/>".repeat(n)}</orders>`,
+      `<?pi ${"<order/>".repeat(n)}?>`,
+    ];
+    for (const h of hidden) expect(parseXml(`<cancelorder>${h}</cancelorder>`).root, h.slice(0, 20)).toBe("cancelorder");
+    // Any case: the parser lower-cases names, so <ORDER> is an order too.
+    expect(() => parseXml(`<CancelOrder>${"<ORDER/>".repeat(n)}</CancelOrder>`)).toThrow(XmlLimitError);
+    expect(() => parseXml(`<x ${Array.from({ length: MAX_ATTRIBUTES }, (_, i) => `a${i}='>=/'`).join(" ")}/>`)).not.toThrow();
+    expect(parseXml(`<a>${"<b>".repeat(MAX_DEPTH - 1)}${"</b>".repeat(MAX_DEPTH - 1)}</a>`).root).toBe("a");
+  });
+});
