@@ -15,6 +15,7 @@ export default async function CabinetLayout({ children }: { children: React.Reac
     <div className="min-h-screen">
       <CabinetNav
         isStaff={session.actor.type === "staff"}
+        isAdmin={session.actor.type === "staff" && session.actor.role === "admin"}
         userName={session.user?.name ?? ""}
         companyName={session.companyName}
         extra={session.extra}

@@ -13,10 +13,14 @@ const staffLinks = [
   { href: "/automation", label: "Автоматизация" },
 ];
 const clientLinks = [{ href: "/orders", label: "Мои заказы" }];
+// The sign-in journal is the company admins' alone (the page and the procedure check it again).
+const adminLinks = [{ href: "/security", label: "Безопасность" }];
 
-export function CabinetNav({ isStaff, userName, companyName, extra }: { isStaff: boolean; userName: string; companyName: string; extra: number }) {
+type NavProps = { isStaff: boolean; isAdmin?: boolean; userName: string; companyName: string; extra: number };
+
+export function CabinetNav({ isStaff, isAdmin = false, userName, companyName, extra }: NavProps) {
   const pathname = usePathname();
-  const links = isStaff ? staffLinks : clientLinks;
+  const links = isStaff ? [...staffLinks, ...(isAdmin ? adminLinks : [])] : clientLinks;
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-[1400px] items-center gap-6 px-4">

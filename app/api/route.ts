@@ -1,4 +1,5 @@
 import { getDb } from "@/db/client";
+import { clientIp } from "@/server/services/security/client-ip";
 import { handleXmlRequest, XML_CONTENT_TYPE } from "@/server/xmlapi/handler";
 import { buildXml, el, MAX_BODY_BYTES } from "@/server/xmlapi/xml";
 
@@ -30,7 +31,8 @@ async function readLimited(req: Request): Promise<Buffer> {
 
 export async function POST(req: Request) {
   const body = await readLimited(req);
-  const out = await handleXmlRequest({ db: getDb(), body, contentType: req.headers.get("content-type"), ip: req.headers.get("x-forwarded-for")?.split(",")[0]?.trim() });
+  const contentType = req.headers.get("content-type");
+  const out = await handleXmlRequest({ db: getDb(), body, contentType, ip: clientIp(req.headers) });
   return xml(out.body, out.status);
 }
 

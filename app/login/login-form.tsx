@@ -2,6 +2,7 @@
 import { signIn } from "next-auth/react";
 import { useState } from "react";
 import { Alert, Button, TextField } from "@/components/ui";
+import { safeCallbackPath } from "@/server/services/auth/callback-url";
 
 export function LoginForm({ callbackUrl, defaultExtra }: { callbackUrl: string; defaultExtra: string }) {
   const [error, setError] = useState<string | null>(null);
@@ -19,7 +20,8 @@ export function LoginForm({ callbackUrl, defaultExtra }: { callbackUrl: string; 
       password: String(form.get("password") ?? ""),
     });
     if (res?.ok && !res.error) {
-      window.location.assign(callbackUrl);
+      // Checked again against the real origin: the page's value reached us through a query string.
+      window.location.assign(safeCallbackPath(callbackUrl, window.location.origin));
       return;
     }
     setPending(false);

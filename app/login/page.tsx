@@ -1,13 +1,21 @@
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { getSession } from "@/server/auth";
+import { safeCallbackPath } from "@/server/services/auth/callback-url";
+import { requestIsHttps } from "@/server/services/security/client-ip";
 import { LoginForm } from "./login-form";
 
 export const dynamic = "force-dynamic";
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string; extra?: string }> }) {
+type Search = { callbackUrl?: string; extra?: string };
+
+export default async function LoginPage({ searchParams }: { searchParams: Promise<Search> }) {
   if (await getSession()) redirect("/orders");
   const { callbackUrl, extra } = await searchParams;
-  const safeCallback = callbackUrl && callbackUrl.startsWith("/") && !callbackUrl.startsWith("//") ? callbackUrl : "/orders";
+  // The browser's own Host decides what "this site" is for an absolute callbackUrl; anything else becomes /orders.
+  const h = await headers();
+  const origin = `${requestIsHttps(h) ? "https" : "http"}://${h.get("host") ?? "localhost"}`;
+  const safeCallback = safeCallbackPath(callbackUrl, origin);
   return (
     <main className="flex min-h-screen items-center justify-center bg-gradient-to-br from-slate-100 to-blue-50 p-4">
       <div className="w-full max-w-sm rounded-xl border border-slate-200 bg-white p-6 shadow-lg">

@@ -25,6 +25,8 @@ export const clients = pgTable(
     partnerExtraCode: integer(),
     login: text(),
     passwordHash: text(),
+    /** Sessions signed in under an older version are refused (bumped when the login or password changes). */
+    sessionVersion: integer().notNull().default(1),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, check, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 
 export const companies = pgTable(
   "companies",
@@ -26,15 +26,60 @@ export const staffUsers = pgTable(
     passwordHash: text().notNull(),
     name: text().notNull(),
     role: staffRole().notNull().default("operator"),
+    /** Sessions signed in under an older version are refused (bumped when the password changes). */
+    sessionVersion: integer().notNull().default(1),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("staff_users_company_login_uq").on(t.companyId, t.login)],
 );
 
-// Failed sign-ins, kept in PostgreSQL so every web replica sees the same throttle.
-export const loginAttempts = pgTable("login_attempts", {
-  id: integer().primaryKey().generatedAlwaysAsIdentity(),
-  key: text().notNull(),
-  ip: text().notNull(),
-  at: timestamp({ withTimezone: true }).notNull().defaultNow(),
-}, (t) => [index("login_attempts_key_at_idx").on(t.key, t.at), index("login_attempts_ip_at_idx").on(t.ip, t.at)]);
+/**
+ * Sign-in throttle counters, one row per bucket: `p:` a (login, network) pair, `i:` a network, `l:` a login. Attempts
+ * are reserved here before the password is checked, so parallel guesses cannot all pass one read-then-write check.
+ */
+export const authThrottle = pgTable(
+  "auth_throttle",
+  {
+    bucket: text().primaryKey(),
+    attempts: integer().notNull().default(0),
+    windowStart: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** Login buckets under attack: the earliest moment the next attempt from an already-failing network may run. */
+    nextSlot: timestamp({ withTimezone: true }),
+    /** Pair buckets: the last right password from this network, which keeps it trusted while the login is attacked. */
+    lastSuccessAt: timestamp({ withTimezone: true }),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("auth_throttle_updated_at_idx").on(t.updatedAt)],
+);
+
+export const securityEventKind = pgEnum("security_event_kind", ["failed", "blocked", "slowed"]);
+export const signInDoor = pgEnum("sign_in_door", ["cabinet", "xmlapi", "shop-app"]);
+
+/** Failed and refused sign-ins shown to the company's admins, one row per (kind, door, login, IP) and 15 minutes. */
+export const securityEvents = pgTable(
+  "security_events",
+  {
+    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    companyId: integer()
+      .notNull()
+      .references(() => companies.id),
+    period: timestamp({ withTimezone: true }).notNull(),
+    kind: securityEventKind().notNull(),
+    door: signInDoor().notNull(),
+    login: text().notNull(),
+    ip: text().notNull(),
+    count: integer().notNull().default(1),
+    firstAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    lastAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("security_events_uq").on(t.companyId, t.period, t.kind, t.door, t.login, t.ip),
+    index("security_events_company_id_idx").on(t.companyId, t.id),
+  ],
+);
+
+/** Cabinet sessions ended by «Выйти» before their cookie expires; rows go once `expiresAt` passes. */
+export const revokedSessions = pgTable("revoked_sessions", {
+  sessionId: text().primaryKey(),
+  expiresAt: timestamp({ withTimezone: true }).notNull(),
+});

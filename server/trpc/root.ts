@@ -4,6 +4,7 @@ import { clientsRouter } from "./routers/clients";
 import { integrationsRouter } from "./routers/integrations";
 import { manifestsRouter } from "./routers/manifests";
 import { ordersRouter } from "./routers/orders";
+import { securityRouter } from "./routers/security";
 import { syncRouter } from "./routers/sync";
 
 export const appRouter = createTRPCRouter({
@@ -13,6 +14,7 @@ export const appRouter = createTRPCRouter({
   clients: clientsRouter,
   branches: branchesRouter,
   integrations: integrationsRouter,
+  security: securityRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -3,12 +3,13 @@ import { and, eq, isNull, lte, or, sql } from "drizzle-orm";
 import PgBoss from "pg-boss";
 import { z } from "zod";
 import { createDatabase } from "../../db/client";
-import { integrations, integrationSync, loginAttempts, orderChanges } from "../../db/schema";
+import { integrations, integrationSync, orderChanges } from "../../db/schema";
 import { integrationsWithDueCancels, runCancels } from "../sync/cancel";
 import { SYNC_CHANNEL } from "../sync/queue";
 import { pollPartnerStatuses } from "../sync/status";
 import { integrationsWithDueTransfers, runTransfers, sweepStuckTransfers } from "../sync/transfer";
 import { getIntegrator } from "../integrators/registry";
+import { sweepSignInRecords } from "../services/security/throttle";
 
 const payload = z.object({ integrationId: z.number().int().positive() });
 
@@ -104,7 +105,7 @@ export async function startSyncWorker(options: SyncWorkerOptions) {
   const housekeeping = cron.schedule(
     "*/10 * * * *",
     async () => {
-      await db.delete(loginAttempts).where(lte(loginAttempts.at, new Date(Date.now() - 24 * 3_600_000)));
+      await sweepSignInRecords(db);
     },
     { noOverlap: true, name: "sweep-login-attempts" },
   );

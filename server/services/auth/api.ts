@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { clients, companies } from "@/db/schema";
+import { throttledSignIn } from "../security/throttle";
 import { findUser } from "./authenticate";
 
 /** The XML API always acts as one client account: the caller's own, or the one a staff user names with `clientcode`. */
@@ -35,18 +36,29 @@ export function clearApiAuthCache(db: Queryable) {
   caches.delete(db);
 }
 
-/** Checks `<auth extra login pass [clientcode]>`; null when anything does not match (the caller answers code 25 / 1). */
-export async function authenticateApi(db: Queryable, creds: ApiCredentials): Promise<ApiAccount | null> {
+/**
+ * Checks `<auth extra login pass [clientcode]>`; null when anything does not match or the sign-in throttle refuses
+ * (the caller answers code 25 / 1 either way, so a refusal tells a guesser nothing).
+ */
+export async function authenticateApi(
+  db: Queryable,
+  creds: ApiCredentials,
+  ip = "unknown",
+): Promise<ApiAccount | null> {
   const extra = Number(creds.extra);
-  if (!Number.isSafeInteger(extra) || extra <= 0 || !creds.login || !creds.pass || creds.login.length > 100 || creds.pass.length > 200) return null;
+  if (!Number.isSafeInteger(extra) || extra <= 0 || extra > 2_147_483_647) return null;
+  if (!creds.login || !creds.pass || creds.login.length > 100 || creds.pass.length > 200) return null;
   const key = createHash("sha256").update(`${extra}\u0000${creds.login}\u0000${creds.pass}\u0000${creds.clientCode ?? ""}`).digest("hex");
   const cache = cacheFor(db);
   const hit = cache.get(key);
   if (hit && hit.expires > Date.now()) return hit.account;
   if (hit) cache.delete(key);
 
-  const user = await findUser(db, extra, creds.login, creds.pass);
-  if (!user) return null;
+  // Staff passwords are guessable through `clientcode` too: the same throttle as the cabinet, before bcrypt.
+  const attempt = { door: "xmlapi" as const, extra, login: creds.login, ip };
+  const checked = await throttledSignIn(db, attempt, () => findUser(db, extra, creds.login, creds.pass));
+  if (checked.status !== "ok") return null;
+  const user = checked.value;
   let account: ApiAccount;
   const code = creds.clientCode?.trim() ? Number(creds.clientCode.trim()) : undefined;
   if (user.actor.type === "client") {

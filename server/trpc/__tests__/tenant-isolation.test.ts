@@ -4,11 +4,12 @@ import { describe, expect, it } from "vitest";
 import type { Transaction } from "@/db/client";
 import { createOrders, createTenant, sampleOrder } from "@/db/test/factories";
 import { withTestTransaction } from "@/db/test/helpers";
+import { authenticate } from "@/server/services/auth/authenticate";
 import { saveIntegration } from "@/server/services/integrations";
 import { createManifest } from "@/server/services/manifests";
 import { appRouter, createCaller } from "../root";
 
-const TENANT_TABLES = ["clients", "branches", "manifests", "orders", "order_items", "order_packages", "order_status_history", "staff_users", "integrations", "integration_audit", "transfers", "sync_log"];
+const TENANT_TABLES = ["clients", "branches", "manifests", "orders", "order_items", "order_packages", "order_status_history", "staff_users", "integrations", "integration_audit", "transfers", "sync_log", "security_events"];
 
 process.env.SECRETS_KEY ??= randomBytes(32).toString("base64");
 
@@ -71,7 +72,16 @@ const attacks: Record<string, (c: Caller, f: Fixture) => Promise<unknown>> = {
 };
 
 // Procedures that take no foreign id: they only ever read or write the caller's own company.
-const scopedByConstruction = ["orders.list", "manifests.list", "clients.list", "clients.create", "branches.list", "branches.create", "integrations.list"];
+const scopedByConstruction = [
+  "orders.list",
+  "manifests.list",
+  "clients.list",
+  "clients.create",
+  "branches.list",
+  "branches.create",
+  "integrations.list",
+  "security.events",
+];
 
 describe("tenant isolation", () => {
   it("covers every procedure of the router", () => {
@@ -100,6 +110,10 @@ describe("tenant isolation", () => {
       expect((await caller.clients.list({})).map((c) => c.id)).toEqual([f.attacker.client.id]);
       expect((await caller.branches.list()).map((b) => b.id)).toEqual([f.attacker.branch.id]);
       expect((await caller.integrations.list()).items.map((i) => i.branch.id)).toEqual([f.attacker.branch.id]);
+      // The victim's sign-in journal has an entry; the attacker's admin sees none of it.
+      await authenticate(tx, { extra: f.victim.company.extraCode, login: f.victim.staff.login, password: "wrong" }, "192.0.2.1").catch(() => {});
+      expect((await caller.security.events({})).items).toEqual([]);
+      expect((await createCaller({ db: tx, actor: f.victim.staffCtx.actor }).security.events({})).items).toHaveLength(1);
     }));
 
   it("a client account cannot reach company-wide procedures", () =>
@@ -111,6 +125,7 @@ describe("tenant isolation", () => {
       await expect(caller.integrations.list()).rejects.toMatchObject({ code: "FORBIDDEN" });
       await expect(caller.integrations.setEnabled({ branchId: f.victim.branch.id, enabled: false })).rejects.toMatchObject({ code: "FORBIDDEN" });
       await expect(caller.orders.setStatus({ id: f.order.id, status: "LOST" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+      await expect(caller.security.events({})).rejects.toMatchObject({ code: "FORBIDDEN" });
     }));
 
   it("a signed-out caller is UNAUTHORIZED", async () => {

@@ -1,0 +1,3 @@
+export { listSecurityEvents } from "./list-events";
+export { sweepSignInRecords, throttledSignIn, type SignInDoor } from "./throttle";
+export { clientIp } from "./client-ip";
