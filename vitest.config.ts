@@ -10,5 +10,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // Partner stand-ins listen on loopback at random ports; the SSRF tests clear this to see the policy refuse them.
+    env: { INTEGRATION_ALLOWED_HOSTS: "127.0.0.1,localhost,[::1]" },
   },
 });

@@ -1,8 +1,15 @@
+import { request as httpRequestRaw } from "node:http";
+import { request as httpsRequest } from "node:https";
+import { effectivePort, guardedLookup, REFUSED_MESSAGE, refusalFor } from "./address-policy";
 import type { ProbeResult } from "./types";
 
 /** A request that got no usable answer; the message is Russian and names the cause. */
 export class UnreachableError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The address policy refused the target: no retry will help until the settings or the allow-list change. */
+    readonly refused = false,
+  ) {
     super(message);
     this.name = "UnreachableError";
   }
@@ -44,25 +51,105 @@ export interface HttpResponse {
   text: string;
 }
 
-/** The one network primitive the integrators' clients use: a request with a hard deadline and Russian failure reasons. */
-export async function httpRequest(url: string, init: { method?: string; headers?: Record<string, string>; body?: string; timeoutMs: number }): Promise<HttpResponse> {
-  let host: string;
+const MAX_REDIRECTS = 5;
+/** No partner answer of ours comes near this; a bigger one is refused rather than held in memory. */
+const MAX_RESPONSE_BYTES = 20 * 1024 * 1024;
+
+interface RequestInit {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  timeoutMs: number;
+}
+
+/**
+ * The one network primitive the integrators' clients use: a request with a hard deadline and Russian failure reasons.
+ * Every hop (redirects included) goes through the address policy: IP literals before connecting, names as they
+ * resolve (address-policy.ts), so an integration cannot reach the server's own network.
+ */
+export async function httpRequest(url: string, init: RequestInit): Promise<HttpResponse> {
+  let target: URL;
   try {
-    host = new URL(url).host;
+    target = new URL(url);
   } catch {
     throw new UnreachableError(`Некорректный адрес: ${url}`);
   }
   const signal = AbortSignal.timeout(init.timeoutMs);
+  let method = init.method ?? "POST";
+  let body = init.body;
+  let headers = { ...init.headers };
   try {
-    const res = await fetch(url, { method: init.method ?? "POST", headers: init.headers, body: init.body, signal, redirect: "follow" });
-    const text = await res.text();
-    return { status: res.status, contentType: res.headers.get("content-type") ?? "", text };
+    for (let hop = 0; ; hop++) {
+      const refusal = refusalFor(target);
+      if (refusal) throw new UnreachableError(hop === 0 ? refusal : `${refusal} (перенаправление)`, true);
+      const res = await requestOnce(target, { method, headers, body, signal });
+      const location = res.location;
+      if (!REDIRECTS.has(res.status) || !location) return res;
+      if (hop >= MAX_REDIRECTS) throw new UnreachableError(`Нет связи с ${target.host}: слишком много перенаправлений`);
+      const next = new URL(location, target);
+      // As fetch does: 303 (and 301/302 after a POST) continue as GET; credentials stay with their origin.
+      if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === "POST")) {
+        method = "GET";
+        body = undefined;
+        headers = Object.fromEntries(Object.entries(headers).filter(([k]) => !/^content-/i.test(k)));
+      }
+      if (next.origin !== target.origin) {
+        headers = Object.fromEntries(Object.entries(headers).filter(([k]) => k.toLowerCase() !== "authorization"));
+      }
+      target = next;
+    }
   } catch (e) {
+    if (e instanceof UnreachableError) throw e;
+    const host = target.host;
+    if (hasCode(e, "EKH_REFUSED_TARGET")) throw new UnreachableError(REFUSED_MESSAGE, true);
     if (signal.aborted || (e as { name?: string }).name === "TimeoutError") {
       throw new UnreachableError(`Нет связи с ${host}: сервер не ответил за ${formatSeconds(init.timeoutMs)}`);
     }
+    if (hasCode(e, "EKH_TOO_LARGE")) {
+      throw new UnreachableError(`Нет связи с ${host}: ответ больше ${MAX_RESPONSE_BYTES / 1024 / 1024} МБ`);
+    }
     throw new UnreachableError(`Нет связи с ${host}: ${describeCause(e)}`);
   }
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+function hasCode(e: unknown, code: string): boolean {
+  for (let cur: unknown = e, depth = 0; cur && depth < 5; depth++) {
+    if ((cur as { code?: unknown }).code === code) return true;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+function requestOnce(
+  target: URL,
+  init: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal },
+): Promise<HttpResponse & { location?: string }> {
+  return new Promise((resolve, reject) => {
+    const payload = init.body === undefined ? undefined : Buffer.from(init.body, "utf8");
+    const headers = payload ? { ...init.headers, "content-length": String(payload.length) } : init.headers;
+    const send = target.protocol === "https:" ? httpsRequest : httpRequestRaw;
+    // A fresh connection per request (agent: false): a pooled socket would skip the lookup and its check.
+    const lookup = guardedLookup(effectivePort(target));
+    const req = send(target, { method: init.method, headers, signal: init.signal, agent: false, lookup }, (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on("data", (c: Buffer) => {
+        size += c.length;
+        if (size > MAX_RESPONSE_BYTES) req.destroy(Object.assign(new Error("too large"), { code: "EKH_TOO_LARGE" }));
+        else chunks.push(c);
+      });
+      res.on("error", reject);
+      res.on("end", () => {
+        const location = res.headers.location;
+        const text = Buffer.concat(chunks).toString("utf8");
+        resolve({ status: res.statusCode ?? 0, contentType: res.headers["content-type"] ?? "", text, location });
+      });
+    });
+    req.on("error", reject);
+    req.end(payload);
+  });
 }
 
 function formatSeconds(ms: number) {
@@ -76,7 +163,9 @@ export async function guardProbe(run: () => Promise<ProbeResult>): Promise<Probe
     return await run();
   } catch (e) {
     if (e instanceof UnreachableError) return { status: "unreachable", message: e.message };
-    return { status: "error", message: `Не удалось проверить подключение: ${e instanceof Error ? e.message : String(e)}` };
+    // Parser messages can quote the answer, so they go to the log, not to the page.
+    console.error("[integrations] probe failed unexpectedly", e);
+    return { status: "error", message: "Не удалось проверить подключение: сервер прислал непонятный ответ" };
   }
 }
 
@@ -84,8 +173,16 @@ export function basicAuth(login: string, password: string) {
   return `Basic ${Buffer.from(`${login}:${password}`, "utf8").toString("base64")}`;
 }
 
-/** First characters of an unexpected body, for an error message a person can act on. */
-export function snippet(text: string, max = 120) {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+/**
+ * A partner's own refusal text from a protocol field (MeaSoft errormsg, OAuth error_description, SOAP fault), made
+ * safe to show: no markup, no control characters, short. Bodies themselves are never shown.
+ */
+export function partnerText(text: string, max = 100) {
+  const flat = text
+    .replace(/<[^>]*>?/g, " ")
+    // eslint-disable-next-line no-control-regex -- removing control characters is the point
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat || "без пояснения";
 }

@@ -1,4 +1,4 @@
-import { guardProbe, httpRequest, snippet } from "../http";
+import { guardProbe, httpRequest, partnerText } from "../http";
 import type { ProbeOptions, ProbeResult } from "../types";
 import { buildTokenRequest, cdekBaseUrl, parseTokenResponse } from "./mappers";
 import type { CdekSettings } from "./settings";
@@ -19,9 +19,11 @@ export function probeCdek(settings: CdekSettings, options: ProbeOptions): Promis
       return { status: "ok", message: `Подключение установлено: ${where} принял ключи Account «${settings.account}»${ttl}` };
     }
     if (answer.ok === false) {
-      return { status: "error", message: `СДЭК отклонил ключи: ${answer.description ? `${answer.description} (${answer.error})` : answer.error}` };
+      const code = partnerText(answer.error, 40);
+      const why = answer.description ? `${partnerText(answer.description)} (${code})` : code;
+      return { status: "error", message: `СДЭК отклонил ключи: ${why}` };
     }
     if (res.status >= 500) return { status: "unreachable", message: `Сервер ${new URL(url).host} ответил ошибкой HTTP ${res.status}` };
-    return { status: "error", message: `Неожиданный ответ СДЭК (${answer.detail})${res.text ? `: ${snippet(res.text)}` : ""}` };
+    return { status: "error", message: `Неожиданный ответ СДЭК (${answer.detail})` };
   });
 }

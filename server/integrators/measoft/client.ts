@@ -1,4 +1,4 @@
-import { guardProbe, httpRequest, snippet, UnreachableError } from "../http";
+import { guardProbe, httpRequest, partnerText, UnreachableError } from "../http";
 import { PartnerError } from "../../sync/policy";
 import type { Exchange, OrderExchange, PartnerStatusEvent, ProbeOptions, ProbeResult, SendOutcome } from "../types";
 import {
@@ -23,7 +23,7 @@ export async function postXml(url: string, body: string, timeoutMs: number): Pro
   const res = await httpRequest(url, { headers: { "content-type": "text/xml; charset=utf-8", accept: "text/xml, application/xml" }, body, timeoutMs });
   // MeaSoft answers API errors with HTTP 200; any other status is a transport problem or a wrong URL.
   if (res.status >= 500) throw new UnreachableError(`Сервер ${new URL(url).host} ответил ошибкой HTTP ${res.status}`);
-  if (res.status !== 200) throw new MeasoftProtocolError(`HTTP ${res.status}${res.text ? `: ${snippet(res.text)}` : ""}`);
+  if (res.status !== 200) throw new MeasoftProtocolError(`HTTP ${res.status}`);
   return res.text;
 }
 
@@ -46,7 +46,9 @@ export function probeMeasoft(settings: MeasoftSettings, options: ProbeOptions): 
       parseStatusResponse(xml);
       return { status: "ok", message: `Подключение установлено: ${new URL(url).host} принял логин «${settings.login}» (код службы ${settings.extra})` };
     } catch (e) {
-      if (e instanceof MeasoftRequestError) return { status: "error", message: `Партнёр ответил: ${e.partnerMessage} (код ${e.code})` };
+      if (e instanceof MeasoftRequestError) {
+        return { status: "error", message: `Партнёр ответил: ${partnerText(e.partnerMessage)} (код ${e.code})` };
+      }
       if (e instanceof MeasoftProtocolError) return { status: "error", message: `По адресу ${url} не отвечает MeaSoft API: ${e.message}` };
       throw e;
     }
@@ -61,7 +63,8 @@ async function call<T>(url: string, body: string, timeoutMs: number, parse: (xml
   try {
     xml = await postXml(url, body, timeoutMs);
   } catch (e) {
-    if (e instanceof UnreachableError) throw new PartnerError("transient", e.message);
+    // A refused address is a setting to fix, not a blip to retry: stop and mark the integration unhealthy.
+    if (e instanceof UnreachableError) throw new PartnerError(e.refused ? "auth" : "transient", e.message);
     if (e instanceof MeasoftProtocolError) throw new PartnerError("transient", `По адресу ${url} не отвечает MeaSoft API: ${e.message}`);
     throw e;
   }
@@ -70,7 +73,7 @@ async function call<T>(url: string, body: string, timeoutMs: number, parse: (xml
   } catch (e) {
     if (e instanceof MeasoftRequestError) {
       const kind = e.code === 25 || e.code === 24 ? "auth" : e.code === 13 ? "transient" : "rejected";
-      throw new PartnerError(kind, `Партнёр ответил: ${e.partnerMessage} (код ${e.code})`);
+      throw new PartnerError(kind, `Партнёр ответил: ${partnerText(e.partnerMessage)} (код ${e.code})`);
     }
     if (e instanceof MeasoftProtocolError) throw new PartnerError("transient", `Партнёр прислал непонятный ответ: ${e.message}`);
     throw e;

@@ -47,7 +47,8 @@ export function readRoot(xml: string, expected: string): XmlNode {
     const message = attr(root.node, "errormsgru") || attr(root.node, "errormsg") || text(root.node) || `ошибка ${code}`;
     throw new MeasoftRequestError(code, message.trim());
   }
-  if (root.name !== expected) throw new MeasoftProtocolError(`ожидался ответ <${expected}>, получен <${root.name}>`);
+  // The other root's name is the partner's markup: not repeated to the person who typed the address.
+  if (root.name !== expected) throw new MeasoftProtocolError(`ожидался ответ <${expected}>, получен другой документ`);
   return root.node;
 }
 

@@ -1,4 +1,4 @@
-import { basicAuth, guardProbe, httpRequest, snippet } from "../http";
+import { basicAuth, guardProbe, httpRequest, partnerText } from "../http";
 import type { ProbeOptions, ProbeResult } from "../types";
 import { buildGetCitiesRegions, parseSoapAnswer, topDeliveryGateUrl } from "./mappers";
 import type { TopDeliverySettings } from "./settings";
@@ -27,12 +27,15 @@ export function probeTopDelivery(settings: TopDeliverySettings, options: ProbeOp
       case "ok":
         return { status: "ok", message: `Подключение установлено: ${host} принял логин магазина «${settings.login}»` };
       case "refused":
-        return { status: "error", message: `TopDelivery ответил: ${answer.message} (статус ${answer.status})` };
+        return {
+          status: "error",
+          message: `TopDelivery ответил: ${partnerText(answer.message)} (статус ${partnerText(answer.status, 20)})`,
+        };
       case "fault":
-        return { status: "error", message: `TopDelivery ответил ошибкой SOAP: ${answer.message}` };
+        return { status: "error", message: `TopDelivery ответил ошибкой SOAP: ${partnerText(answer.message)}` };
       case "not-soap":
         if (res.status >= 500) return { status: "unreachable", message: `Сервер ${host} ответил ошибкой HTTP ${res.status}` };
-        return { status: "error", message: `По адресу ${url} не отвечает SOAP-шлюз TopDelivery (HTTP ${res.status}${res.text ? `: ${snippet(res.text)}` : ""})` };
+        return { status: "error", message: `По адресу ${url} не отвечает SOAP-шлюз TopDelivery (HTTP ${res.status})` };
     }
   });
 }

@@ -1,5 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import { integrations } from "@/db/schema";
+import { addressFieldErrors } from "@/server/integrators/address-policy";
 import { integratorForm, integratorTitle } from "@/server/integrators/catalog";
 import { validateSettings } from "@/server/integrators/fields";
 import { assertStaff, type ServiceCall } from "../context";
@@ -39,6 +40,8 @@ export async function saveIntegration({ ctx, input }: ServiceCall<unknown>) {
       const oldSecrets = existing && !switching && existing.secrets ? openSecrets(existing.secrets, context) : {};
       const checked = validateSettings(form.settings, data.values, Object.keys(oldSecrets));
       if (!checked.ok) throw new ValidationError("Проверьте поля формы", checked.fieldErrors);
+      const refused = addressFieldErrors(form.fields, checked.data);
+      if (refused) throw new ValidationError("Адрес недоступен: внутренние адреса запрещены", refused);
 
       const settings: Record<string, unknown> = {};
       const secrets: Record<string, string> = { ...oldSecrets };
