@@ -20,7 +20,10 @@ export const isDataException = (e: unknown) => pgErrorCode(e)?.startsWith("22") 
  * Runs fn again while it loses races (see isRetryableConflict), with a short jittered back-off so contenders spread
  * out instead of colliding again; gives up after `budgetMs` and rethrows.
  */
-export async function retryConflicts<T>(fn: () => Promise<T>, { budgetMs = 10_000, baseMs = 5, capMs = 200 } = {}): Promise<T> {
+export async function retryConflicts<T>(
+  fn: () => Promise<T>,
+  { budgetMs = 10_000, baseMs = 5, capMs = 200 } = {},
+): Promise<T> {
   const deadline = Date.now() + budgetMs;
   for (let attempt = 0; ; attempt++) {
     try {

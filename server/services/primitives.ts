@@ -16,12 +16,14 @@ export const int32Id = (message = "Некорректный идентифика
   z.number({ error: message }).int(message).positive(message).max(INT32_MAX, message);
 
 /** Row id of a bigint table (orders): positive and exactly representable in JavaScript. */
-export const bigId = (message = "Некорректный идентификатор") => z.number({ error: message }).int(message).positive(message);
+export const bigId = (message = "Некорректный идентификатор") =>
+  z.number({ error: message }).int(message).positive(message);
 
 export const NUL_MESSAGE = "Текст содержит недопустимый символ (NUL)";
 
 /** A string a text column can hold: PostgreSQL refuses the NUL character. */
-export const safeString = (message?: string) => z.string(message ? { error: message } : undefined).regex(/^[^\0]*$/, NUL_MESSAGE);
+export const safeString = (message?: string) =>
+  z.string(message ? { error: message } : undefined).regex(/^[^\0]*$/, NUL_MESSAGE);
 
 export const DATE_MESSAGE = "Дата в формате ГГГГ-ММ-ДД";
 export const NO_SUCH_DATE_MESSAGE = "Такой даты нет: проверьте день, месяц и год (ГГГГ-ММ-ДД)";
@@ -52,4 +54,7 @@ const TIMESTAMP_RANGE_MESSAGE = `Дата вне допустимого диап
 
 /** A moment (Date or a string JavaScript can read as one), within years PostgreSQL and people agree on. */
 export const timestamp = (message = "Некорректная дата и время") =>
-  z.coerce.date({ error: message }).min(MIN_TIMESTAMP, TIMESTAMP_RANGE_MESSAGE).max(MAX_TIMESTAMP, TIMESTAMP_RANGE_MESSAGE);
+  z.coerce
+    .date({ error: message })
+    .min(MIN_TIMESTAMP, TIMESTAMP_RANGE_MESSAGE)
+    .max(MAX_TIMESTAMP, TIMESTAMP_RANGE_MESSAGE);

@@ -24,7 +24,9 @@ export const BAD_VALUE_MESSAGE = "Некорректное значение в �
  */
 export function toTRPCError(e: unknown): TRPCError {
   if (e instanceof ServiceError) return new TRPCError({ code: CODES[e.code], message: e.message, cause: e });
-  if (e instanceof ZodError) return new TRPCError({ code: "BAD_REQUEST", message: e.issues[0]?.message ?? "Некорректные данные", cause: e });
+  if (e instanceof ZodError) {
+    return new TRPCError({ code: "BAD_REQUEST", message: e.issues[0]?.message ?? "Некорректные данные", cause: e });
+  }
   if (isDataException(e)) {
     console.warn(`[trpc] refused a value the database cannot take: ${(e as Error).message}`);
     return new TRPCError({ code: "BAD_REQUEST", message: BAD_VALUE_MESSAGE });
@@ -36,7 +38,8 @@ export function toTRPCError(e: unknown): TRPCError {
     if (e.code === "INTERNAL_SERVER_ERROR") return cause && cause !== e ? toTRPCError(cause) : unknownError(e);
     // tRPC's own refusals (input that is not JSON, a malformed batch) carry English parser text.
     if (e.code === "PARSE_ERROR" || (e.code === "BAD_REQUEST" && cause)) {
-      return new TRPCError({ code: e.code, message: cause instanceof SyntaxError ? MALFORMED_JSON_MESSAGE : MALFORMED_REQUEST_MESSAGE });
+      const message = cause instanceof SyntaxError ? MALFORMED_JSON_MESSAGE : MALFORMED_REQUEST_MESSAGE;
+      return new TRPCError({ code: e.code, message });
     }
     return e;
   }

@@ -14,7 +14,8 @@ const t = initTRPC.context<TRPCContext>().create({
   errorFormatter({ shape, error }) {
     // A failure outside any procedure (context creation) would otherwise carry its own, possibly SQL, text.
     const message = error.code === "INTERNAL_SERVER_ERROR" ? INTERNAL_MESSAGE : shape.message;
-    return { ...shape, message, data: { ...shape.data, stack: undefined, fieldErrors: fieldErrorsOf(error.cause) ?? null } };
+    const fieldErrors = fieldErrorsOf(error.cause) ?? null;
+    return { ...shape, message, data: { ...shape.data, stack: undefined, fieldErrors } };
   },
 });
 

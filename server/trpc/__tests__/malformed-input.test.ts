@@ -20,8 +20,10 @@ async function call(ctx: TRPCContext, req: Request) {
 const BASE = "http://127.0.0.1/api/trpc";
 const get = (path: string, rawInput: string) => new Request(`${BASE}/${path}?input=${encodeURIComponent(rawInput)}`);
 const query = (path: string, json: unknown) => get(path, JSON.stringify({ json }));
-const post = (path: string, body: string) => new Request(`${BASE}/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body });
-const mutation = (path: string, json: unknown, meta?: unknown) => post(path, JSON.stringify(meta ? { json, meta } : { json }));
+const post = (path: string, body: string) =>
+  new Request(`${BASE}/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body });
+const mutation = (path: string, json: unknown, meta?: unknown) =>
+  post(path, JSON.stringify(meta ? { json, meta } : { json }));
 
 const TOO_BIG_INT4 = 2_147_483_648;
 
@@ -30,25 +32,38 @@ const cases: Record<string, (f: Fixture) => Request> = {
   "orders.get?input={not-json": () => get("orders.get", "{not-json"),
   'orders.list dateFrom "2026-13-45"': () => query("orders.list", { dateFrom: "2026-13-45" }),
   'orders.list search "\\u0000"': () => query("orders.list", { search: "\u0000" }),
-  'orders.setStatus eventTime "275760-09-13"': (f) => mutation("orders.setStatus", { id: f.orderId, status: "LOST", eventTime: "275760-09-13" }),
-  "manifests.create responsibleBranchId 2147483648": () => mutation("manifests.create", { responsibleBranchId: TOO_BIG_INT4 }),
+  'orders.setStatus eventTime "275760-09-13"': (f) =>
+    mutation("orders.setStatus", { id: f.orderId, status: "LOST", eventTime: "275760-09-13" }),
+  "manifests.create responsibleBranchId 2147483648": () =>
+    mutation("manifests.create", { responsibleBranchId: TOO_BIG_INT4 }),
   "a broken JSON body": () => post("orders.create", '{"json":{"receiver":'),
   // The same kinds of value elsewhere.
   "orders.setStatus eventTime as a superjson Date in year 275760": (f) =>
-    mutation("orders.setStatus", { id: f.orderId, status: "LOST", eventTime: "+275760-09-13T00:00:00.000Z" }, { values: { eventTime: ["Date"] } }),
+    mutation(
+      "orders.setStatus",
+      { id: f.orderId, status: "LOST", eventTime: "+275760-09-13T00:00:00.000Z" },
+      { values: { eventTime: ["Date"] } },
+    ),
   'orders.list dateTo "2026-02-30"': () => query("orders.list", { dateTo: "2026-02-30" }),
   "orders.get id 2^53": () => query("orders.get", { id: 2 ** 53 }),
   "orders.list clientId 2147483648": () => query("orders.list", { clientId: TOO_BIG_INT4 }),
   "clients.get id 2147483648": () => query("clients.get", { id: TOO_BIG_INT4 }),
   'clients.list search "a\\u0000"': () => query("clients.list", { search: "a\u0000" }),
   "branches.delete id 2147483648": () => mutation("branches.delete", { id: TOO_BIG_INT4 }),
-  "branches.create name with NUL": () => mutation("branches.create", { code: "X", name: "Склад\u0000", town: "Москва" }),
+  "branches.create name with NUL": () =>
+    mutation("branches.create", { code: "X", name: "Склад\u0000", town: "Москва" }),
   "manifests.get id 2147483648": () => query("manifests.get", { id: TOO_BIG_INT4 }),
-  "manifests.setSendDate 2026-13-45": (f) => mutation("manifests.setSendDate", { id: f.branchId, sendDate: "2026-13-45" }),
-  "manifests.addOrders numbers with NUL": (f) => mutation("manifests.addOrders", { manifestId: f.branchId, numbers: ["A\u0000"] }),
+  "manifests.setSendDate 2026-13-45": (f) =>
+    mutation("manifests.setSendDate", { id: f.branchId, sendDate: "2026-13-45" }),
+  "manifests.addOrders numbers with NUL": (f) =>
+    mutation("manifests.addOrders", { manifestId: f.branchId, numbers: ["A\u0000"] }),
   "integrations.get branchId 2147483648": () => query("integrations.get", { branchId: TOO_BIG_INT4 }),
   "integrations.save with a NUL in a setting": (f) =>
-    mutation("integrations.save", { branchId: f.branchId, integrator: "measoft", values: { login: "a\u0000", password: "p", extra: "1" } }),
+    mutation("integrations.save", {
+      branchId: f.branchId,
+      integrator: "measoft",
+      values: { login: "a\u0000", password: "p", extra: "1" },
+    }),
   "sync.order orderId 2^53": () => query("sync.order", { orderId: 2 ** 53 }),
   "orders.create receiver date 2026-13-45": () =>
     mutation("orders.create", { receiver: { person: "Иван", phone: "1", address: "ул. 1", date: "2026-13-45" } }),
