@@ -129,6 +129,9 @@ async function startPartnerProcess(databaseUrl: string): Promise<{ url: string; 
     });
     child.once("exit", (code) => reject(new Error(`partner server exited (${code})`)));
   });
+  // A partner on loopback is an internal address: list it, as a deployment lists its local stand-ins.
+  const allowed = process.env.INTEGRATION_ALLOWED_HOSTS;
+  process.env.INTEGRATION_ALLOWED_HOSTS = [allowed, `127.0.0.1:${port}`].filter(Boolean).join(",");
   return { url: `http://127.0.0.1:${port}/api/`, stop: () => child.kill("SIGTERM") };
 }
 
