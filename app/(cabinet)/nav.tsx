@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { signOut } from "next-auth/react";
+import { useState } from "react";
 
 const staffLinks = [
   { href: "/orders", label: "Заказы" },
@@ -21,13 +22,33 @@ type NavProps = { isStaff: boolean; isAdmin?: boolean; userName: string; company
 export function CabinetNav({ isStaff, isAdmin = false, userName, companyName, extra }: NavProps) {
   const pathname = usePathname();
   const links = isStaff ? [...staffLinks, ...(isAdmin ? adminLinks : [])] : clientLinks;
+  // On a phone the sections fold behind «Меню»; following a link closes it again.
+  const [open, setOpen] = useState(false);
+  const [openedAt, setOpenedAt] = useState(pathname);
+  if (openedAt !== pathname) {
+    setOpenedAt(pathname);
+    setOpen(false);
+  }
   return (
     <header className="border-b border-slate-200 bg-white">
-      <div className="mx-auto flex max-w-[1400px] items-center gap-6 px-4">
+      <div className="mx-auto flex max-w-[1400px] flex-wrap items-center gap-x-6 px-4">
         <Link href="/orders" className="py-3 font-semibold text-blue-700">
           Курьер-Хаб
         </Link>
-        <nav className="flex flex-1 flex-wrap items-center gap-1" aria-label="Разделы">
+        <button
+          type="button"
+          className="ml-auto rounded-md border border-slate-300 px-2.5 py-1 text-slate-700 md:hidden"
+          aria-expanded={open}
+          aria-controls="cabinet-sections"
+          onClick={() => setOpen((v) => !v)}
+        >
+          {open ? "Закрыть" : "Меню"}
+        </button>
+        <nav
+          id="cabinet-sections"
+          className={`${open ? "flex" : "hidden"} w-full flex-col gap-1 pb-3 md:flex md:w-auto md:flex-1 md:flex-row md:flex-wrap md:items-center md:pb-0`}
+          aria-label="Разделы"
+        >
           {links.map((l) => {
             const active = pathname === l.href || pathname.startsWith(`${l.href}/`) || (l.href === "/directories/branches" && pathname.startsWith("/directories"));
             return (
@@ -42,8 +63,8 @@ export function CabinetNav({ isStaff, isAdmin = false, userName, companyName, ex
             );
           })}
         </nav>
-        <div className="flex items-center gap-3 text-xs text-slate-500">
-          <span data-testid="whoami">
+        <div className={`${open ? "flex" : "hidden"} w-full items-center justify-between gap-3 pb-3 text-xs text-slate-500 md:flex md:w-auto md:pb-0`}>
+          <span data-testid="whoami" className="min-w-0 break-words">
             {userName} · {companyName} ({extra})
           </span>
           <button className="rounded px-2 py-1 text-slate-600 hover:bg-slate-100" onClick={() => void signOut({ callbackUrl: "/login" })}>

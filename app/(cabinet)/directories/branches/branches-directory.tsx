@@ -107,13 +107,13 @@ function AddBranch({ onAdded }: { onAdded: (b: Branch) => void }) {
           if (data) create.mutate(data);
         }}
       >
-        <div className="w-40">
+        <div className="w-full sm:w-40">
           <TextField label="Код" value={values.code} onChange={(e) => set("code", e.target.value)} error={errors.code} maxLength={30} />
         </div>
-        <div className="min-w-64 flex-1">
+        <div className="w-full sm:min-w-64 sm:flex-1">
           <TextField label="Название" value={values.name} onChange={(e) => set("name", e.target.value)} error={errors.name} maxLength={250} />
         </div>
-        <div className="w-56">
+        <div className="w-full sm:w-56">
           <TextField label="Город" value={values.town} onChange={(e) => set("town", e.target.value)} error={errors.town} maxLength={150} />
         </div>
         <Button type="submit" disabled={create.isPending} className="mt-[1.3rem]">

@@ -53,8 +53,8 @@ export function ManifestCard({ id }: { id: number }) {
         }
         subtitle={`Создан ${formatDateTime(m.createdAt)}`}
       />
-      <div className="grid items-start gap-4 lg:grid-cols-3">
-        <div className="flex flex-col gap-4 lg:col-span-2">
+      <div className="grid grid-cols-1 items-start gap-4 lg:grid-cols-3">
+        <div className="flex min-w-0 flex-col gap-4 lg:col-span-2">
           <OrdersInManifest manifest={m} />
           {draft && <PickOrders manifest={m} />}
         </div>

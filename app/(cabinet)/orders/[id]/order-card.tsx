@@ -88,9 +88,9 @@ export function OrderCard({ id, isStaff }: { id: number; isStaff: boolean }) {
         </div>
       )}
 
-      <div className="grid gap-4 lg:grid-cols-3">
-        <div className="flex flex-col gap-4 lg:col-span-2">
-          <div className="grid gap-4 md:grid-cols-2">
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-3">
+        <div className="flex min-w-0 flex-col gap-4 lg:col-span-2">
+          <div className="grid grid-cols-1 gap-4 md:grid-cols-2">
             <Card title="Отправитель">
               <DetailList
                 items={[
@@ -122,7 +122,7 @@ export function OrderCard({ id, isStaff }: { id: number; isStaff: boolean }) {
           </div>
 
           <Card title="Отправление">
-            <div className="grid gap-x-8 md:grid-cols-2">
+            <div className="grid grid-cols-1 gap-x-8 md:grid-cols-2">
               <DetailList
                 items={[
                   ["Клиент", o.clientName],
