@@ -11,6 +11,9 @@ export function createDatabase(url: string, options: { max?: number } = {}) {
   const sql = postgres(url, {
     max: options.max ?? 10,
     onnotice: () => {},
+    // The default back-off grows to 10–20 s between reconnects, so a 10 s outage kept work waiting twice as long.
+    backoff: (retries: number) => (0.5 + Math.random() / 2) * Math.min(0.05 * 2 ** retries, 2),
+    connect_timeout: 10,
   });
   guardTransactions(sql);
   const db = drizzle(sql, { schema, casing: "snake_case" });

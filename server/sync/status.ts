@@ -1,7 +1,8 @@
-import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
-import type { Database } from "@/db/client";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import type { Database, Queryable } from "@/db/client";
 import { integrationSync, orders, orderStatusHistory, syncLog, transfers } from "@/db/schema";
 import { FINAL_STATUSES, statusTitle } from "../services/orders/statuses";
+import { heartbeat, LEASE_MS } from "./lease";
 import { loadActivePartner, markHealthy, markUnhealthy, recordSyncState, type Partner } from "./partner";
 import { PartnerError, statusMayReplace } from "./policy";
 
@@ -24,27 +25,60 @@ export async function pollPartnerStatuses(db: Database, integrationId: number): 
   const p = await loadActivePartner(db, integrationId);
   if (!p) return result;
   // One poller per change-feed stream: two would apply the same batch side by side and acknowledge each other's.
-  if (!(await takePollLease(db, p.id, p.companyId))) return result;
+  const lease = await PollLease.take(db, p.id, p.companyId);
+  if (!lease) return result;
   try {
-    return await pollWithLease(db, p, result);
+    return await pollWithLease(db, p, result, lease);
+  } catch (e) {
+    if (e instanceof LeaseLost) return result; // taken over while this worker was silent: the new poller applies it
+    throw e;
   } finally {
-    await db.update(integrationSync).set({ pollLeaseUntil: null }).where(eq(integrationSync.integrationId, p.id));
+    await lease.release(db);
   }
 }
 
-async function takePollLease(db: Database, integrationId: number, companyId: number): Promise<boolean> {
-  await db.insert(integrationSync).values({ integrationId, companyId }).onConflictDoNothing();
-  const rows = await db
-    .update(integrationSync)
-    .set({ pollLeaseUntil: sql`now() + interval '2 minutes'` })
-    .where(and(eq(integrationSync.integrationId, integrationId), or(isNull(integrationSync.pollLeaseUntil), lt(integrationSync.pollLeaseUntil, sql`now()`))))
-    .returning({ id: integrationSync.integrationId });
-  return rows.length > 0;
+class LeaseLost extends Error {}
+
+/**
+ * The poll lease (`integration_sync.pollLeaseUntil`), short and renewed by a heartbeat while the poll runs. Its exact
+ * value is the fencing token: whoever renews or releases must still see the value it wrote last.
+ */
+class PollLease {
+  private constructor(
+    private readonly integrationId: number,
+    private token: string,
+  ) {}
+
+  static async take(db: Database, integrationId: number, companyId: number): Promise<PollLease | null> {
+    await db.insert(integrationSync).values({ integrationId, companyId }).onConflictDoNothing();
+    const rows = await db.execute<{ token: string }>(sql`
+      update integration_sync set poll_lease_until = clock_timestamp() + ${`${LEASE_MS} milliseconds`}::interval
+      where integration_id = ${integrationId} and (poll_lease_until is null or poll_lease_until < now())
+      returning poll_lease_until::text as token`);
+    return rows[0] ? new PollLease(integrationId, rows[0].token) : null;
+  }
+
+  /** Extends the lease; throws LeaseLost when another worker holds it now. In a transaction it also locks the row. */
+  async renew(db: Queryable): Promise<void> {
+    const rows = await db.execute<{ token: string }>(sql`
+      update integration_sync set poll_lease_until = clock_timestamp() + ${`${LEASE_MS} milliseconds`}::interval
+      where integration_id = ${this.integrationId} and poll_lease_until = ${this.token}::timestamptz
+      returning poll_lease_until::text as token`);
+    if (!rows[0]) throw new LeaseLost();
+    this.token = rows[0].token;
+  }
+
+  async release(db: Database): Promise<void> {
+    await db.execute(sql`
+      update integration_sync set poll_lease_until = null
+      where integration_id = ${this.integrationId} and poll_lease_until = ${this.token}::timestamptz`);
+  }
 }
 
-async function pollWithLease(db: Database, p: Partner, result: PollResult): Promise<PollResult> {
+async function pollWithLease(db: Database, p: Partner, result: PollResult, lease: PollLease): Promise<PollResult> {
   let feed;
   const fetchStarted = Date.now();
+  const beat = heartbeat(() => lease.renew(db));
   try {
     feed = await p.exchange.pollChanges(p.settings, p.streamId, p.options);
   } catch (e) {
@@ -52,12 +86,17 @@ async function pollWithLease(db: Database, p: Partner, result: PollResult): Prom
     if (e.kind === "auth") await markUnhealthy(db, p.id, p.companyId, e.message);
     await recordPoll(db, p.id, p.companyId, e.message, fetchStarted);
     return result;
+  } finally {
+    // Stopped before the apply below renews the lease itself: a beat racing it would change the token under it.
+    await beat.stop();
   }
   result.events = feed.value.length;
   result.fetchMs = Date.now() - fetchStarted;
   const applyStarted = Date.now();
 
   await db.transaction(async (tx) => {
+    // Still ours, and locked until commit: a worker that took over meanwhile applies this batch instead, never both.
+    await lease.renew(tx);
     const numbers = [...new Set(feed.value.map((e) => e.number))];
     const known = numbers.length
       ? await tx

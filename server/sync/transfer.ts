@@ -2,18 +2,16 @@ import { and, eq, inArray, lte, sql } from "drizzle-orm";
 import type { Database, Queryable } from "@/db/client";
 import { syncLog, transfers } from "@/db/schema";
 import type { OutgoingOrder, SendOutcome } from "../integrators/types";
+import { heartbeat, LEASE_MS } from "./lease";
 import { loadOutgoingOrders } from "./outgoing";
 import { loadPartner, markHealthy, markUnhealthy, recordSyncState, type Partner } from "./partner";
 import { DEFAULT_RETRY_POLICY, PartnerError, retryDelayMs, type RetryPolicy } from "./policy";
 import { notifySync } from "./queue";
 
-// Longer than any exchange takes (the partner timeout is 30 s), so a live worker never loses its batch to the sweep.
-const DEFAULT_LOCK_MS = Number(process.env.SYNC_LOCK_MS ?? 120_000);
-
 export interface TransferRunOptions {
   batchSize?: number;
   policy?: RetryPolicy;
-  /** How long a claimed batch belongs to this worker before the sweep hands it to another. */
+  /** How long a claimed batch belongs to this worker without a heartbeat before the sweep hands it to another. */
   lockMs?: number;
   /** Stop draining after this long; what is left is picked up by the next job (default 60 s). */
   maxRunMs?: number;
@@ -32,6 +30,7 @@ interface Claimed {
   id: number;
   orderId: number;
   companyId: number;
+  /** Also the claim's fencing token: a re-claim after a takeover counts up, so a late settle of the old claim misses. */
   attempts: number;
   firstAttemptAt: Date;
   partnerNumber: string;
@@ -53,45 +52,72 @@ export async function runTransfers(db: Database, integrationId: number, options:
   } catch (e) {
     if (!(e instanceof PartnerError)) throw e;
     // Unusable settings or an integrator without exchange: every due order fails visibly, nothing is sent.
-    const claimed = await claim(db, integrationId, 10_000, options.lockMs ?? DEFAULT_LOCK_MS);
-    await db.transaction((tx) => settleFailure(tx, claimed, e, policy, integrationId));
-    return { ...result, failed: claimed.length };
+    const claimed = await claim(db, integrationId, 10_000, options.lockMs ?? LEASE_MS);
+    const failed = await db.transaction((tx) => settleFailure(tx, claimed, e, policy, integrationId));
+    return { ...result, failed };
   }
   if (!partner || !partner.enabled) return result;
 
   const stopAt = Date.now() + (options.maxRunMs ?? 60_000);
+  const leaseMs = options.lockMs ?? LEASE_MS;
   while (Date.now() < stopAt) {
-    const claimed = await claim(db, integrationId, batchSize, options.lockMs ?? DEFAULT_LOCK_MS);
+    const claimed = await claim(db, integrationId, batchSize, leaseMs);
     if (claimed.length === 0) break;
-    result.batches++;
-    const outgoing = await loadOutgoingOrders(db, partner.companyId, claimed.map((c) => c.orderId));
-    const batch = claimed.filter((c) => outgoing.has(c.orderId));
-    const orders = batch.map((c) => ({ ...outgoing.get(c.orderId)!, number: c.partnerNumber }));
-
-    const started = Date.now();
-    let outcomes: SendOutcome[];
+    const beat = heartbeat(() => renewClaims(db, claimed, leaseMs), leaseMs);
     try {
-      outcomes = (await partner.exchange.send(partner.settings, orders, partner.options)).value;
-    } catch (e) {
-      if (!(e instanceof PartnerError)) throw e;
-      await db.transaction((tx) => settleFailure(tx, batch, e, policy, integrationId));
-      if (e.kind === "auth") await markUnhealthy(db, integrationId, partner.companyId, e.message);
-      if (e.kind === "auth" || e.kind === "rejected") result.failed += batch.length;
-      else result.retrying += batch.length;
-      break; // the partner is unwell: stop draining, the back-off decides when to try again
+      if ((await sendBatch(db, partner, claimed, policy, result, options)) === "stop") break;
+    } finally {
+      await beat.stop();
     }
-    await options.afterPartnerAccepted?.();
-
-    const reconciled = await reconcileDuplicates(partner, orders, outcomes);
-    const durationMs = Date.now() - started;
-    await db.transaction(async (tx) => {
-      const settled = await settleOutcomes(tx, partner, batch, orders, reconciled, durationMs, policy);
-      result.sent += settled.sent;
-      result.failed += settled.failed;
-      result.retrying += settled.retrying;
-    });
   }
   return result;
+}
+
+/** One claimed batch: send, reconcile, settle. "stop" when the partner is unwell and draining should pause. */
+async function sendBatch(
+  db: Database,
+  partner: Partner,
+  claimed: Claimed[],
+  policy: RetryPolicy,
+  result: TransferRunResult,
+  options: TransferRunOptions,
+): Promise<"next" | "stop"> {
+  result.batches++;
+  const outgoing = await loadOutgoingOrders(db, partner.companyId, claimed.map((c) => c.orderId));
+  const batch = claimed.filter((c) => outgoing.has(c.orderId));
+  const orders = batch.map((c) => ({ ...outgoing.get(c.orderId)!, number: c.partnerNumber }));
+
+  const started = Date.now();
+  let outcomes: SendOutcome[];
+  try {
+    outcomes = (await partner.exchange.send(partner.settings, orders, partner.options)).value;
+  } catch (e) {
+    if (!(e instanceof PartnerError)) throw e;
+    const settled = await db.transaction((tx) => settleFailure(tx, batch, e, policy, partner.id));
+    if (e.kind === "auth") await markUnhealthy(db, partner.id, partner.companyId, e.message);
+    if (e.kind === "auth" || e.kind === "rejected") result.failed += settled;
+    else result.retrying += settled;
+    return "stop"; // the partner is unwell: stop draining, the back-off decides when to try again
+  }
+  await options.afterPartnerAccepted?.();
+
+  const reconciled = await reconcileDuplicates(partner, orders, outcomes);
+  const durationMs = Date.now() - started;
+  await db.transaction(async (tx) => {
+    const settled = await settleOutcomes(tx, partner, batch, orders, reconciled, durationMs, policy);
+    result.sent += settled.sent;
+    result.failed += settled.failed;
+    result.retrying += settled.retrying;
+  });
+  return "next";
+}
+
+/** The heartbeat: keeps this worker's claims (and only those still its own) from being swept while it works. */
+async function renewClaims(db: Queryable, claimed: Claimed[], leaseMs: number) {
+  await db.execute(sql`
+    update transfers set locked_until = now() + ${`${leaseMs} milliseconds`}::interval
+    where state = 'sending' and (id, attempts) in (
+      select * from unnest(${`{${claimed.map((c) => c.id).join(",")}}`}::bigint[], ${`{${claimed.map((c) => c.attempts).join(",")}}`}::int[]))`);
 }
 
 async function claim(db: Queryable, integrationId: number, limit: number, lockMs: number): Promise<Claimed[]> {
@@ -152,22 +178,25 @@ async function settleOutcomes(
   for (const [i, c] of batch.entries()) {
     const o = outcomes[i] ?? { number: c.partnerNumber, outcome: "rejected" as const, message: "Партнёр не вернул результат по этому заказу" };
     const base = { companyId: c.companyId, integrationId: partner.id, orderId: c.orderId, kind: "transfer" as const, request: summary(orders[i]!, url), durationMs };
+    // A claim lost to a takeover (this worker was silent past its lease) is the new owner's to settle and log.
     if (o.outcome === "accepted") {
-      counts.sent++;
-      await tx
+      const won = await tx
         .update(transfers)
         .set({ state: "sent", partnerOrderCode: o.partnerCode ?? null, sentAt: sql`now()`, lastError: null, lockedUntil: null, updatedAt: sql`now()` })
-        .where(and(eq(transfers.id, c.id), eq(transfers.state, "sending")));
+        .where(ownClaim(c))
+        .returning({ id: transfers.id });
+      if (won.length === 0) continue;
+      counts.sent++;
       logs.push({ ...base, ok: true, result: `Принят партнёром${o.partnerCode ? `, код у партнёра ${o.partnerCode}` : ""}` });
     } else if (o.outcome === "transient") {
       const next = nextAttempt(c, policy);
+      if (!(await retryOrFail(tx, c, o.message, next))) continue;
       if (next) counts.retrying++;
       else counts.failed++;
-      await retryOrFail(tx, c, o.message, next);
       logs.push({ ...base, ok: false, result: `${o.message}${next ? "; повтор запланирован" : ""}` });
     } else {
+      if (!(await retryOrFail(tx, c, o.message, null))) continue;
       counts.failed++;
-      await retryOrFail(tx, c, o.message, null);
       logs.push({ ...base, ok: false, result: o.message });
     }
   }
@@ -183,18 +212,24 @@ function nextAttempt(c: Claimed, policy: RetryPolicy): Date | null {
   return new Date(Date.now() + retryDelayMs(c.attempts, policy));
 }
 
-async function retryOrFail(tx: Queryable, c: Claimed, message: string, next: Date | null) {
-  await tx
+const ownClaim = (c: Claimed) => and(eq(transfers.id, c.id), eq(transfers.state, "sending"), eq(transfers.attempts, c.attempts));
+
+/** False when the claim is no longer this worker's (taken over after its lease ran out). */
+async function retryOrFail(tx: Queryable, c: Claimed, message: string, next: Date | null): Promise<boolean> {
+  const rows = await tx
     .update(transfers)
     .set(next ? { state: "pending", nextAttemptAt: next, lastError: message, lockedUntil: null, updatedAt: sql`now()` } : { state: "failed", lastError: message, lockedUntil: null, updatedAt: sql`now()` })
-    .where(and(eq(transfers.id, c.id), eq(transfers.state, "sending")));
+    .where(ownClaim(c))
+    .returning({ id: transfers.id });
+  return rows.length > 0;
 }
 
-async function settleFailure(tx: Queryable, batch: Claimed[], e: PartnerError, policy: RetryPolicy, integrationId: number) {
+/** Settles a batch the partner did not take; returns how many claims were still this worker's. */
+async function settleFailure(tx: Queryable, batch: Claimed[], e: PartnerError, policy: RetryPolicy, integrationId: number): Promise<number> {
   const logs: (typeof syncLog.$inferInsert)[] = [];
   for (const c of batch) {
     const next = e.kind === "transient" ? nextAttempt(c, policy) : null;
-    await retryOrFail(tx, c, e.message, next);
+    if (!(await retryOrFail(tx, c, e.message, next))) continue;
     logs.push({
       companyId: c.companyId,
       integrationId,
@@ -210,9 +245,10 @@ async function settleFailure(tx: Queryable, batch: Claimed[], e: PartnerError, p
   if (companyId !== undefined) {
     await recordSyncState(tx, integrationId, companyId, { lastErrorAt: new Date(), lastError: e.message });
   }
+  return logs.length;
 }
 
-/** Batches whose worker died mid-exchange go back to the queue; the retry reconciles instead of duplicating. */
+/** Batches whose worker died (no heartbeat for a lease) go back to the queue; the retry reconciles, never duplicates. */
 export async function sweepStuckTransfers(db: Queryable): Promise<number> {
   const rows = await db
     .update(transfers)

@@ -1,3 +1,4 @@
+import { connectionMonitor, describe, installProcessGuards } from "./health";
 import { startSyncWorker } from "./sync-worker";
 
 // The background process (`npm run worker`; `npm start` runs it beside the web server). Several may run at once.
@@ -6,15 +7,31 @@ if (!url) {
   console.error("[worker] DATABASE_URL is not set");
   process.exit(1);
 }
-const worker = await startSyncWorker({ databaseUrl: url });
+const log = (m: string) => console.log(`[worker] ${m}`);
+const monitor = connectionMonitor(log);
+installProcessGuards(log, () => monitor);
 
 let stopping = false;
+let worker: Awaited<ReturnType<typeof startSyncWorker>> | null = null;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
-  console.log(`[worker] ${signal}: завершаю текущие задания и останавливаюсь`);
-  await worker.stop();
+  log(`${signal}: завершаю текущие задания и останавливаюсь`);
+  await worker?.stop();
   process.exit(0);
 }
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));
+
+// PostgreSQL may be down when the worker starts (or restarts after a crash): wait for it instead of exiting.
+for (let attempt = 1; !stopping; attempt++) {
+  try {
+    worker = await startSyncWorker({ databaseUrl: url, log, monitor });
+    monitor.ok();
+    break;
+  } catch (e) {
+    const delayS = Math.min(30, 2 ** Math.min(attempt - 1, 5));
+    if (!monitor.lost(e)) log(`не удалось запуститься: ${describe(e)}; повтор через ${delayS} с`);
+    await new Promise((r) => setTimeout(r, delayS * 1000));
+  }
+}
