@@ -1,5 +1,6 @@
 import { ordersList } from "./orders-list";
 import { syncTransfer } from "./sync-transfer";
+import { xmlFuzz, xmlHostile } from "./xml-hostile";
 import { xmlIngest } from "./xml-ingest";
 
 /**
@@ -11,7 +12,7 @@ export interface Bench {
   run(): Promise<void>;
 }
 
-const benches: Bench[] = [xmlIngest, syncTransfer, ordersList];
+const benches: Bench[] = [xmlIngest, syncTransfer, ordersList, xmlHostile, xmlFuzz];
 
 const wanted = new Set(process.argv.slice(2));
 for (const b of benches) {

@@ -68,11 +68,11 @@ export async function handleXmlRequest(req: XmlRequest): Promise<XmlResponse> {
     call = { db: req.db, root, node: parsed.node };
   } catch (e) {
     if (e instanceof XmlLimitError && e.limit === "orders") {
-      const answer = FUNCTIONS[e.root] ? errorAnswer(e.root, 40, e.message) : errorAnswer("error", 14, e.root.slice(0, 50));
-      return { status: 200, body: buildXml(answer) };
+      if (!FUNCTIONS[e.root]) return { status: 200, body: buildXml(errorAnswer("error", 14, e.root.slice(0, 50))) };
+      return { status: 200, body: buildXml(errorAnswer(e.root, 40, e.message)) };
     }
     if (e instanceof XmlInputError) return { status: 200, body: buildXml(errorAnswer("error", 1, e.message)) };
-    if (e instanceof XmlBusyError) return { status: 503, body: buildXml(el("error", { error: 13, errormsg: "Server busy", errormsgru: BUSY })) };
+    if (e instanceof XmlBusyError) return { status: 503, body: buildXml(el("error", BUSY)) };
     console.error("[xmlapi] parse failed", e);
     return { status: 200, body: buildXml(errorAnswer("error", 1)) };
   }
@@ -95,7 +95,7 @@ export async function handleXmlRequest(req: XmlRequest): Promise<XmlResponse> {
   }
 }
 
-const BUSY = "Сервер занят разбором других больших запросов, повторите запрос позже";
+const BUSY = { error: 13, errormsg: "Server busy", errormsgru: "Сервер занят разбором больших запросов, повторите позже" };
 
 /** `ip` from the route (clientIp): the XML door shares the cabinet's sign-in throttle, `clientcode` logins included. */
 async function authenticate(call: XmlCall, ip: string | undefined): Promise<ApiAccount | { code: 24 | 25 }> {

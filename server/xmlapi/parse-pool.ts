@@ -14,7 +14,7 @@ const PARSE_TIMEOUT_MS = 20_000;
 /** Large documents waiting for the parser thread; beyond this the request is refused as «busy». */
 const MAX_WAITING = 8;
 /** The worker's own heap cap: a document that needs more is refused, never grows the web process. */
-const WORKER_HEAP_MB = 256;
+const WORKER_HEAP_MB = 128;
 
 /** The parser thread is saturated by other large documents. */
 export class XmlBusyError extends Error {}
@@ -47,7 +47,7 @@ class ParsePool {
   private unavailable = false;
 
   parse(body: string | Uint8Array): Promise<Parsed> {
-    if (this.unavailable) return Promise.resolve().then(() => parseXml(toParserInput(body)));
+    if (this.unavailable) return Promise.resolve().then(() => parseXml(body));
     if (this.waiting.length >= MAX_WAITING) return Promise.reject(new XmlBusyError("XML parser busy"));
     return new Promise<Parsed>((resolve, reject) => {
       this.waiting.push({ id: this.nextId++, body, resolve, reject });
@@ -67,7 +67,6 @@ class ParsePool {
     w.on("error", (e) => this.onExit(w, e));
     w.on("exit", () => this.onExit(w, null));
     return w; // referenced while documents wait for it; unreferenced when idle, so it never holds a process open
-
   }
 
   private pump() {
@@ -123,7 +122,8 @@ class ParsePool {
     if (w !== this.worker) return;
     this.worker = null;
     this.ready = false;
-    if (e && (e as { code?: string }).code !== "ERR_WORKER_OUT_OF_MEMORY") console.error("[xmlapi] parser thread failed", e);
+    const outOfMemory = (e as { code?: string } | null)?.code === "ERR_WORKER_OUT_OF_MEMORY";
+    if (e && !outOfMemory) console.error("[xmlapi] parser thread failed", e);
     this.fail(new XmlInputError("документ слишком сложен для разбора"));
     if (this.waiting.length) this.pump();
   }
@@ -135,10 +135,6 @@ class ParsePool {
     this.running = null;
     running.job.reject(e);
   }
-}
-
-function toParserInput(body: string | Uint8Array): string | Buffer {
-  return typeof body === "string" || Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
 }
 
 const pool = new ParsePool();

@@ -12,7 +12,7 @@ export type ParseReply =
 parentPort?.on("message", ({ id, body }: { id: number; body: string | Uint8Array }) => {
   let reply: ParseReply;
   try {
-    reply = { id, ...parseXml(typeof body === "string" ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength)) };
+    reply = { id, ...parseXml(body) };
   } catch (e) {
     if (e instanceof XmlLimitError) reply = { id, refused: e.message, limit: e.limit, root: e.root };
     else if (e instanceof XmlInputError) reply = { id, refused: e.message };

@@ -45,20 +45,26 @@ const parser = new XMLParser({
 });
 
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
-/** Most `<order>` elements one request may carry (neworder, editorder, cancelorder, setorderinfo); see docs/xml-api.md. */
+/** Most `<order>` elements one request may carry (neworder, editorder, cancelorder, setorderinfo). */
 export const MAX_ORDERS_PER_REQUEST = 2000;
 /** Real MeaSoft documents nest 5 levels deep (neworder/order/deliveryset/below/…); the parser recurses per level. */
 export const MAX_DEPTH = 32;
 /** Per element: the widest MeaSoft element (item) has 13 attributes. */
 export const MAX_ATTRIBUTES = 64;
-/** 2,000 orders of ~50 elements each, with room for long item lists. */
+/** 2,000 orders of ~50 elements each, with room for long item lists; the same for attributes in all. */
 export const MAX_ELEMENTS = 200_000;
+export const MAX_ATTRIBUTES_TOTAL = 200_000;
+/**
+ * One text run or start tag, in characters: the parser builds text (and the validator tags) a character at a time,
+ * ~40 bytes of heap per character until it is read, so one 5 MB text node needed 300 MB. No field comes near 1 MB.
+ */
+export const MAX_TEXT = 1024 * 1024;
 
 /** A well-formed document over one of the limits above; `root` is the lower-cased root element's name. */
 export class XmlLimitError extends XmlInputError {
   constructor(
     readonly root: string,
-    readonly limit: "orders" | "depth" | "attributes" | "elements",
+    readonly limit: "orders" | "depth" | "attributes" | "elements" | "text",
     message: string,
   ) {
     super(message);
@@ -68,13 +74,14 @@ export class XmlLimitError extends XmlInputError {
 const NAME_END = new Set([0x20, 0x09, 0x0a, 0x0d, 0x2f, 0x3e]); // space, tab, LF, CR, «/», «>»
 
 /**
- * One linear pass over the text before the real parser runs: counts elements, attributes per element, nesting depth
- * and the root's `<order>` children, so a hostile document is refused for the cost of reading it once. It is no
- * validator (the parser checks well-formedness after it); comments, CDATA and processing instructions are skipped.
+ * One linear pass over the text before the real parser runs: counts elements, attributes (per element and in all),
+ * nesting depth and the root's `<order>` children, so a hostile document is refused for the cost of reading it once.
+ * It is no validator (the parser checks well-formedness after it); comments, CDATA and PIs are skipped.
  */
 export function checkLimits(text: string): void {
   let depth = 0;
   let elements = 0;
+  let attributesTotal = 0;
   let orders = 0;
   let root = "";
   let i = 0;
@@ -83,12 +90,17 @@ export function checkLimits(text: string): void {
     const at = text.indexOf(end, from);
     return at < 0 ? n : at + end.length;
   };
+  const tooLong = (name: string) =>
+    new XmlLimitError(root, "text", `больше ${MAX_TEXT / 1024 / 1024} МБ текста подряд в <${name.slice(0, 50)}>`);
+  let open = "";
   while (i < n) {
     const lt = text.indexOf("<", i);
+    if (lt - i > MAX_TEXT || (lt < 0 && n - i > MAX_TEXT)) throw tooLong(open);
     if (lt < 0) break;
     const c = text[lt + 1];
     if (c === "!") {
-      i = text.startsWith("<!--", lt) ? skipTo("-->", lt + 4) : text.startsWith("<![CDATA[", lt) ? skipTo("]]>", lt + 9) : lt + 2;
+      if (text.startsWith("<!--", lt)) i = skipTo("-->", lt + 4);
+      else i = text.startsWith("<![CDATA[", lt) ? skipTo("]]>", lt + 9) : lt + 2;
       continue;
     }
     if (c === "?") {
@@ -114,10 +126,16 @@ export function checkLimits(text: string): void {
       else if (ch === "=") attributes++;
       else if (ch === ">") break;
     }
+    // The validator reads a whole start tag a character at a time too.
+    if (k - lt > MAX_TEXT) throw tooLong(name);
+    open = name;
     if (depth === 0 && !root) root = name;
     if (++elements > MAX_ELEMENTS) throw new XmlLimitError(root, "elements", `больше ${MAX_ELEMENTS} элементов`);
     if (attributes > MAX_ATTRIBUTES) {
       throw new XmlLimitError(root, "attributes", `больше ${MAX_ATTRIBUTES} атрибутов у <${name.slice(0, 50)}>`);
+    }
+    if ((attributesTotal += attributes) > MAX_ATTRIBUTES_TOTAL) {
+      throw new XmlLimitError(root, "attributes", `больше ${MAX_ATTRIBUTES_TOTAL} атрибутов в документе`);
     }
     if (depth === 1 && name === "order" && ++orders > MAX_ORDERS_PER_REQUEST) {
       throw new XmlLimitError(root, "orders", `не больше ${MAX_ORDERS_PER_REQUEST}`);
@@ -130,7 +148,7 @@ export function checkLimits(text: string): void {
 }
 
 /** Bytes → the root element's name and node. Throws XmlInputError for anything that is not one well-formed UTF-8 document. */
-export function parseXml(body: string | Buffer): { root: string; node: XNode } {
+export function parseXml(body: string | Uint8Array): { root: string; node: XNode } {
   let text: string;
   if (typeof body === "string") text = body;
   else {
@@ -220,7 +238,9 @@ const escape = (v: string | number) => clean(v).replace(/[&<>'"]/g, (c) => ESCAP
  */
 function write(n: OutNode, out: string[]): void {
   out.push("<", n.name);
-  for (const [k, v] of Object.entries(n.attrs ?? {})) if (v !== undefined && v !== null) out.push(" ", k, '="', escape(v), '"');
+  for (const [k, v] of Object.entries(n.attrs ?? {})) {
+    if (v !== undefined && v !== null) out.push(" ", k, '="', escape(v), '"');
+  }
   const mark = out.length;
   out.push(">");
   if (n.text !== undefined && n.text !== null) out.push(escape(n.text));

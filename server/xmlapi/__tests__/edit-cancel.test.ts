@@ -20,7 +20,8 @@ describe("editorder", () => {
       const o = await getOrder({ ctx: t.staffCtx, input: { id: Number(e1.ordercode) } });
       expect([o.instruction, o.receiverTown, o.status]).toEqual(["Домофон 12", "Тверь", "NEW"]);
       const bad = await xmlCall(tx, `<editorder><auth extra="${t.company.extraCode}" login="${t.client.login}" pass="x"/>${edited}</editorder>`);
-      expect(bad.doc.editorder.createorder).toEqual([{ error: "1", errormsg: "Authorization error", errormsgru: "Ошибка авторизации" }]);
+      const authError = { error: "1", errormsg: "Authorization error", errormsgru: "Ошибка авторизации" };
+      expect(bad.doc.editorder.createorder).toEqual([authError]);
       const invalid = await xmlCall(tx, `<editorder>${t.auth}${order("E-1").replace("<town>Москва</town>", "<town/>")}</editorder>`);
       expect(invalid.doc.editorder.createorder[0].error).toBe("5");
     }));

@@ -4,7 +4,16 @@ import { authenticateApi } from "@/server/services/auth/api";
 import { cancelOrder, resolveOrderId } from "@/server/services/orders/cancel";
 import { createOrdersBatch } from "@/server/services/orders/create-batch";
 import { INLINE_PARSE_BYTES } from "../parse-pool";
-import { MAX_ATTRIBUTES, MAX_DEPTH, MAX_ELEMENTS, MAX_ORDERS_PER_REQUEST, parseXml, XmlLimitError } from "../xml";
+import {
+  MAX_ATTRIBUTES,
+  MAX_ATTRIBUTES_TOTAL,
+  MAX_DEPTH,
+  MAX_ELEMENTS,
+  MAX_ORDERS_PER_REQUEST,
+  MAX_TEXT,
+  parseXml,
+  XmlLimitError,
+} from "../xml";
 import { apiTenant, order, writeCounts, xmlCall } from "./helpers";
 import type * as AuthApi from "@/server/services/auth/api";
 import type * as Cancel from "@/server/services/orders/cancel";
@@ -26,7 +35,11 @@ vi.mock("@/server/services/auth/api", async (importOriginal) => {
 
 beforeEach(() => vi.clearAllMocks());
 
-const TOO_MANY = { error: "40", errormsg: "Too many orders in one request", errormsgru: `Слишком много заказов в одном запросе: не больше ${MAX_ORDERS_PER_REQUEST}` };
+const TOO_MANY = {
+  error: "40",
+  errormsg: "Too many orders in one request",
+  errormsgru: `Слишком много заказов в одном запросе: не больше ${MAX_ORDERS_PER_REQUEST}`,
+};
 const wrongAuth = (t: { company: { extraCode: number }; client: { login: string | null } }) =>
   `<auth extra="${t.company.extraCode}" login="${t.client.login}" pass="wrong"/>`;
 
@@ -55,7 +68,9 @@ describe("work per request is bounded", () => {
       const orders = Array.from({ length: MAX_ORDERS_PER_REQUEST }, (_, i) => order(`U-${i}`)).join("");
       for (const root of ["neworder", "editorder"]) {
         const r = await xmlCall(tx, `<${root}>${wrongAuth(t)}${orders}</${root}>`);
-        expect(r.doc[root]).toEqual({ createorder: [{ error: "1", errormsg: "Authorization error", errormsgru: "Ошибка авторизации" }] });
+        expect(r.doc[root]).toEqual({
+          createorder: [{ error: "1", errormsg: "Authorization error", errormsgru: "Ошибка авторизации" }],
+        });
       }
       expect(authenticateApi).toHaveBeenCalledTimes(2);
       expect(createOrdersBatch).not.toHaveBeenCalled();
@@ -63,23 +78,30 @@ describe("work per request is bounded", () => {
       expect(await writeCounts(tx)).toEqual(before);
     }));
 
-  it("answers cancelorder with 100,000 orders once, and a failed <auth> with its maximum once (25), cancelling nothing", () =>
+  it("answers cancelorder with 100,000 orders once, and a failed <auth> at the maximum once (25)", () =>
     withTestTransaction(async (tx) => {
       const t = await apiTenant(tx);
       const created = await xmlCall(tx, `<neworder>${t.auth}${order("KEEP-1")}</neworder>`);
       expect(created.doc.neworder.createorder[0].error).toBe("0");
       vi.clearAllMocks();
       const before = await writeCounts(tx);
-      const huge = await xmlCall(tx, `<cancelorder>${wrongAuth(t)}${'<order orderno="KEEP-1"/>'.repeat(100_000)}</cancelorder>`);
+      const huge = await xmlCall(
+        tx,
+        `<cancelorder>${wrongAuth(t)}${'<order orderno="KEEP-1"/>'.repeat(100_000)}</cancelorder>`,
+      );
       expect(huge.doc.cancelorder).toEqual(TOO_MANY);
       const max = `<order orderno="KEEP-1"/>`.repeat(MAX_ORDERS_PER_REQUEST);
       const wrong = await xmlCall(tx, `<cancelorder>${wrongAuth(t)}${max}</cancelorder>`);
-      expect(wrong.doc.cancelorder).toEqual({ error: "25", errormsg: "Authorization error", errormsgru: "Ошибка авторизации" });
+      expect(wrong.doc.cancelorder).toEqual({
+        error: "25",
+        errormsg: "Authorization error",
+        errormsgru: "Ошибка авторизации",
+      });
       expect(cancelOrder).not.toHaveBeenCalled();
       expect(await writeCounts(tx)).toEqual(before);
     }));
 
-  it("refuses an authenticated request over the maximum (neworder, editorder, cancelorder, setorderinfo) and writes nothing", () =>
+  it("refuses an authenticated request over the maximum in every function that takes orders, writing nothing", () =>
     withTestTransaction(async (tx) => {
       const t = await apiTenant(tx);
       const before = await writeCounts(tx);
@@ -101,7 +123,8 @@ describe("work per request is bounded", () => {
     withTestTransaction(async (tx) => {
       const t = await apiTenant(tx);
       const before = await writeCounts(tx);
-      const body = `<neworder>${t.auth}${Array.from({ length: MAX_ORDERS_PER_REQUEST }, (_, i) => order(`MAX-${i}`)).join("")}</neworder>`;
+      const orders = Array.from({ length: MAX_ORDERS_PER_REQUEST }, (_, i) => order(`MAX-${i}`)).join("");
+      const body = `<neworder>${t.auth}${orders}</neworder>`;
       expect(Buffer.byteLength(body)).toBeGreaterThan(INLINE_PARSE_BYTES);
       const log = vi.spyOn(console, "error"); // the parser thread would log if it could not start
       const r = await xmlCall(tx, body);
@@ -111,16 +134,25 @@ describe("work per request is bounded", () => {
       expect((await writeCounts(tx)).orders).toBe(before.orders + MAX_ORDERS_PER_REQUEST);
     }));
 
-  it("refuses deep nesting, attribute floods and element floods with error 1 before parsing", () =>
+  it("refuses deep nesting, attribute and element floods and megabyte-long text with error 1 before parsing", () =>
     withTestTransaction(async (tx) => {
       const t = await apiTenant(tx);
       const deep = `<neworder>${t.auth}${"<a>".repeat(100_000)}${"</a>".repeat(100_000)}</neworder>`;
-      const attrs = `<neworder>${t.auth}<order ${Array.from({ length: MAX_ATTRIBUTES + 1 }, (_, i) => `a${i}="1"`).join(" ")}/></neworder>`;
+      const attributes = (n: number) => Array.from({ length: n }, (_, i) => `a${i}="1"`).join(" ");
+      const attrs = `<neworder>${t.auth}<order ${attributes(MAX_ATTRIBUTES + 1)}/></neworder>`;
       const elements = `<statusreq>${t.auth}<target>${"<x/>".repeat(MAX_ELEMENTS)}</target></statusreq>`;
+      const wide = `<x ${attributes(MAX_ATTRIBUTES)}/>`;
+      const attrsTotal = `<statusreq>${t.auth}${wide.repeat(MAX_ATTRIBUTES_TOTAL / MAX_ATTRIBUTES + 1)}</statusreq>`;
+      const run = "a".repeat(MAX_TEXT + 1);
+      const longText = `<neworder>${t.auth}<order><enclosure>${run}</enclosure></order></neworder>`;
+      const longTag = `<neworder>${t.auth}<order x="${"a".repeat(MAX_TEXT)}"/></neworder>`;
       const cases: [string, string][] = [
         [deep, `вложенность глубже ${MAX_DEPTH} уровней`],
         [attrs, `больше ${MAX_ATTRIBUTES} атрибутов у <order>`],
+        [attrsTotal, `больше ${MAX_ATTRIBUTES_TOTAL} атрибутов в документе`],
         [elements, `больше ${MAX_ELEMENTS} элементов`],
+        [longText, "больше 1 МБ текста подряд в <enclosure>"],
+        [longTag, "больше 1 МБ текста подряд в <order>"],
       ];
       for (const [body, detail] of cases) {
         const r = await xmlCall(tx, body);
@@ -141,10 +173,14 @@ describe("checkLimits", () => {
       `<orders>${"<order/>".repeat(n)}</orders>`,
       `<?pi ${"<order/>".repeat(n)}?>`,
     ];
-    for (const h of hidden) expect(parseXml(`<cancelorder>${h}</cancelorder>`).root, h.slice(0, 20)).toBe("cancelorder");
+    for (const h of hidden)
+      expect(parseXml(`<cancelorder>${h}</cancelorder>`).root, h.slice(0, 20)).toBe("cancelorder");
     // Any case: the parser lower-cases names, so <ORDER> is an order too.
     expect(() => parseXml(`<CancelOrder>${"<ORDER/>".repeat(n)}</CancelOrder>`)).toThrow(XmlLimitError);
-    expect(() => parseXml(`<x ${Array.from({ length: MAX_ATTRIBUTES }, (_, i) => `a${i}='>=/'`).join(" ")}/>`)).not.toThrow();
+    expect(() =>
+      parseXml(`<x ${Array.from({ length: MAX_ATTRIBUTES }, (_, i) => `a${i}='>=/'`).join(" ")}/>`),
+    ).not.toThrow();
     expect(parseXml(`<a>${"<b>".repeat(MAX_DEPTH - 1)}${"</b>".repeat(MAX_DEPTH - 1)}</a>`).root).toBe("a");
+    expect(parseXml(`<a><b>${"t".repeat(MAX_TEXT - 1)}</b><c x="${"v".repeat(MAX_TEXT - 10)}"/></a>`).root).toBe("a");
   });
 });

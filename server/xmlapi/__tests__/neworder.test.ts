@@ -131,7 +131,8 @@ describe("neworder", () => {
       const before = await writeCounts(tx);
       const bad = await xmlCall(tx, `<neworder><auth extra="${t.company.extraCode}" login="${t.client.login}" pass="wrong"/>${order("X1")}${order("X2")}</neworder>`);
       // One answer for the request, not one per order: the orders are never looked at (§2, §6.1 code 1).
-      expect(bad.doc.neworder.createorder).toEqual([{ error: "1", errormsg: "Authorization error", errormsgru: "Ошибка авторизации" }]);
+      const authError = { error: "1", errormsg: "Authorization error", errormsgru: "Ошибка авторизации" };
+      expect(bad.doc.neworder.createorder).toEqual([authError]);
       const none = await xmlCall(tx, `<neworder>${order("X3")}</neworder>`);
       expect(none.doc.neworder.createorder[0].error).toBe("1");
       expect(await writeCounts(tx)).toEqual(before);
