@@ -150,6 +150,26 @@ describe("sign-in throttle", () => {
       expect(await xml("right-one", "203.0.113.9")).not.toMatch(/error="25"/);
     }));
 
+  it("XML API: a module's parallel first requests with the right password are all let in (one check)", async () => {
+    const iso = await createIsolatedDatabase();
+    const { db, sql: pool } = createDatabase(iso.url, { max: 20 });
+    try {
+      const t = await createTenant(db);
+      const auth = `<auth extra="${t.company.extraCode}" login="${t.client.login}" pass="shop"/>`;
+      const spy = bcryptCalls();
+      const answers = await Promise.all(
+        Array.from({ length: 3 * THROTTLE.pairLimit }, () =>
+          handleXmlRequest({ db, body: `<statusreq>${auth}</statusreq>`, ip: "192.0.2.55" }),
+        ),
+      );
+      expect(answers.filter((a) => /error="25"/.test(a.body))).toHaveLength(0);
+      expect(spy.mock.calls.length).toBe(1);
+    } finally {
+      await pool.end();
+      await iso.drop();
+    }
+  });
+
   it("logs failed, blocked and slowed attempts for the company's admins only", () =>
     withTestTransaction(async (tx) => {
       const t = await createTenant(tx);

@@ -36,6 +36,10 @@ export function clearApiAuthCache(db: Queryable) {
   caches.delete(db);
 }
 
+// Parallel requests with the same credentials share one check: a module that fires ten requests at once would
+// otherwise make ten throttle reservations, and the right password would be refused as if it were guessed.
+const inFlight = new WeakMap<object, Map<string, Promise<ApiAccount | null>>>();
+
 /**
  * Checks `<auth extra login pass [clientcode]>`; null when anything does not match or the sign-in throttle refuses
  * (the caller answers code 25 / 1 either way, so a refusal tells a guesser nothing).
@@ -54,6 +58,20 @@ export async function authenticateApi(
   if (hit && hit.expires > Date.now()) return hit.account;
   if (hit) cache.delete(key);
 
+  let pending = inFlight.get(db);
+  if (!pending) inFlight.set(db, (pending = new Map()));
+  const running = pending.get(key);
+  if (running) return running;
+  const check = checkApiAccount(db, creds, extra, ip).finally(() => pending.delete(key));
+  pending.set(key, check);
+  const account = await check;
+  if (!account) return null;
+  if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value!);
+  cache.set(key, { account, expires: Date.now() + TTL_MS });
+  return account;
+}
+
+async function checkApiAccount(db: Queryable, creds: ApiCredentials, extra: number, ip: string) {
   // Staff passwords are guessable through `clientcode` too: the same throttle as the cabinet, before bcrypt.
   const attempt = { door: "xmlapi" as const, extra, login: creds.login, ip };
   const checked = await throttledSignIn(db, attempt, () => findUser(db, extra, creds.login, creds.pass));
@@ -75,8 +93,6 @@ export async function authenticateApi(
     if (!client) return null;
     account = { actor: { type: "client", companyId: user.actor.companyId, clientId: client.id }, extra, clientName: client.name, viaStaff: true };
   }
-  if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value!);
-  cache.set(key, { account, expires: Date.now() + TTL_MS });
   return account;
 }
 
