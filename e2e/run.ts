@@ -2,10 +2,13 @@ import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { startPgProxy } from "../db/test/pg-proxy";
 import { createDatabaseIfMissing, dropDatabase, ensureDatabaseServer, withDatabase } from "../server/runtime/database";
+import { checkSupervisor } from "./supervisor";
 
 // `npm run test:e2e`: a fresh database (on DATABASE_URL's server, else an embedded one), the app started the way
-// `npm start` starts it (migrations, demo data, production build, web + worker), then Playwright in Chromium.
+// `npm start` starts it (migrations, demo data, production build, web + worker), then Playwright in Chromium, then
+// (whole runs only) `npm start` under trouble: PostgreSQL cut for 10 s mid-hand-over, kill -9 of the worker, SIGTERM.
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 if (!existsSync(chromium)) {
   console.error(`[e2e] Chromium не найден: ${chromium}. Установите его (apt-get install -y chromium) или укажите CHROMIUM_PATH.`);
@@ -18,11 +21,13 @@ const server = await ensureDatabaseServer({ dataDir: ".data/pg-e2e", port: Numbe
 const dbName = `kh_e2e_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
 await createDatabaseIfMissing(server.adminUrl, dbName);
 const databaseUrl = withDatabase(server.adminUrl, dbName);
+// The app reaches PostgreSQL through a proxy the supervisor check can cut, leaving the shared server alone.
+const pg = await startPgProxy(databaseUrl);
 
 const app = spawn(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), "scripts/start.ts"], {
   env: {
     ...process.env,
-    DATABASE_URL: databaseUrl,
+    DATABASE_URL: pg.url,
     PORT: port,
     NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
     SECRETS_KEY: randomBytes(32).toString("base64"),
@@ -43,13 +48,19 @@ try {
     stdio: "inherit",
   });
   code = pw.status ?? 1;
+  if (process.argv.length <= 2 && process.env.E2E_SUPERVISOR !== "0") {
+    const failures = await checkSupervisor({ startPid: app.pid!, baseURL, pg, databaseUrl, startExited: () => appExited });
+    if (failures.length) code = 1;
+  }
 } catch (e) {
   console.error(`[e2e] ${String(e)}`);
 } finally {
   if (!appExited) {
+    const exited = new Promise((r) => app.once("exit", r));
     app.kill("SIGTERM");
-    await new Promise((r) => app.once("exit", r));
+    await exited;
   }
+  await pg.close();
   await dropDatabase(server.adminUrl, dbName).catch((e: unknown) => console.error(`[e2e] drop database: ${String(e)}`));
   await server.stop();
 }

@@ -1,14 +1,15 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { createDatabase } from "../db/client";
 import { runMigrations } from "../db/migrate";
 import { seedDemo } from "../db/seed";
-import { ensureDatabaseServer } from "../server/runtime/database";
+import { DatabaseStartError, ensureDatabaseServer, type DatabaseServer } from "../server/runtime/database";
 import { ensureLocalSecrets } from "../server/runtime/secrets";
 
-// `npm start`: database (embedded unless DATABASE_URL), migrations, demo data once, then the web cabinet and the worker.
+// `npm start`: database (embedded unless DATABASE_URL), migrations, demo data once, then the web cabinet and the worker,
+// each restarted when it dies; Ctrl-C or SIGTERM stops them all, the embedded PostgreSQL included.
 const args = new Set(process.argv.slice(2));
 const dev = args.has("--dev");
 const withWorker = !args.has("--no-worker");
@@ -19,22 +20,81 @@ const log = (m: string) => console.log(`[start] ${m}`);
 const secrets = ensureLocalSecrets();
 // The seed encrypts the demo partner password with the same key the app will use.
 process.env.SECRETS_KEY ??= secrets.SECRETS_KEY;
-const db = await ensureDatabaseServer({ log });
+// The demo's Альфа→Бета integration talks to this very server's /api/, which the SSRF guard refuses unless listed.
+process.env.INTEGRATION_ALLOWED_HOSTS ??= `127.0.0.1:${port},localhost:${port}`;
 
-const children: ChildProcess[] = [];
+let db: DatabaseServer;
+try {
+  db = await ensureDatabaseServer({ log });
+} catch (e) {
+  // One line that says why and what to do, never a stack trace.
+  log(e instanceof DatabaseStartError ? e.message : `Не удалось подключиться к базе: ${String(e)}`);
+  process.exit(1);
+}
+
+/** A supervised child: restarted with back-off when it dies, unless everything is stopping. */
+interface Service {
+  name: string;
+  title: string;
+  args: string[];
+  child: ChildProcess | null;
+  /** Resolves when the current child has exited; registered at spawn, so no exit is ever missed. */
+  exited: Promise<void>;
+  startedAt: number;
+  failures: number;
+  restartTimer: NodeJS.Timeout | null;
+}
+const services: Service[] = [];
 let stopping = false;
+let building: ChildProcess | null = null;
+
 async function shutdown(code: number) {
-  if (stopping) return;
+  if (stopping) {
+    // A second Ctrl-C: do not wait for anyone.
+    log("Принудительная остановка");
+    for (const s of services) s.child?.kill("SIGKILL");
+    process.exit(code || 130);
+  }
   stopping = true;
   log("Останавливаюсь …");
-  for (const c of children) if (c.exitCode === null) c.kill("SIGTERM");
-  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once("exit", r)) : null)));
+  building?.kill("SIGTERM");
+  for (const s of services) {
+    if (s.restartTimer) clearTimeout(s.restartTimer);
+    s.child?.kill("SIGTERM");
+  }
+  // The worker lets running exchanges finish (up to ~20 s); whoever is not gone after 30 s is killed.
+  if (!(await allExited(30_000))) {
+    log("Не все процессы остановились за 30 с, завершаю их принудительно");
+    for (const s of services) s.child?.kill("SIGKILL");
+    await allExited(5_000);
+  }
   await db.stop();
   log("Остановлено");
   process.exit(code);
 }
+
+async function allExited(ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const done = await Promise.race([
+    Promise.all(services.map((s) => s.exited)).then(() => true),
+    new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms))),
+  ]);
+  clearTimeout(timer);
+  return done;
+}
+
 process.on("SIGINT", () => void shutdown(0));
 process.on("SIGTERM", () => void shutdown(0));
+process.on("SIGHUP", () => void shutdown(0));
+// start.ts owns the embedded PostgreSQL and the children: whatever goes wrong here, stop them rather than hang.
+process.on("uncaughtException", (e) => {
+  log(`Внутренняя ошибка: ${e.message}`);
+  void shutdown(1);
+});
+process.on("unhandledRejection", (e) => {
+  log(`Внутренняя ошибка: ${e instanceof Error ? e.message : String(e)}`);
+  void shutdown(1);
+});
 
 try {
   await runMigrations(db.url);
@@ -44,38 +104,74 @@ try {
     await sql.end();
   }
 } catch (e) {
-  console.error(e);
+  log(`Не удалось подготовить базу: ${e instanceof Error ? e.message : String(e)}`);
   await shutdown(1);
 }
 
 const env = { ...process.env, ...secrets, DATABASE_URL: db.url, AUTH_TRUST_HOST: "true", PORT: port };
 
-if (!dev && !ensureBuild(env)) await shutdown(1);
+if (!dev && !(await ensureBuild(env))) await shutdown(1);
 
-function run(name: string, nodeArgs: string[]) {
-  const child = spawn(process.execPath, nodeArgs, { env, stdio: "inherit" });
-  child.on("exit", (code, signal) => {
-    if (!stopping) {
-      log(`${name} завершился (${signal ?? code}); останавливаю остальное`);
-      void shutdown(code ?? 1);
-    }
-  });
-  children.push(child);
+function supervise(name: string, title: string, args: string[]) {
+  const service: Service = { name, title, args, child: null, exited: Promise.resolve(), startedAt: 0, failures: 0, restartTimer: null };
+  services.push(service);
+  launch(service);
 }
 
-run("web", [nextBin, dev ? "dev" : "start", "-p", port, "-H", process.env.HOST ?? "127.0.0.1"]);
+function launch(s: Service) {
+  s.restartTimer = null;
+  if (stopping) return;
+  const child = spawn(process.execPath, s.args, { env, stdio: "inherit" });
+  s.child = child;
+  s.startedAt = Date.now();
+  s.exited = new Promise((resolve) => {
+    const ended = (why: string) => {
+      if (s.child !== child) return; // "error" and "exit" may both come
+      s.child = null;
+      resolve();
+      if (!stopping) restartLater(s, why);
+    };
+    child.once("exit", (code, signal) => ended(signal ?? `код ${code}`));
+    // A child that could not be spawned at all emits "error" and maybe no "exit".
+    child.once("error", (e) => {
+      if (child.pid === undefined) ended(e.message);
+    });
+  });
+}
+
+/** Back-off 1, 2, 4 … 30 s; a child that ran for a minute starts the count afresh. Web: give up after 5 quick deaths. */
+function restartLater(s: Service, why: string) {
+  s.failures = Date.now() - s.startedAt > 60_000 ? 1 : s.failures + 1;
+  if (s.name === "web" && s.failures > 5) {
+    log(`${s.title} снова и снова завершается (${why}); останавливаю всё`);
+    void shutdown(1);
+    return;
+  }
+  const delay = Math.min(30, 2 ** (s.failures - 1));
+  log(`${s.title} завершился (${why}); перезапуск через ${delay} с`);
+  s.restartTimer = setTimeout(() => launch(s), delay * 1000);
+}
+
+supervise("web", "Веб-кабинет", [nextBin, dev ? "dev" : "start", "-p", port, "-H", process.env.HOST ?? "127.0.0.1"]);
 // TypeScript loaded in-process (no tsx wrapper), so signals reach the worker itself.
-if (withWorker) run("worker", ["--import", "tsx", "server/worker/index.ts"]);
+if (withWorker) supervise("worker", "Фоновый обработчик", ["--import", "tsx", "server/worker/index.ts"]);
 log(`Кабинет: http://localhost:${port}  (Альфа Курьер: код 101, admin/admin)`);
 
 /** Builds the production bundle when it is missing or older than the sources, so `npm start` always serves current code. */
-function ensureBuild(buildEnv: NodeJS.ProcessEnv): boolean {
+async function ensureBuild(buildEnv: NodeJS.ProcessEnv): Promise<boolean> {
   const fingerprint = sourceFingerprint();
   const stamp = path.join(".next", "kurier-source-fingerprint");
   if (existsSync(path.join(".next", "BUILD_ID")) && existsSync(stamp) && readFileSync(stamp, "utf8") === fingerprint) return true;
   log("Собираю веб-кабинет (next build), это займёт около минуты …");
-  const result = spawnSync(process.execPath, [nextBin, "build"], { env: { ...buildEnv, NODE_ENV: "production" }, stdio: "inherit" });
-  if (result.status !== 0) {
+  // Not spawnSync: a signal during the build must stop it (see shutdown), not wait a minute for it.
+  building = spawn(process.execPath, [nextBin, "build"], { env: { ...buildEnv, NODE_ENV: "production" }, stdio: "inherit" });
+  const status = await new Promise<number | null>((resolve) => {
+    building!.once("exit", (code) => resolve(code));
+    building!.once("error", () => resolve(null));
+  });
+  building = null;
+  if (stopping) return new Promise(() => {}); // shutdown() exits the process
+  if (status !== 0) {
     log("Сборка не удалась");
     return false;
   }
