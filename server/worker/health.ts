@@ -30,9 +30,12 @@ export function connectionMonitor(log: (m: string) => void) {
 
 export type ConnectionMonitor = ReturnType<typeof connectionMonitor>;
 
+/** One short line: the driver's own error (not Drizzle's «Failed query: …» with the whole statement and parameters). */
 export function describe(e: unknown): string {
-  const code = (e as { code?: unknown })?.code;
-  const message = e instanceof Error ? e.message : String(e);
+  const cause = (e as { cause?: unknown })?.cause;
+  const inner = cause instanceof Error && (e as Error).message?.startsWith("Failed query") ? cause : e;
+  const code = (inner as { code?: unknown })?.code;
+  const message = (inner instanceof Error ? inner.message : String(inner)).split("\n")[0]!.slice(0, 200);
   return typeof code === "string" && !message.includes(code) ? `${code}: ${message}` : message;
 }
 
