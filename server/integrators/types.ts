@@ -105,6 +105,8 @@ export interface PartnerStatusEvent {
   code: string;
   title?: string;
   eventTime?: Date;
+  /** The partner's comment on this status; kept with it in the order's history. */
+  comment?: string;
 }
 
 /** Evidence of one exchange, kept in the sync log. */

@@ -1,7 +1,7 @@
 import { and, eq, lte, or, isNull, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { syncLog, transfers } from "@/db/schema";
-import { appendStatus } from "../services/orders/write";
+import { applyStatusEvents } from "../services/orders/lifecycle";
 import { loadActivePartner } from "./partner";
 import { DEFAULT_RETRY_POLICY, PartnerError, retryDelayMs, type RetryPolicy } from "./policy";
 
@@ -37,12 +37,15 @@ export async function runCancels(db: Database, integrationId: number, policy: Re
   try {
     const res = await partner.exchange.cancel(partner.settings, claimed.map((c) => ({ number: c.number, partnerCode: c.partnerCode })), partner.options);
     await db.transaction(async (tx) => {
+      const confirmed: number[] = [];
       for (const [i, c] of claimed.entries()) {
         const r = res.value[i]!;
         await tx.update(transfers).set({ cancelState: r.ok ? "done" : "failed", cancelMessage: r.message, updatedAt: sql`now()` }).where(eq(transfers.id, c.id));
-        if (r.ok) await appendStatus(tx, { id: c.orderId, companyId: partner.companyId }, "CANCELED", "system", new Date(), "Отменён у партнёра");
+        if (r.ok) confirmed.push(c.orderId);
         await tx.insert(syncLog).values({ companyId: partner.companyId, integrationId, orderId: c.orderId, kind: "cancel", ok: r.ok, request: `cancelorder: заказ ${c.number}`, result: r.message });
       }
+      const now = new Date();
+      await applyStatusEvents(tx, partner.companyId, confirmed.map((orderId) => ({ orderId, status: "CANCELED", eventTime: now, source: "system", comment: "Отменён у партнёра" })));
     });
   } catch (e) {
     if (!(e instanceof PartnerError)) throw e;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { retryDelayMs, statusMayReplace } from "./policy";
+import { retryDelayMs } from "./policy";
 
 describe("retry policy", () => {
   const policy = { baseDelayMs: 1000, maxDelayMs: 60_000, giveUpAfterMs: 3_600_000 };
@@ -9,15 +9,5 @@ describe("retry policy", () => {
     expect(retryDelayMs(4, policy, () => 1)).toBe(8000);
     expect(retryDelayMs(30, policy, () => 1)).toBe(60_000);
     expect(retryDelayMs(30, policy, () => 0)).toBe(30_000);
-  });
-});
-
-describe("status ordering rule", () => {
-  it("moves forward, never reopens a final order with a non-final status", () => {
-    expect(statusMayReplace("NEW", "DELIVERY")).toBe(true);
-    expect(statusMayReplace("DELIVERY", "COMPLETE")).toBe(true);
-    expect(statusMayReplace("COMPLETE", "DELIVERY")).toBe(false);
-    expect(statusMayReplace("CANCELED", "RETURNED")).toBe(true);
-    expect(statusMayReplace("COMPLETE", "COMPLETE")).toBe(false);
   });
 });

@@ -1,5 +1,3 @@
-import { FINAL_STATUSES } from "../services/orders/statuses";
-
 /** How a failed exchange with a partner is retried. Transient failures back off exponentially with jitter. */
 export interface RetryPolicy {
   baseDelayMs: number;
@@ -31,15 +29,4 @@ export class PartnerError extends Error {
     super(message);
     this.name = "PartnerError";
   }
-}
-
-/**
- * Whether a status reported by the partner may replace the current one. Statuses only move forward out of a
- * final state into another final state (e.g. CANCELED → RETURNED): a late non-final report (a courier's
- * DELIVERY arriving after COMPLETE) is kept in the history but does not reopen the order.
- */
-export function statusMayReplace(current: string, incoming: string): boolean {
-  if (current === incoming) return false;
-  if (FINAL_STATUSES.has(current) && !FINAL_STATUSES.has(incoming)) return false;
-  return true;
 }

@@ -1,10 +1,11 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Database, Queryable } from "@/db/client";
 import { integrationSync, orders, orderStatusHistory, syncLog, transfers } from "@/db/schema";
-import { FINAL_STATUSES, statusTitle } from "../services/orders/statuses";
+import { applyStatusEvents, type StatusEvent } from "../services/orders/lifecycle";
+import { statusTitle } from "../services/orders/statuses";
 import { heartbeat, LEASE_MS } from "./lease";
 import { loadActivePartner, markHealthy, markUnhealthy, recordSyncState, type Partner } from "./partner";
-import { PartnerError, statusMayReplace } from "./policy";
+import { PartnerError } from "./policy";
 
 export interface PollResult {
   events: number;
@@ -100,19 +101,20 @@ async function pollWithLease(db: Database, p: Partner, result: PollResult, lease
     const numbers = [...new Set(feed.value.map((e) => e.number))];
     const known = numbers.length
       ? await tx
-          .select({ transferId: transfers.id, number: transfers.partnerNumber, orderId: transfers.orderId, partnerCode: transfers.partnerOrderCode, status: orders.status, statusAt: orders.statusAt })
+          .select({ transferId: transfers.id, number: transfers.partnerNumber, orderId: transfers.orderId, partnerCode: transfers.partnerOrderCode, status: orders.status })
           .from(transfers)
           .innerJoin(orders, eq(orders.id, transfers.orderId))
           .where(and(eq(transfers.integrationId, p.id), eq(transfers.companyId, p.companyId), inArray(transfers.partnerNumber, numbers)))
       : [];
-    const byNumber = new Map(known.map((k) => [k.number, { ...k, changed: false, codeChanged: false }]));
+    const byNumber = new Map(known.map((k) => [k.number, { ...k, codeChanged: false }]));
     const recorded = await agentHistory(tx, known.map((k) => k.orderId));
     const logs: (typeof syncLog.$inferInsert)[] = [];
-    const history: (typeof orderStatusHistory.$inferInsert)[] = [];
+    const events: StatusEvent[] = [];
+    const partnerCodes: string[] = [];
 
     // In event order, so the order's final state follows the partner's own sequence.
-    const events = [...feed.value].sort((x, y) => (x.eventTime?.getTime() ?? 0) - (y.eventTime?.getTime() ?? 0));
-    for (const ev of events) {
+    const sorted = [...feed.value].sort((x, y) => (x.eventTime?.getTime() ?? 0) - (y.eventTime?.getTime() ?? 0));
+    for (const ev of sorted) {
       const order = byNumber.get(ev.number);
       if (!order) continue; // an order of this account that we did not send (e.g. created in the partner's cabinet)
       const mapped = p.adapter.mapStatus(ev.code);
@@ -132,40 +134,23 @@ async function pollWithLease(db: Database, p: Partner, result: PollResult, lease
       seen.last = mapped;
       recorded.set(order.orderId, seen);
 
-      const eventTime = ev.eventTime ?? new Date();
-      history.push({ orderId: order.orderId, companyId: p.companyId, status: mapped, eventTime, source: "agent", comment: ev.title && ev.title !== statusTitle(mapped) ? `Партнёр: ${ev.title}` : null });
-      const reopensFinal = FINAL_STATUSES.has(order.status) && !FINAL_STATUSES.has(mapped);
-      if (statusMayReplace(order.status, mapped)) {
-        order.status = mapped;
-        order.statusAt = eventTime;
-        order.changed = true;
-      }
+      const titled = ev.title && ev.title !== statusTitle(mapped) ? `Партнёр: ${ev.title}` : null;
+      const comment = [titled, ev.comment?.trim() || null].filter(Boolean).join(" — ") || null;
+      events.push({ orderId: order.orderId, status: mapped, eventTime: ev.eventTime ?? new Date(), source: "agent", comment });
+      partnerCodes.push(ev.code);
       if (ev.partnerCode && !order.partnerCode) {
         order.partnerCode = ev.partnerCode;
         order.codeChanged = true;
       }
-      result.applied++;
-      logs.push({
-        companyId: p.companyId,
-        integrationId: p.id,
-        orderId: order.orderId,
-        kind: "status",
-        ok: true,
-        request: "statusreq changes=ONLY_LAST",
-        result: `Статус партнёра ${ev.code} → ${statusTitle(mapped)}${reopensFinal ? " (записан в историю; заказ уже в финальном статусе и не переоткрывается)" : ""}`,
-      });
     }
 
-    // Set-based writes: a poll may carry thousands of changes.
-    for (let i = 0; i < history.length; i += 2000) await tx.insert(orderStatusHistory).values(history.slice(i, i + 2000));
-    const changed = [...byNumber.values()].filter((o) => o.changed);
-    for (let i = 0; i < changed.length; i += 2000) {
-      const rows = JSON.stringify(changed.slice(i, i + 2000).map((o) => ({ id: o.orderId, status: o.status, status_at: o.statusAt.toISOString() })));
-      await tx.execute(sql`
-        update orders o set status = v.status, status_at = v.status_at, updated_at = now()
-        from jsonb_to_recordset(${rows}::jsonb) as v(id bigint, status text, status_at timestamptz)
-        where o.id = v.id and o.company_id = ${p.companyId}`);
-    }
+    // The lifecycle decides what becomes current (a final status is never reopened), set-based for thousands of changes.
+    const outcomes = await applyStatusEvents(tx, p.companyId, events);
+    outcomes.forEach((o, i) => {
+      result.applied++;
+      const kept = o.replaced || o.status === o.current ? "" : " (записан в историю; заказ уже в финальном статусе и не переоткрывается)";
+      logs.push({ companyId: p.companyId, integrationId: p.id, orderId: o.orderId, kind: "status", ok: true, request: "statusreq changes=ONLY_LAST", result: `Статус партнёра ${partnerCodes[i]} → ${statusTitle(o.status)}${kept}` });
+    });
     const coded = [...byNumber.values()].filter((o) => o.codeChanged);
     if (coded.length) {
       const rows = JSON.stringify(coded.map((o) => ({ id: o.transferId, code: o.partnerCode })));

@@ -119,7 +119,10 @@ export const measoftExchange: OrderExchange<MeasoftSettings> = {
     const events: PartnerStatusEvent[] = [];
     for (const o of res.value.orders) {
       if (!o.status) continue;
-      events.push({ number: o.orderno, partnerCode: o.ordercode, code: o.status.code, title: o.status.title, eventTime: parseMeasoftTime(o.status.eventTime) });
+      // The current status carries no message of its own; its entry in the history does.
+      const st = o.status;
+      const comment = st.message ?? o.history.findLast((h) => h.code === st.code && h.eventTime === st.eventTime)?.message;
+      events.push({ number: o.orderno, partnerCode: o.ordercode, code: st.code, title: st.title, eventTime: parseMeasoftTime(st.eventTime), comment });
     }
     return {
       value: events,

@@ -103,6 +103,7 @@ export interface MeasoftStatusEvent {
   code: string;
   title?: string;
   eventTime?: string;
+  message?: string;
 }
 
 export interface MeasoftOrderState {
@@ -121,7 +122,7 @@ export interface MeasoftOrderState {
 const statusEvent = (n: unknown): MeasoftStatusEvent | undefined => {
   const code = text(n)?.trim();
   if (!code) return undefined;
-  return { code, title: attr(n, "title"), eventTime: attr(n, "eventtime") };
+  return { code, title: attr(n, "title"), eventTime: attr(n, "eventtime"), message: attr(n, "message") || undefined };
 };
 
 export function parseStatusResponse(xml: string): { count: number; orders: MeasoftOrderState[] } {

@@ -1,7 +1,8 @@
-import { and, asc, eq } from "drizzle-orm";
-import { branches, clients, manifests, orderItems, orderPackages, orders, orderStatusHistory } from "@/db/schema";
+import { and, asc, desc, eq, ne } from "drizzle-orm";
+import { branches, clients, manifests, orderItems, orderPackages, orders, orderStatusHistory, transfers } from "@/db/schema";
 import type { ServiceCall } from "../context";
 import { NotFoundError } from "../errors";
+import { loadLifecycleFacts, orderRules } from "./lifecycle";
 import { orderScope } from "./scope";
 
 export async function getOrder({ ctx, input }: ServiceCall<{ id: number }>) {
@@ -14,7 +15,7 @@ export async function getOrder({ ctx, input }: ServiceCall<{ id: number }>) {
     .leftJoin(manifests, eq(manifests.id, orders.manifestId))
     .where(and(orderScope(ctx), eq(orders.id, input.id)));
   if (!row) throw new NotFoundError("Заказ");
-  const [items, packages, history] = await Promise.all([
+  const [items, packages, history, facts, cancels] = await Promise.all([
     ctx.db.select().from(orderItems).where(and(eq(orderItems.companyId, companyId), eq(orderItems.orderId, input.id))).orderBy(asc(orderItems.id)),
     ctx.db.select().from(orderPackages).where(and(eq(orderPackages.companyId, companyId), eq(orderPackages.orderId, input.id))).orderBy(asc(orderPackages.id)),
     ctx.db
@@ -22,6 +23,28 @@ export async function getOrder({ ctx, input }: ServiceCall<{ id: number }>) {
       .from(orderStatusHistory)
       .where(and(eq(orderStatusHistory.companyId, companyId), eq(orderStatusHistory.orderId, input.id)))
       .orderBy(asc(orderStatusHistory.id)),
+    loadLifecycleFacts(ctx.db, companyId, [input.id]),
+    ctx.db
+      .select({ state: transfers.cancelState, message: transfers.cancelMessage })
+      .from(transfers)
+      .where(and(eq(transfers.companyId, companyId), eq(transfers.orderId, input.id), ne(transfers.cancelState, "none")))
+      .orderBy(desc(transfers.updatedAt))
+      .limit(1),
   ]);
-  return { ...row.order, clientName: row.clientName, clientCurrency: row.clientCurrency, responsibleBranchName: row.branchName, manifestNumber: row.manifestNumber, items, packages, history };
+  // The rules come from the lifecycle, so the card shows what the server will allow (and why not) without recomputing.
+  const rules = orderRules(ctx.actor, facts.get(input.id)!);
+  const cancellation = cancels[0] ? { state: cancels[0].state as "pending" | "done" | "failed", message: cancels[0].message } : null;
+  return {
+    ...row.order,
+    clientName: row.clientName,
+    clientCurrency: row.clientCurrency,
+    responsibleBranchName: row.branchName,
+    manifestNumber: row.manifestNumber,
+    items,
+    packages,
+    history,
+    ...rules,
+    /** A cancellation requested at a partner: its state and the partner's answer. */
+    cancellation,
+  };
 }

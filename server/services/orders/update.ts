@@ -5,7 +5,7 @@ import { ConflictError, NotFoundError } from "../errors";
 import { isUniqueViolation } from "../pg-errors";
 import { updateOrderSchema } from "./schemas";
 import { orderScope } from "./scope";
-import { EDITABLE_STATUSES, FINAL_STATUSES } from "./statuses";
+import { assertMayEdit } from "./lifecycle";
 import { itemRows, orderColumns, packageRows, recordOrderChanges } from "./write";
 
 export async function updateOrder({ ctx, input }: ServiceCall<unknown>) {
@@ -18,9 +18,7 @@ export async function updateOrder({ ctx, input }: ServiceCall<unknown>) {
       .where(and(orderScope(ctx), eq(orders.id, data.id)))
       .for("update");
     if (!order) throw new NotFoundError("Заказ");
-    // A client may change an order only until the courier company starts working it; staff until it is final.
-    const editable = ctx.actor.type === "client" ? EDITABLE_STATUSES.has(order.status) : !FINAL_STATUSES.has(order.status);
-    if (!editable) throw new ConflictError("Заказ уже в работе и не может быть изменён");
+    await assertMayEdit(tx, ctx.actor, order.id);
 
     let clientId = order.clientId;
     if (ctx.actor.type !== "client" && data.clientId && data.clientId !== order.clientId) {

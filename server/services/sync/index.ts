@@ -4,13 +4,10 @@ import { branches, integrations, integrationSync, orders, syncLog, transfers } f
 import { notifySync } from "../../sync/queue";
 import { assertStaff, type ServiceCall } from "../context";
 import { ConflictError, NotFoundError } from "../errors";
-import { FINAL_STATUSES } from "../orders/statuses";
-import { appendStatus } from "../orders/write";
 import { orderRefSchema } from "./schemas";
 
-async function requireOrder(db: Queryable, companyId: number, orderId: number, lock = false) {
-  const q = db.select({ id: orders.id, companyId: orders.companyId, status: orders.status }).from(orders).where(and(eq(orders.companyId, companyId), eq(orders.id, orderId)));
-  const [o] = lock ? await q.for("update") : await q;
+async function requireOrder(db: Queryable, companyId: number, orderId: number) {
+  const [o] = await db.select({ id: orders.id }).from(orders).where(and(eq(orders.companyId, companyId), eq(orders.id, orderId)));
   if (!o) throw new NotFoundError("Заказ");
   return o;
 }
@@ -72,37 +69,6 @@ export async function retryTransfer({ ctx, input }: ServiceCall<unknown>) {
     if (retried.length + cancels.length === 0) throw new ConflictError("Повторять нечего: передача заказа не завершилась ошибкой");
     await notifySync(tx, [...retried, ...cancels].map((r) => r.integrationId));
     return { retried: retried.length + cancels.length };
-  });
-}
-
-/**
- * Cancels an order. Not yet handed over: nothing is sent and the order is cancelled here. Already at a partner: the
- * cancellation goes to the partner, and the order becomes CANCELED when the partner confirms.
- */
-export async function cancelOrder({ ctx, input }: ServiceCall<unknown>) {
-  assertStaff(ctx);
-  const { orderId } = orderRefSchema.parse(input);
-  const companyId = ctx.actor.companyId;
-  return ctx.db.transaction(async (tx) => {
-    const order = await requireOrder(tx, companyId, orderId, true);
-    if (FINAL_STATUSES.has(order.status)) throw new ConflictError("Заказ уже в финальном статусе, отменять нечего");
-    const rows = await tx.select().from(transfers).where(and(eq(transfers.companyId, companyId), eq(transfers.orderId, orderId))).for("update");
-    const atPartner = rows.filter((t) => t.state === "sent" || t.state === "sending");
-    const notSent = rows.filter((t) => t.state === "pending" || t.state === "waiting" || t.state === "failed");
-    if (notSent.length) {
-      await tx.update(transfers).set({ state: "cancelled", updatedAt: sql`now()` }).where(inArray(transfers.id, notSent.map((t) => t.id)));
-    }
-    if (atPartner.length) {
-      if (atPartner.some((t) => t.cancelState === "pending")) throw new ConflictError("Отмена уже отправляется партнёру");
-      await tx
-        .update(transfers)
-        .set({ cancelState: "pending", cancelNextAttemptAt: null, cancelMessage: null, updatedAt: sql`now()` })
-        .where(inArray(transfers.id, atPartner.map((t) => t.id)));
-      await notifySync(tx, atPartner.map((t) => t.integrationId));
-      return { cancelled: false, sentToPartner: true };
-    }
-    await appendStatus(tx, order, "CANCELED", "cabinet", new Date(), "Отменён в кабинете");
-    return { cancelled: true, sentToPartner: false };
   });
 }
 

@@ -8,7 +8,9 @@ import { setIntegrationEnabled } from "@/server/services/integrations/set-enable
 import { addOrdersToManifest, createManifest, markManifestAssembled, setManifestSendDate } from "@/server/services/manifests";
 import { getOrder } from "@/server/services/orders/get";
 import { setOrderStatus } from "@/server/services/orders/set-status";
-import { cancelOrder, retryTransfer } from "@/server/services/sync";
+import { cancelOrder } from "@/server/services/orders/lifecycle";
+import { appendStatus } from "@/server/services/orders/write";
+import { retryTransfer } from "@/server/services/sync";
 import { runCancels } from "../cancel";
 import { pollPartnerStatuses } from "../status";
 import { runTransfers, sweepStuckTransfers } from "../transfer";
@@ -85,7 +87,8 @@ describe("MeaSoft → MeaSoft exchange between two deployments", () => {
     const [atB] = await ordersAtB(p);
     await setOrderStatus({ ctx: p.ctxB, input: { id: atB!.id, status: "COMPLETE" } });
     await pollPartnerStatuses(p.a.db, p.integrationId);
-    await setOrderStatus({ ctx: p.ctxB, input: { id: atB!.id, status: "DELIVERY" } });
+    // A partner whose own rules let a final order reopen (B's cabinet would refuse this, so it is written directly).
+    await p.b.db.transaction((tx) => appendStatus(tx, { id: atB!.id, companyId: p.companyB.id }, "DELIVERY", "cabinet", new Date()));
     await pollPartnerStatuses(p.a.db, p.integrationId);
     const card = await getOrder({ ctx: p.ctxA, input: { id: o!.id } });
     expect(card.status).toBe("COMPLETE");
@@ -175,11 +178,11 @@ describe("MeaSoft → MeaSoft exchange between two deployments", () => {
   it("cancel before the hand-over sends nothing; after it, cancelorder reaches the partner", async () => {
     const p = await pair();
     const [early, late] = await ship(p, 2);
-    expect(await cancelOrder({ ctx: p.ctxA, input: { orderId: early!.id } })).toEqual({ cancelled: true, sentToPartner: false });
+    expect(await cancelOrder({ ctx: p.ctxA, input: { id: early!.id } })).toMatchObject({ outcome: "cancelled" });
     await runTransfers(p.a.db, p.integrationId);
     expect((await ordersAtB(p)).map((o) => o.number)).toEqual([late!.number]);
 
-    expect(await cancelOrder({ ctx: p.ctxA, input: { orderId: late!.id } })).toEqual({ cancelled: false, sentToPartner: true });
+    expect(await cancelOrder({ ctx: p.ctxA, input: { id: late!.id } })).toMatchObject({ outcome: "requested" });
     expect(await runCancels(p.a.db, p.integrationId)).toBe(1);
     const [atB] = await ordersAtB(p);
     expect(atB!.status).toBe("CANCELED");

@@ -1,8 +1,8 @@
 import { createOrder } from "../../services/orders/create";
 import { getOrder } from "../../services/orders/get";
+import { cancelOrder, setOrderStatus } from "../../services/orders/lifecycle";
 import { listOrders } from "../../services/orders/list";
 import { createOrderSchema, listOrdersSchema, orderIdSchema, setOrderStatusSchema, updateOrderSchema } from "../../services/orders/schemas";
-import { setOrderStatus } from "../../services/orders/set-status";
 import { updateOrder } from "../../services/orders/update";
 import { companyProcedure, createTRPCRouter } from "../init";
 
@@ -12,4 +12,6 @@ export const ordersRouter = createTRPCRouter({
   create: companyProcedure.input(createOrderSchema).mutation(({ ctx, input }) => createOrder({ ctx: ctx.service, input })),
   update: companyProcedure.input(updateOrderSchema).mutation(({ ctx, input }) => updateOrder({ ctx: ctx.service, input })),
   setStatus: companyProcedure.input(setOrderStatusSchema).mutation(({ ctx, input }) => setOrderStatus({ ctx: ctx.service, input })),
+  // Staff and client accounts alike: the lifecycle decides who may cancel what.
+  cancel: companyProcedure.input(orderIdSchema).mutation(({ ctx, input }) => cancelOrder({ ctx: ctx.service, input: { id: input.id } })),
 });

@@ -1,9 +1,8 @@
-import { cancelOrder, getOrderSync, retryTransfer } from "../../services/sync";
+import { getOrderSync, retryTransfer } from "../../services/sync";
 import { orderRefSchema } from "../../services/sync/schemas";
 import { companyProcedure, createTRPCRouter } from "../init";
 
 export const syncRouter = createTRPCRouter({
   order: companyProcedure.input(orderRefSchema).query(({ ctx, input }) => getOrderSync({ ctx: ctx.service, input })),
   retry: companyProcedure.input(orderRefSchema).mutation(({ ctx, input }) => retryTransfer({ ctx: ctx.service, input })),
-  cancelOrder: companyProcedure.input(orderRefSchema).mutation(({ ctx, input }) => cancelOrder({ ctx: ctx.service, input })),
 });

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { withTestTransaction } from "@/db/test/helpers";
 import { authenticateApi } from "@/server/services/auth/api";
-import { cancelOrder, resolveOrderId } from "@/server/services/orders/cancel";
+import { cancelOrder, resolveOrderId } from "@/server/services/orders/lifecycle";
 import { createOrdersBatch } from "@/server/services/orders/create-batch";
 import { INLINE_PARSE_BYTES } from "../parse-pool";
 import {
@@ -16,7 +16,7 @@ import {
 } from "../xml";
 import { apiTenant, order, writeCounts, xmlCall } from "./helpers";
 import type * as AuthApi from "@/server/services/auth/api";
-import type * as Cancel from "@/server/services/orders/cancel";
+import type * as Lifecycle from "@/server/services/orders/lifecycle";
 import type * as CreateBatch from "@/server/services/orders/create-batch";
 
 // Spies that pass through: they tell whether any per-order work (or a password check) ran for a request.
@@ -24,8 +24,8 @@ vi.mock("@/server/services/orders/create-batch", async (importOriginal) => {
   const m = await importOriginal<typeof CreateBatch>();
   return { ...m, createOrdersBatch: vi.fn(m.createOrdersBatch) };
 });
-vi.mock("@/server/services/orders/cancel", async (importOriginal) => {
-  const m = await importOriginal<typeof Cancel>();
+vi.mock("@/server/services/orders/lifecycle", async (importOriginal) => {
+  const m = await importOriginal<typeof Lifecycle>();
   return { ...m, cancelOrder: vi.fn(m.cancelOrder), resolveOrderId: vi.fn(m.resolveOrderId) };
 });
 vi.mock("@/server/services/auth/api", async (importOriginal) => {

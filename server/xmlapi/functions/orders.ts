@@ -1,7 +1,7 @@
 import { ZodError } from "zod";
 import { getApiOrderRules } from "@/server/services/api-settings";
 import { ConflictError, NotFoundError, ServiceError } from "@/server/services/errors";
-import { cancelOrder, resolveOrderId } from "@/server/services/orders/cancel";
+import { cancelOrder, resolveOrderId } from "@/server/services/orders/lifecycle";
 import { createOrdersBatch, validateIntegrationOrder } from "@/server/services/orders/create-batch";
 import { updateOrder } from "@/server/services/orders/update";
 import { codeForFieldErrors, ORDER_ERRORS, type OrderErrorCode } from "../codes";
@@ -102,7 +102,9 @@ export async function cancelorder(call: AuthedCall): Promise<OutNode> {
     try {
       if (!orderno && !ordercode) throw new NotFoundError("Заказ");
       const res = await cancelOrder({ ctx: call.ctx, input: { id: ordercode ? parseOrderCode(ordercode) : undefined, number: orderno, source: "api" } });
-      out.push(itemResult("order", { orderno: res.number, ordercode: res.id }, 0));
+      // At a partner already: accepted here, sent on by the worker; statusreq shows CANCELED once the partner confirms.
+      const detail = res.outcome === "requested" ? "отмена отправлена партнёру, заказ будет отменён после его подтверждения" : undefined;
+      out.push(itemResult("order", { orderno: res.number, ordercode: res.id }, 0, detail));
     } catch (e) {
       const mapped = orderErrorCode(e);
       if (!mapped) throw e;

@@ -1,6 +1,6 @@
 import { findCompanyByExtra } from "@/server/services/auth/api";
 import { ServiceError, ValidationError } from "@/server/services/errors";
-import { setAgentOrderStatus } from "@/server/services/orders/agent-status";
+import { setAgentOrderStatus } from "@/server/services/orders/lifecycle";
 import { commitChanges, DEFAULT_STREAM, pollChanges } from "@/server/services/orders/feed";
 import { searchOrders, trackOrder, type FeedMode, type OrderSearch } from "@/server/services/orders/lookup";
 import { statusTitle } from "@/server/services/orders/statuses";

@@ -4,11 +4,12 @@ import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
 import { errorInfo } from "@/components/errors";
 import { formatDate, formatDateTime, formatMoney, formatNumber } from "@/components/format";
-import { STATUS_OPTIONS, StatusBadge } from "@/components/order-status";
+import { StatusBadge } from "@/components/order-status";
 import { type RouterOutputs, useTRPC } from "@/components/trpc";
 import { Alert, Button, Card, DetailList, Empty, Input, LinkButton, PageHeader, QueryError, Select, Spinner, Table } from "@/components/ui";
-import { EDITABLE_STATUSES, FINAL_STATUSES, type OrderStatus, PAY_TYPE_TITLES, STATUS_SOURCE_TITLES, statusTitle } from "@/server/services/orders/statuses";
-import { CancelOrderButton, OrderSyncCard, syncInProgress } from "./order-sync";
+import { type OrderStatus, PAY_TYPE_TITLES, STATUS_SOURCE_TITLES, statusTitle } from "@/server/services/orders/statuses";
+import { CancelOrderButton, type CancelOutcome, CancelOutcomeNote } from "./cancel-order";
+import { OrderSyncCard, syncInProgress } from "./order-sync";
 
 type Order = RouterOutputs["orders"]["get"];
 
@@ -31,8 +32,12 @@ export function OrderCard({ id, isStaff }: { id: number; isStaff: boolean }) {
   });
   const moving = syncInProgress(sync.data);
   // The partner's confirmation changes the order's status too, so the order polls alongside the exchange.
-  const query = useQuery({ ...trpc.orders.get.queryOptions({ id }), refetchInterval: moving ? 2500 : false });
-  const [cancelOutcome, setCancelOutcome] = useState<"here" | "partner" | null>(null);
+  // A client account does not see the exchange, so its card follows a cancellation on its way to the partner itself.
+  const query = useQuery({
+    ...trpc.orders.get.queryOptions({ id }),
+    refetchInterval: (q) => (moving || q.state.data?.cancellation?.state === "pending" ? 2500 : false),
+  });
+  const [cancelOutcome, setCancelOutcome] = useState<CancelOutcome | null>(null);
   const wasMoving = useRef(moving);
   const refetchOrder = query.refetch;
   useEffect(() => {
@@ -45,7 +50,6 @@ export function OrderCard({ id, isStaff }: { id: number; isStaff: boolean }) {
   if (query.isError) return <QueryError error={query.error} onRetry={() => void query.refetch()} />;
   const o = query.data;
   const money = (v: string) => formatMoney(v, o.clientCurrency);
-  const editable = isStaff ? !FINAL_STATUSES.has(o.status) : EDITABLE_STATUSES.has(o.status);
 
   return (
     <div>
@@ -63,31 +67,16 @@ export function OrderCard({ id, isStaff }: { id: number; isStaff: boolean }) {
         subtitle={`Создан ${formatDateTime(o.createdAt)} · ${o.clientName}`}
         actions={
           <>
-            {editable && (
+            {o.canEdit && (
               <LinkButton href={`/orders/${o.id}/edit`} variant="secondary">
                 Изменить
               </LinkButton>
             )}
-            {isStaff && !FINAL_STATUSES.has(o.status) && (
-              <CancelOrderButton orderId={o.id} orderNumber={o.number} cancelPending={!!sync.data?.transfers.some((t) => t.cancelState === "pending")} onDone={setCancelOutcome} />
-            )}
+            {(o.canCancel || o.cancellation?.state === "pending") && <CancelOrderButton order={o} onDone={setCancelOutcome} />}
           </>
         }
       />
-      {cancelOutcome && (
-        <div className="mb-4" data-testid="cancel-outcome">
-          {cancelOutcome === "partner" ? (
-            o.status === "CANCELED" ? (
-              <Alert tone="green">Партнёр подтвердил отмену — заказ отменён</Alert>
-            ) : (
-              <Alert tone="blue">Отмена отправлена партнёру — статус изменится, когда партнёр подтвердит</Alert>
-            )
-          ) : (
-            <Alert tone="green">Заказ отменён</Alert>
-          )}
-        </div>
-      )}
-
+      <CancelOutcomeNote order={o} outcome={cancelOutcome} />
       <div className="grid grid-cols-1 gap-4 lg:grid-cols-3">
         <div className="flex min-w-0 flex-col gap-4 lg:col-span-2">
           <div className="grid grid-cols-1 gap-4 md:grid-cols-2">
@@ -309,11 +298,13 @@ function StatusControl({ order: o }: { order: Order }) {
         <label htmlFor="new-status" className="sr-only">
           Новый статус
         </label>
-        <Select id="new-status" value={status} onChange={(e) => setStatus(e.target.value)}>
+        {o.statusBlockedReason && <p className="text-xs text-slate-500">{o.statusBlockedReason}</p>}
+        <Select id="new-status" value={status} onChange={(e) => setStatus(e.target.value)} disabled={o.allowedStatuses.length === 0}>
           <option value="">Выберите статус…</option>
-          {STATUS_OPTIONS.map((s) => (
-            <option key={s.code} value={s.code} disabled={s.code === o.status}>
-              {s.title} ({s.code})
+          {/* Only what the server's lifecycle allows: CANCELED goes through «Отменить заказ». */}
+          {o.allowedStatuses.map((code) => (
+            <option key={code} value={code}>
+              {statusTitle(code)} ({code})
             </option>
           ))}
         </Select>

@@ -1,9 +1,7 @@
 "use client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
 import { errorInfo } from "@/components/errors";
 import { formatDateTime } from "@/components/format";
-import { IntegrationModal } from "@/components/integration-modal";
 import { type RouterOutputs, useTRPC } from "@/components/trpc";
 import { Alert, Badge, Button, Card, QueryError, Spinner, Table } from "@/components/ui";
 import { integratorTitle } from "@/server/integrators/catalog";
@@ -165,44 +163,4 @@ function SyncLog({ log }: { log: LogEntry[] }) {
 
 function formatDuration(ms: number) {
   return ms < 1000 ? `${ms} мс` : `${(ms / 1000).toLocaleString("ru-RU", { maximumFractionDigits: 1 })} с`;
-}
-
-/** «Отменить заказ» with a confirmation: cancelled here at once, or the cancellation goes to the partner. */
-export function CancelOrderButton({ orderId, orderNumber, cancelPending, onDone }: { orderId: number; orderNumber: string; cancelPending: boolean; onDone: (outcome: "here" | "partner") => void }) {
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const [confirming, setConfirming] = useState(false);
-  const cancel = useMutation(
-    trpc.sync.cancelOrder.mutationOptions({
-      onSuccess: (r) => {
-        setConfirming(false);
-        onDone(r.cancelled ? "here" : "partner");
-      },
-      onSettled: () => Promise.all([queryClient.invalidateQueries({ queryKey: trpc.orders.pathKey() }), queryClient.invalidateQueries({ queryKey: trpc.sync.order.queryKey({ orderId }) })]),
-    }),
-  );
-  const err = errorInfo(cancel.error).message;
-  return (
-    <>
-      <Button variant="danger" disabled={cancelPending || cancel.isPending} title={cancelPending ? "Отмена уже отправляется партнёру" : undefined} onClick={() => (cancel.reset(), setConfirming(true))}>
-        Отменить заказ
-      </Button>
-      {confirming && (
-        <IntegrationModal title={`Отменить заказ ${orderNumber}?`} onClose={() => setConfirming(false)}>
-          <div className="flex flex-col gap-3">
-            <p className="text-slate-700">Если заказ уже передан партнёру, отмена будет отправлена ему, и заказ станет отменённым, когда партнёр подтвердит. Иначе заказ отменится сразу.</p>
-            {err && <Alert>{err}</Alert>}
-            <div className="flex justify-end gap-2">
-              <Button variant="secondary" onClick={() => setConfirming(false)}>
-                Не отменять
-              </Button>
-              <Button variant="danger" disabled={cancel.isPending} onClick={() => cancel.mutate({ orderId })}>
-                {cancel.isPending ? "Отменяю…" : "Да, отменить заказ"}
-              </Button>
-            </div>
-          </div>
-        </IntegrationModal>
-      )}
-    </>
-  );
 }

@@ -1,0 +1,359 @@
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import type { Queryable } from "@/db/client";
+import { orders, orderStatusHistory, syncLog, transfers } from "@/db/schema";
+import { notifySync } from "../../sync/queue";
+import { type Actor, assertStaff, type ServiceCall } from "../context";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors";
+import { setOrderStatusSchema } from "./schemas";
+import { agentScope, orderScope } from "./scope";
+import { EDITABLE_STATUSES, FINAL_STATUSES, ORDER_STATUS_CODES, ORDER_STATUSES, type OrderStatus, statusTitle } from "./statuses";
+import { recordOrderChanges, type StatusSourceCode } from "./write";
+
+/*
+ * The order lifecycle: which status may follow which, who may edit, cancel or put an order into a manifest, and the
+ * one cancel verb. Every door (cabinet, XML API, worker) calls this module; nothing else decides these rules.
+ */
+
+// ─── Rules (pure) ──────────────────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Whether a reported status replaces the current one. A final status is never reopened: a late non-final report
+ * (a courier's DELIVERY after COMPLETE) goes into the history only; final → another final (CANCELED → RETURNED) moves.
+ */
+export function statusMayReplace(current: string, incoming: string): boolean {
+  if (current === incoming) return false;
+  if (FINAL_STATUSES.has(current) && !FINAL_STATUSES.has(incoming)) return false;
+  return true;
+}
+
+/** What the rules need to know about an order besides its status: its hand-overs to partners. */
+export interface LifecycleFacts {
+  status: string;
+  /** A transfer is at the partner (sent) or on its way there (sending). */
+  handedOver: boolean;
+  /** A cancellation is on its way to the partner. */
+  cancelPending: boolean;
+}
+
+export interface OrderRules {
+  canEdit: boolean;
+  /** Why not, in Russian; null when allowed. */
+  editBlockedReason: string | null;
+  canCancel: boolean;
+  cancelBlockedReason: string | null;
+  /** Statuses staff may set by hand; empty for a client account. */
+  allowedStatuses: OrderStatus[];
+  statusBlockedReason: string | null;
+  mayJoinManifest: boolean;
+  manifestBlockedReason: string | null;
+}
+
+const finalReason = (status: string, what: string) => `Заказ в финальном статусе «${statusTitle(status)}» и не может быть ${what}`;
+const IN_WORK_EDIT = "Заказ уже в работе у курьерской службы и не может быть изменён";
+const IN_WORK_CANCEL = "Заказ уже в работе у курьерской службы и не может быть отменён";
+const HANDED_OVER_EDIT = "Заказ уже передан партнёру: изменения до партнёра не дойдут";
+const CANCEL_PENDING = "Отмена уже отправляется партнёру";
+const CANCEL_BY_VERB = "Отмена — кнопкой «Отменить заказ»: она учитывает передачу заказа партнёру";
+export const MANIFEST_FINAL_REASON = "Заказ в финальном статусе или отменён: в манифест его не положить";
+
+export function orderRules(actor: Actor, facts: LifecycleFacts): OrderRules {
+  const { status } = facts;
+  const final = FINAL_STATUSES.has(status);
+  const client = actor.type === "client";
+
+  // A client works an order only until the courier company starts on it; staff until it is final.
+  const editBlockedReason = final
+    ? finalReason(status, "изменён")
+    : client && !EDITABLE_STATUSES.has(status)
+      ? IN_WORK_EDIT
+      : facts.handedOver
+        ? HANDED_OVER_EDIT
+        : null;
+
+  const cancelBlockedReason =
+    status === "CANCELED"
+      ? "Заказ уже отменён"
+      : final
+        ? finalReason(status, "отменён")
+        : client && !EDITABLE_STATUSES.has(status)
+          ? IN_WORK_CANCEL
+          : facts.cancelPending
+            ? CANCEL_PENDING
+            : null;
+
+  let allowedStatuses: OrderStatus[] = [];
+  let statusBlockedReason: string | null = null;
+  if (client) {
+    statusBlockedReason = "Статус заказа меняет курьерская служба";
+  } else {
+    // CANCELED only through the cancel verb (it knows about partners), unless the order is already final.
+    allowedStatuses = ORDER_STATUS_CODES.filter((s) => s !== status && statusMayReplace(status, s) && (final || s !== "CANCELED"));
+    if (final) statusBlockedReason = "Финальный статус не переоткрывается: доступны только другие финальные статусы";
+  }
+
+  return {
+    canEdit: editBlockedReason === null,
+    editBlockedReason,
+    canCancel: cancelBlockedReason === null,
+    cancelBlockedReason,
+    allowedStatuses,
+    statusBlockedReason,
+    mayJoinManifest: !final,
+    manifestBlockedReason: final ? MANIFEST_FINAL_REASON : null,
+  };
+}
+
+/** SQL filter for orders that may go into a manifest (the manifest picker and `addOrders` use the same rule). */
+export function mayJoinManifestSql() {
+  return sql`${orders.status} not in (${sql.join(
+    [...FINAL_STATUSES].map((s) => sql`${s}`),
+    sql`, `,
+  )})`;
+}
+
+/** The facts of many orders at once: their statuses and hand-overs. */
+export async function loadLifecycleFacts(db: Queryable, companyId: number, orderIds: number[]): Promise<Map<number, LifecycleFacts>> {
+  const out = new Map<number, LifecycleFacts>();
+  if (orderIds.length === 0) return out;
+  const rows = await db
+    .select({
+      id: orders.id,
+      status: orders.status,
+      handedOver: sql<boolean>`coalesce(bool_or(${transfers.state} in ('sent', 'sending')), false)`,
+      cancelPending: sql<boolean>`coalesce(bool_or(${transfers.cancelState} = 'pending'), false)`,
+    })
+    .from(orders)
+    .leftJoin(transfers, and(eq(transfers.orderId, orders.id), eq(transfers.companyId, orders.companyId)))
+    .where(and(eq(orders.companyId, companyId), inArray(orders.id, orderIds)))
+    .groupBy(orders.id);
+  for (const r of rows) out.set(r.id, { status: r.status, handedOver: r.handedOver, cancelPending: r.cancelPending });
+  return out;
+}
+
+/** The rules of one order for this actor (the order card's `canEdit`, `canCancel`, `allowedStatuses`). */
+export async function rulesFor(db: Queryable, actor: Actor, orderId: number): Promise<OrderRules> {
+  const facts = (await loadLifecycleFacts(db, actor.companyId, [orderId])).get(orderId);
+  if (!facts) throw new NotFoundError("Заказ");
+  return orderRules(actor, facts);
+}
+
+/** Throws the reason an order may not be edited by this actor. Call with the order row locked. */
+export async function assertMayEdit(db: Queryable, actor: Actor, orderId: number) {
+  const rules = await rulesFor(db, actor, orderId);
+  if (!rules.canEdit) throw new ConflictError(rules.editBlockedReason!);
+}
+
+// ─── Set-based status apply ────────────────────────────────────────────────────────────────────────────────────────
+
+export interface StatusEvent {
+  orderId: number;
+  status: string;
+  eventTime: Date;
+  source: StatusSourceCode;
+  comment?: string | null;
+}
+
+export interface StatusOutcome {
+  orderId: number;
+  status: string;
+  /** The event became the order's current status; false = recorded in the history only. */
+  replaced: boolean;
+  /** The order's status after this event. */
+  current: string;
+}
+
+const CHUNK = 2000;
+
+/**
+ * Applies status events to many orders at once, in the given order: every event goes into the history; it becomes the
+ * current status only when `statusMayReplace` allows. Locks the orders (in id order, so concurrent applies do not
+ * deadlock). Call inside a transaction; throws NotFoundError for an order not of this company.
+ */
+export async function applyStatusEvents(tx: Queryable, companyId: number, events: StatusEvent[]): Promise<StatusOutcome[]> {
+  if (events.length === 0) return [];
+  const ids = [...new Set(events.map((e) => e.orderId))].sort((a, b) => a - b);
+  const state = new Map<number, { status: string; statusAt: Date; changed: boolean; kept: boolean }>();
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    const rows = await tx
+      .select({ id: orders.id, status: orders.status, statusAt: orders.statusAt })
+      .from(orders)
+      .where(and(eq(orders.companyId, companyId), inArray(orders.id, ids.slice(i, i + CHUNK))))
+      .orderBy(orders.id)
+      .for("update");
+    for (const r of rows) state.set(r.id, { status: r.status, statusAt: r.statusAt, changed: false, kept: false });
+  }
+
+  const history: (typeof orderStatusHistory.$inferInsert)[] = [];
+  const outcomes: StatusOutcome[] = [];
+  for (const ev of events) {
+    const s = state.get(ev.orderId);
+    if (!s) throw new NotFoundError("Заказ");
+    const replaced = statusMayReplace(s.status, ev.status);
+    history.push({ orderId: ev.orderId, companyId, status: ev.status, eventTime: ev.eventTime, source: ev.source, comment: ev.comment ?? null });
+    if (replaced) Object.assign(s, { status: ev.status, statusAt: ev.eventTime, changed: true });
+    else s.kept = true;
+    outcomes.push({ orderId: ev.orderId, status: ev.status, replaced, current: s.status });
+  }
+
+  for (let i = 0; i < history.length; i += CHUNK) await tx.insert(orderStatusHistory).values(history.slice(i, i + CHUNK));
+  const changed = [...state].filter(([, s]) => s.changed);
+  for (let i = 0; i < changed.length; i += CHUNK) {
+    const rows = JSON.stringify(changed.slice(i, i + CHUNK).map(([id, s]) => ({ id, status: s.status, status_at: s.statusAt.toISOString() })));
+    await tx.execute(sql`
+      update orders o set status = v.status, status_at = v.status_at, updated_at = now()
+      from jsonb_to_recordset(${rows}::jsonb) as v(id bigint, status text, status_at timestamptz)
+      where o.id = v.id and o.company_id = ${companyId}`);
+  }
+  // A history entry that leaves the order row as it was is not seen by the row trigger; the change feed must see it.
+  const keptOnly = [...state].filter(([, s]) => s.kept && !s.changed).map(([id]) => id);
+  if (keptOnly.length) await recordOrderChanges(tx, companyId, keptOnly);
+  return outcomes;
+}
+
+// ─── Verbs ─────────────────────────────────────────────────────────────────────────────────────────────────────────
+
+export interface OrderRef {
+  /** Internal code (MeaSoft «ordercode»). */
+  id?: number;
+  /** Client's number; the latest order with it when numbers repeat across years. */
+  number?: string;
+}
+
+const refWhere = (input: OrderRef) => and(input.id ? eq(orders.id, input.id) : undefined, input.number ? eq(orders.number, input.number) : undefined);
+
+/** The id of the order a client names by code or number (the latest one with that number), within its scope. */
+export async function resolveOrderId({ ctx, input }: ServiceCall<OrderRef>): Promise<number> {
+  if (!input.id && !input.number) throw new NotFoundError("Заказ");
+  const [order] = await ctx.db
+    .select({ id: orders.id })
+    .from(orders)
+    .where(and(orderScope(ctx), refWhere(input)))
+    .orderBy(desc(orders.year), desc(orders.id))
+    .limit(1);
+  if (!order) throw new NotFoundError("Заказ");
+  return order.id;
+}
+
+export type CancelOutcome = "cancelled" | "requested" | "already";
+
+/**
+ * The one cancel verb. Not yet handed over: the order is cancelled here and its queued hand-overs are dropped. At a
+ * partner already: a cancellation is requested there (the worker sends it; the order becomes CANCELED when the
+ * partner confirms, and the card shows a refusal). Cancelling a cancelled order changes nothing.
+ */
+export async function cancelOrder({ ctx, input }: ServiceCall<OrderRef & { source?: StatusSourceCode }>) {
+  if (!input.id && !input.number) throw new ValidationError("Укажите номер заказа", { number: ["Укажите номер заказа"] });
+  const companyId = ctx.actor.companyId;
+  return ctx.db.transaction(async (tx) => {
+    const [order] = await tx
+      .select({ id: orders.id, number: orders.number, status: orders.status })
+      .from(orders)
+      .where(and(orderScope(ctx), refWhere(input)))
+      .orderBy(desc(orders.year), desc(orders.id))
+      .limit(1)
+      .for("update");
+    if (!order) throw new NotFoundError("Заказ");
+    const done = (outcome: CancelOutcome) => ({ id: order.id, number: order.number, outcome });
+    if (order.status === "CANCELED") return done("already");
+
+    const rows = await tx
+      .select({ id: transfers.id, state: transfers.state, cancelState: transfers.cancelState, integrationId: transfers.integrationId, number: transfers.partnerNumber })
+      .from(transfers)
+      .where(and(eq(transfers.companyId, companyId), eq(transfers.orderId, order.id)))
+      .for("update");
+    const atPartner = rows.filter((t) => t.state === "sent" || t.state === "sending");
+    const notSent = rows.filter((t) => t.state === "pending" || t.state === "waiting" || t.state === "failed");
+    const facts = { status: order.status, handedOver: atPartner.length > 0, cancelPending: rows.some((t) => t.cancelState === "pending") };
+    const rules = orderRules(ctx.actor, facts);
+    if (!rules.canCancel) throw new ConflictError(rules.cancelBlockedReason!);
+
+    if (notSent.length) {
+      await tx.update(transfers).set({ state: "cancelled", updatedAt: sql`now()` }).where(inArray(transfers.id, notSent.map((t) => t.id)));
+    }
+    if (atPartner.length) {
+      await tx
+        .update(transfers)
+        .set({ cancelState: "pending", cancelNextAttemptAt: null, cancelMessage: null, updatedAt: sql`now()` })
+        .where(inArray(transfers.id, atPartner.map((t) => t.id)));
+      await tx.insert(syncLog).values(
+        atPartner.map((t) => ({
+          companyId,
+          integrationId: t.integrationId,
+          orderId: order.id,
+          kind: "cancel" as const,
+          ok: true,
+          request: `Запрошена отмена заказа ${t.number}`,
+          result: "Отмена поставлена в очередь к партнёру",
+        })),
+      );
+      await notifySync(tx, atPartner.map((t) => t.integrationId));
+      return done("requested");
+    }
+    const comment = ctx.actor.type === "client" ? "Отменён клиентом" : "Отменён в кабинете";
+    await applyStatusEvents(tx, companyId, [{ orderId: order.id, status: "CANCELED", eventTime: new Date(), source: input.source ?? "cabinet", comment }]);
+    return done("cancelled");
+  });
+}
+
+/** Staff move an order through the statuses by hand, within `allowedStatuses`; each change is kept in the history. */
+export async function setOrderStatus({ ctx, input }: ServiceCall<unknown>) {
+  assertStaff(ctx);
+  const data = setOrderStatusSchema.parse(input);
+  const companyId = ctx.actor.companyId;
+  return ctx.db.transaction(async (tx) => {
+    const [order] = await tx
+      .select({ id: orders.id })
+      .from(orders)
+      .where(and(eq(orders.companyId, companyId), eq(orders.id, data.id)))
+      .for("update");
+    if (!order) throw new NotFoundError("Заказ");
+    const facts = (await loadLifecycleFacts(tx, companyId, [order.id])).get(order.id)!;
+    const rules = orderRules(ctx.actor, facts);
+    if (!rules.allowedStatuses.includes(data.status)) {
+      const why =
+        data.status === facts.status
+          ? "Заказ уже в этом статусе"
+          : data.status === "CANCELED"
+            ? CANCEL_BY_VERB
+            : (rules.statusBlockedReason ?? "Этот статус сейчас недоступен");
+      throw new ConflictError(why, { status: [why] });
+    }
+    await applyStatusEvents(tx, companyId, [{ orderId: order.id, status: data.status, eventTime: data.eventTime ?? new Date(), source: "cabinet", comment: data.comment }]);
+    return { id: order.id, status: data.status };
+  });
+}
+
+export interface AgentStatusInput extends OrderRef {
+  status?: string;
+  eventTime?: Date;
+  message?: string;
+}
+
+/**
+ * A delivery partner reports on an order handed to it (`setorderinfo`): the partner signs in with its client account
+ * at the order's company, and may touch only orders whose responsible branch is linked to that account. Its message
+ * travels with the status into the history; a bare message is recorded against the current status.
+ */
+export async function setAgentOrderStatus({ ctx, input }: ServiceCall<AgentStatusInput>) {
+  if (ctx.actor.type !== "client") throw new ForbiddenError("Статусы передаёт учётная запись партнёра");
+  if (!input.id && !input.number) throw new ValidationError("Укажите код заказа", { ordercode: ["Укажите код заказа"] });
+  if (input.status !== undefined && !(input.status in ORDER_STATUSES)) throw new ValidationError("Неизвестный статус", { status: ["Неизвестный статус"] });
+  if (input.status !== undefined && !input.eventTime) throw new ValidationError("Укажите время события", { eventTime: ["Укажите время события"] });
+  if (input.status === undefined && !input.message) throw new ValidationError("Нет ни статуса, ни сообщения", { status: ["Укажите статус или сообщение"] });
+  const companyId = ctx.actor.companyId;
+  const agentId = ctx.actor.clientId;
+  return ctx.db.transaction(async (tx) => {
+    const [order] = await tx
+      .select({ id: orders.id, number: orders.number, status: orders.status })
+      .from(orders)
+      .where(and(agentScope(tx, companyId, agentId), refWhere(input)))
+      .orderBy(desc(orders.year), desc(orders.id))
+      .limit(1);
+    if (!order) throw new NotFoundError("Заказ");
+    const [outcome] = await applyStatusEvents(tx, companyId, [
+      { orderId: order.id, status: input.status ?? order.status, eventTime: input.eventTime ?? new Date(), source: "agent", comment: input.message ?? null },
+    ]);
+    const kept = input.status !== undefined && !outcome!.replaced && input.status !== outcome!.current;
+    return { id: order.id, number: order.number, status: outcome!.current, kept };
+  });
+}
