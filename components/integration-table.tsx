@@ -133,8 +133,12 @@ function IntegrationRow({ row, now, promiseMinutes, onConfigure, onAudit }: { ro
         {it ? (
           <>
             {sync.ordersWaiting}
+            {sync.ordersWaiting > 0 && sync.oldestWaitingAt && " "}
             {sync.ordersWaiting > 0 && sync.oldestWaitingAt && (
-              <span className={`ml-1 text-xs ${late ? "font-medium text-red-600" : "text-slate-500"}`} title={`Самый старый ждёт с ${formatDateTime(sync.oldestWaitingAt)}; обещание — ${promiseMinutes} мин`}>
+              <span
+                className={`text-xs ${late ? "font-medium text-red-600" : "text-slate-500"}`}
+                title={`Самый старый ждёт с ${formatDateTime(sync.oldestWaitingAt)}; обещание — ${promiseMinutes} мин`}
+              >
                 {formatAge(oldestAgeMs)}
               </span>
             )}

@@ -173,16 +173,5 @@ export function basicAuth(login: string, password: string) {
   return `Basic ${Buffer.from(`${login}:${password}`, "utf8").toString("base64")}`;
 }
 
-/**
- * A partner's own refusal text from a protocol field (MeaSoft errormsg, OAuth error_description, SOAP fault), made
- * safe to show: no markup, no control characters, short. Bodies themselves are never shown.
- */
-export function partnerText(text: string, max = 100) {
-  const flat = text
-    .replace(/<[^>]*>?/g, " ")
-    // eslint-disable-next-line no-control-regex -- removing control characters is the point
-    .replace(/[\u0000-\u001f\u007f-\u009f]/g, " ")
-    .replace(/\s+/g, " ")
-    .trim();
-  return flat.length > max ? `${flat.slice(0, max)}…` : flat || "без пояснения";
-}
+// Kept here for the integrators' clients; pure, so the cabinet can use it from messages.ts too.
+export { partnerText } from "./messages";

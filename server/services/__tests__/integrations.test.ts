@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
+import { integrations, integrationSync } from "@/db/schema";
 import { withTestTransaction } from "@/db/test/helpers";
 import { createBranch as createBranchRow, createTenant } from "@/db/test/factories";
 import { closedPortUrl, startCdekStub, startMeasoftStub, startSilentServer, type StubServer } from "@/server/integrators/__tests__/stubs";
@@ -120,6 +121,69 @@ describe("integrations", () => {
       expect(got.integration).toMatchObject({ integrator: "cdek", secretsSet: ["securePassword"], settings: { account: "acc", tariffCode: 136, testMode: true } });
       expect(got.integration!.settings).not.toHaveProperty("login");
       expect(await checkIntegration({ ctx: t.staffCtx, input: { branchId: t.branch.id } })).toMatchObject({ status: "ok" });
+    }));
+
+  it("switching the integrator forgets the old one's health, last exchange and last error", () =>
+    withTestTransaction(async (tx) => {
+      const t = await createTenant(tx);
+      const branchId = t.branch.id;
+      const values = measoftValues({ password: "wrong" });
+      const { id } = await saveIntegration({ ctx: t.staffCtx, input: { branchId, integrator: "measoft", values } });
+      expect(await checkIntegration({ ctx: t.staffCtx, input: { branchId } })).toMatchObject({ status: "error" });
+      // What the worker recorded for MeaSoft: exchanges that worked, then a failure with its back-off.
+      const REFUSED = "Партнёр ответил: Ошибка авторизации (код 25)";
+      const at = new Date();
+      await tx.insert(integrationSync).values({
+        integrationId: id,
+        companyId: t.company.id,
+        lastSuccessAt: at,
+        lastPollAt: at,
+        lastErrorAt: at,
+        lastError: REFUSED,
+        pollFailures: 3,
+        nextPollAt: new Date(at.getTime() + 60_000),
+      });
+      const row = async () => {
+        const { items } = await listIntegrations({ ctx: t.staffCtx, input: {} });
+        return items.find((i) => i.branch.id === branchId)!;
+      };
+      expect((await row()).integration!.health.status).toBe("error");
+      expect((await row()).sync).toMatchObject({ lastExchangeAt: at, lastError: REFUSED });
+
+      // Another settings change of the same integrator keeps its exchange figures.
+      const retyped = measoftValues({ password: "wrong-again" });
+      await saveIntegration({ ctx: t.staffCtx, input: { branchId, integrator: "measoft", values: retyped } });
+      expect((await row()).sync.lastExchangeAt).toEqual(at);
+
+      const cdek = { account: "acc", securePassword: "cdek-secret", tariffCode: 136, apiUrl: cdekStub.url };
+      await saveIntegration({ ctx: t.staffCtx, input: { branchId, integrator: "cdek", replace: true, values: cdek } });
+      const after = await row();
+      const unchecked = { status: "unknown", message: null, checkedAt: null };
+      expect(after.integration).toMatchObject({ integrator: "cdek", health: unchecked });
+      expect(after.sync).toMatchObject({ lastExchangeAt: null, lastError: null, stalled: false });
+      const [state] = await tx.select().from(integrationSync).where(eq(integrationSync.integrationId, id));
+      expect(state).toMatchObject({ lastPollAt: null, lastErrorAt: null, pollFailures: 0, nextPollAt: null });
+    }));
+
+  it("shows a partner's error page on the tab as a short Russian text with its HTTP status, never as markup", () =>
+    withTestTransaction(async (tx) => {
+      const t = await createTenant(tx);
+      const branchId = t.branch.id;
+      const values = measoftValues();
+      const { id } = await saveIntegration({ ctx: t.staffCtx, input: { branchId, integrator: "measoft", values } });
+      // As an older version or a careless integrator might have stored them.
+      const page =
+        "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n" +
+        "<body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>";
+      await tx.update(integrations).set({ healthStatus: "error", healthMessage: page }).where(eq(integrations.id, id));
+      const companyId = t.company.id;
+      await tx.insert(integrationSync).values({ integrationId: id, companyId, lastError: `Сбой: ${page}` });
+      const { items } = await listIntegrations({ ctx: t.staffCtx, input: {} });
+      const item = items.find((i) => i.branch.id === branchId)!;
+      const expected =
+        "Партнёр прислал страницу ошибки вместо ответа API: HTTP 502 — шлюз партнёра не получил ответа от его сервера";
+      expect(item.integration!.health.message).toBe(expected);
+      expect(item.sync.lastError).toBe(expected);
     }));
 
   it("checks the connection, stores health and the partner's error text", () =>

@@ -1,6 +1,7 @@
 import { and, asc, eq } from "drizzle-orm";
 import { branches, integrations } from "@/db/schema";
 import { integratorTitle } from "@/server/integrators/catalog";
+import { partnerMessage } from "@/server/integrators/messages";
 import { assertStaff, type ServiceCall } from "../context";
 import { integrationSyncFigures, type IntegrationSyncFigures } from "../sync";
 import type { HealthStatus } from "./schemas";
@@ -14,7 +15,8 @@ function syncView(f: IntegrationSyncFigures | undefined, promiseMs: number) {
   const oldestAgeMs = f.oldestWaitingAt ? Date.now() - f.oldestWaitingAt.getTime() : 0;
   return {
     lastExchangeAt: f.lastSuccessAt,
-    lastError: f.lastError,
+    // Stored by the worker from whatever the partner said: shown as a short text, never as a partner's page.
+    lastError: f.lastError === null ? null : partnerMessage(f.lastError),
     ordersWaiting: f.waiting,
     ordersFailed: f.failed,
     oldestWaitingAt: f.oldestWaitingAt,
@@ -60,7 +62,11 @@ export async function listIntegrations({ ctx }: ServiceCall<unknown>) {
               integrator: r.integrator,
               integratorTitle: integratorTitle(r.integrator),
               enabled: r.enabled!,
-              health: { status: r.healthStatus as HealthStatus, message: r.healthMessage, checkedAt: r.healthCheckedAt },
+              health: {
+                status: r.healthStatus as HealthStatus,
+                message: r.healthMessage === null ? null : partnerMessage(r.healthMessage),
+                checkedAt: r.healthCheckedAt,
+              },
               updatedAt: r.updatedAt!,
             },
       sync: syncView(r.integrationId === null ? undefined : figures.get(r.integrationId), promiseMs),

@@ -1,5 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
-import { integrations } from "@/db/schema";
+import type { Queryable } from "@/db/client";
+import { integrations, integrationSync } from "@/db/schema";
 import { addressFieldErrors } from "@/server/integrators/address-policy";
 import { integratorForm, integratorTitle } from "@/server/integrators/catalog";
 import { validateSettings } from "@/server/integrators/fields";
@@ -78,6 +79,8 @@ export async function saveIntegration({ ctx, input }: ServiceCall<unknown>) {
               .insert(integrations)
               .values({ ...values, companyId, branchId: data.branchId })
               .returning({ id: integrations.id });
+        // A switched integrator starts afresh: the old partner's last exchange and last error are not its.
+        if (existing) await resetSyncState(tx, existing.id);
         const fields = ["integrator", ...form.fields.filter((f) => (f.secret ? f.name in secrets : settings[f.name] !== undefined)).map((f) => f.name)];
         await writeAudit(tx, actor, { branchId: data.branchId, integrationId: row!.id, integrator: form.id, action: "configured", fields });
         return { id: row!.id, action: "configured" as const, fields };
@@ -101,4 +104,13 @@ export async function saveIntegration({ ctx, input }: ServiceCall<unknown>) {
     if (isUniqueViolation(e)) throw new ConflictError("Интеграцию этого филиала только что настроил кто-то другой. Обновите страницу.");
     throw e;
   }
+}
+
+/** Forgets the exchange figures of the integrator being replaced; a poll lease held by a worker is left to expire. */
+async function resetSyncState(db: Queryable, integrationId: number) {
+  const cleared = { lastSuccessAt: null, lastPollAt: null, lastErrorAt: null, lastError: null, pollFailures: 0 };
+  await db
+    .update(integrationSync)
+    .set({ ...cleared, nextPollAt: null })
+    .where(eq(integrationSync.integrationId, integrationId));
 }
