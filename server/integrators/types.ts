@@ -117,7 +117,7 @@ export interface Exchange<T> {
 }
 
 /**
- * Order exchange with a partner. Failures are thrown as `PartnerError` (server/sync/policy.ts): `transient` is retried
+ * Order exchange with a partner. Failures are thrown as `PartnerError` (./errors.ts): `transient` is retried
  * with back-off, `auth` stops at once and marks the integration unhealthy, `rejected` is final.
  */
 export interface OrderExchange<S = unknown> {

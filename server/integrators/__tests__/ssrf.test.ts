@@ -6,7 +6,7 @@ import { createTenant } from "@/db/test/factories";
 import { withTestTransaction } from "@/db/test/helpers";
 import { checkIntegration, saveIntegration } from "@/server/services/integrations";
 import type { ServiceError } from "@/server/services/errors";
-import { PartnerError } from "@/server/sync/policy";
+import { PartnerError } from "@/server/integrators/errors";
 import { guardedLookup, isAllowListed, isInternalAddress, parseAllowList, REFUSED_MESSAGE } from "../address-policy";
 import { cdek } from "../cdek";
 import { measoft } from "../measoft";

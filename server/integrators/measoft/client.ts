@@ -1,5 +1,5 @@
 import { guardProbe, httpRequest, partnerText, UnreachableError } from "../http";
-import { PartnerError } from "../../sync/policy";
+import { PartnerError } from "../errors";
 import type { Exchange, OrderExchange, PartnerStatusEvent, ProbeOptions, ProbeResult, SendOutcome } from "../types";
 import {
   buildCancelOrder,

@@ -3,7 +3,7 @@ import { branches, integrations } from "@/db/schema";
 import { integratorTitle } from "@/server/integrators/catalog";
 import { partnerMessage } from "@/server/integrators/messages";
 import { assertStaff, type ServiceCall } from "../context";
-import { integrationSyncFigures, type IntegrationSyncFigures } from "../sync";
+import { integrationSyncFigures, type IntegrationSyncFigures } from "../exchange/figures";
 import type { HealthStatus } from "./schemas";
 import { selfApiUrl } from "./shared";
 

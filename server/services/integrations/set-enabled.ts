@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import { integrations } from "@/db/schema";
-import { holdPendingTransfers, releaseWaitingTransfers } from "../../sync/queue";
+import { holdPendingTransfers, releaseWaitingTransfers } from "../exchange/queue";
 import { assertStaff, type ServiceCall } from "../context";
 import { setIntegrationEnabledSchema } from "./schemas";
 import { requireIntegration, writeAudit } from "./shared";

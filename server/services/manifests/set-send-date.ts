@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { manifests, orders } from "@/db/schema";
 import { assertStaff, type ServiceCall } from "../context";
 import { ConflictError } from "../errors";
-import { queueTransfers } from "../../sync/queue";
+import { queueTransfers } from "../exchange/queue";
 import { setSendDateSchema } from "./schemas";
 import { lockManifest } from "./shared";
 

@@ -1,5 +1,5 @@
-import { getOrderSync, retryTransfer } from "../../services/sync";
-import { orderRefSchema } from "../../services/sync/schemas";
+import { getOrderSync, retryTransfer } from "../../services/exchange/order-sync";
+import { orderRefSchema } from "../../services/exchange/schemas";
 import { companyProcedure, createTRPCRouter } from "../init";
 
 export const syncRouter = createTRPCRouter({

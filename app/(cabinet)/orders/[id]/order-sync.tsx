@@ -5,7 +5,7 @@ import { formatDateTime } from "@/components/format";
 import { type RouterOutputs, useTRPC } from "@/components/trpc";
 import { Alert, Badge, Button, Card, QueryError, Spinner, Table } from "@/components/ui";
 import { integratorTitle } from "@/server/integrators/catalog";
-import { CANCEL_STATE_TITLES, TRANSFER_STATE_TITLES } from "@/server/services/sync/schemas";
+import { CANCEL_STATE_TITLES, TRANSFER_STATE_TITLES } from "@/server/services/exchange/schemas";
 
 export type OrderSync = RouterOutputs["sync"]["order"];
 type Transfer = OrderSync["transfers"][number];

@@ -10,7 +10,7 @@ import { getOrder } from "@/server/services/orders/get";
 import { setOrderStatus } from "@/server/services/orders/set-status";
 import { cancelOrder } from "@/server/services/orders/lifecycle";
 import { appendStatus } from "@/server/services/orders/write";
-import { retryTransfer } from "@/server/services/sync";
+import { retryTransfer } from "../order-sync";
 import { runCancels } from "../cancel";
 import { pollPartnerStatuses } from "../status";
 import { runTransfers, sweepStuckTransfers } from "../transfer";

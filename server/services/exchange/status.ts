@@ -1,11 +1,11 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Database, Queryable } from "@/db/client";
 import { integrationSync, orders, orderStatusHistory, syncLog, transfers } from "@/db/schema";
-import { applyStatusEvents, type StatusEvent } from "../services/orders/lifecycle";
-import { statusTitle } from "../services/orders/statuses";
+import { applyStatusEvents, type StatusEvent } from "../orders/lifecycle";
+import { statusTitle } from "../orders/statuses";
 import { heartbeat, LEASE_MS } from "./lease";
 import { loadActivePartner, markHealthy, markUnhealthy, recordSyncState, type Partner } from "./partner";
-import { PartnerError } from "./policy";
+import { PartnerError } from "../../integrators/errors";
 
 export interface PollResult {
   events: number;

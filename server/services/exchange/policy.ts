@@ -17,16 +17,3 @@ export function retryDelayMs(attempt: number, policy: RetryPolicy = DEFAULT_RETR
   const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(cap / 2 + (random() * cap) / 2);
 }
-
-export type FailureKind = "transient" | "auth" | "rejected";
-
-/** Errors of a partner exchange, classified once so every caller retries the same way. */
-export class PartnerError extends Error {
-  constructor(
-    readonly kind: FailureKind,
-    message: string,
-  ) {
-    super(message);
-    this.name = "PartnerError";
-  }
-}

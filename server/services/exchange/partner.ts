@@ -2,12 +2,12 @@ import { and, eq, ne } from "drizzle-orm";
 import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
 import type { Queryable } from "@/db/client";
 import { integrations, integrationSync } from "@/db/schema";
-import { validateSettings } from "../integrators/fields";
-import { getIntegrator } from "../integrators/registry";
-import type { IntegratorAdapter, OrderExchange, ProbeOptions } from "../integrators/types";
-import { openSecrets, secretsContext } from "../services/integrations/secret-box";
-import { selfApiUrl } from "../services/integrations/shared";
-import { PartnerError } from "./policy";
+import { validateSettings } from "../../integrators/fields";
+import { getIntegrator } from "../../integrators/registry";
+import type { IntegratorAdapter, OrderExchange, ProbeOptions } from "../../integrators/types";
+import { openSecrets, secretsContext } from "../integrations/secret-box";
+import { selfApiUrl } from "../integrations/shared";
+import { PartnerError } from "../../integrators/errors";
 
 export interface Partner {
   id: number;

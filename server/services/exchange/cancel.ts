@@ -1,9 +1,10 @@
 import { and, eq, lte, or, isNull, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { syncLog, transfers } from "@/db/schema";
-import { applyStatusEvents } from "../services/orders/lifecycle";
+import { applyStatusEvents } from "../orders/lifecycle";
 import { loadActivePartner } from "./partner";
-import { DEFAULT_RETRY_POLICY, PartnerError, retryDelayMs, type RetryPolicy } from "./policy";
+import { PartnerError } from "../../integrators/errors";
+import { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from "./policy";
 
 /** Sends the cancellations requested for orders already at the partner; the partner's answer is kept on the order. */
 export async function runCancels(db: Database, integrationId: number, policy: RetryPolicy = DEFAULT_RETRY_POLICY): Promise<number> {

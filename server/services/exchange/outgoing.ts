@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { orderItems, orderPackages, orders } from "@/db/schema";
-import type { OutgoingOrder } from "../integrators/types";
+import type { OutgoingOrder } from "../../integrators/types";
 
 const num = (v: string | null) => (v === null ? null : Number(v));
 

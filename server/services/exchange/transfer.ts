@@ -1,11 +1,12 @@
 import { and, eq, inArray, lte, sql } from "drizzle-orm";
 import type { Database, Queryable } from "@/db/client";
 import { syncLog, transfers } from "@/db/schema";
-import type { OutgoingOrder, SendOutcome } from "../integrators/types";
+import type { OutgoingOrder, SendOutcome } from "../../integrators/types";
 import { heartbeat, LEASE_MS } from "./lease";
 import { loadOutgoingOrders } from "./outgoing";
 import { loadPartner, markHealthy, markUnhealthy, recordSyncState, type Partner } from "./partner";
-import { DEFAULT_RETRY_POLICY, PartnerError, retryDelayMs, type RetryPolicy } from "./policy";
+import { PartnerError } from "../../integrators/errors";
+import { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from "./policy";
 import { notifySync } from "./queue";
 
 export interface TransferRunOptions {
