@@ -261,6 +261,7 @@ export function OrderForm({ isStaff, order }: { isStaff: boolean; order?: Order 
 
         <div className="grid gap-4 lg:grid-cols-2">
           <Card title="Отправитель">
+            <p className="mb-3 text-xs text-slate-500">Пустые поля заполнятся из карточки клиента: название, контакт, телефон, адрес.</p>
             <div className="grid gap-3 md:grid-cols-2">
               {partyField("sender", "company", "Компания отправителя")}
               {partyField("sender", "person", "Контактное лицо отправителя")}

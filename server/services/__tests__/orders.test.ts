@@ -6,6 +6,9 @@ import { getOrder } from "../orders/get";
 import { listOrders } from "../orders/list";
 import { setOrderStatus } from "../orders/set-status";
 import { updateOrder } from "../orders/update";
+import { eq } from "drizzle-orm";
+import { apiSettings, clients } from "@/db/schema";
+import { clearRequiredFieldsCache } from "../api-settings";
 import { ServiceError } from "../errors";
 
 describe("orders", () => {
@@ -93,5 +96,51 @@ describe("orders", () => {
       const [o] = await createOrders(tx, t.company.id, t.client.id, 1);
       const err = await tx.transaction((sp) => sp.execute(`update order_status_history set status = 'LOST' where order_id = ${o!.id}`)).catch((e: unknown) => e);
       expect(String((err as { cause?: Error }).cause?.message)).toMatch(/append-only/);
+    }));
+
+  const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+  const receiver = sampleOrder().receiver;
+
+  // The cabinet's form runs the XML API's checks and refuses what is absurd, each at its field, in Russian.
+  it.each([
+    ["a phone that is not a phone", { receiver: { ...receiver, phone: "123" } }, "receiver.phone", /Телефон/],
+    ["zero weight", { weight: 0 }, "weight", /больше нуля/],
+    ["negative weight", { weight: -1 }, "weight", /отрицательн/],
+    ["a pickup date of 1900", { sender: { date: "1900-01-01" } }, "sender.date", /в прошлом/],
+    ["a delivery date of 2999", { receiver: { ...receiver, date: "2999-01-01" } }, "receiver.date", /в будущем/],
+    ["delivery before pickup", { sender: { date: day(3) }, receiver: { ...receiver, date: day(1) } }, "receiver.date", /раньше даты забора/],
+    ["a time window that ends before it starts", { sender: { timeMin: "18:00", timeMax: "09:00" } }, "sender.timeMax", /раньше/],
+    ["no receiver town", { receiver: { ...receiver, town: "" } }, "receiver.town", /город получателя/i],
+  ])("refuses %s at its field", (_name, overrides, field, message) =>
+    withTestTransaction(async (tx) => {
+      const t = await createTenant(tx);
+      const err = await createOrder({ ctx: t.staffCtx, input: { clientId: t.client.id, ...sampleOrder(overrides) } }).catch((e: unknown) => e);
+      const issues = err instanceof ServiceError ? Object.entries(err.fieldErrors ?? {}).flatMap(([k, m]) => m.map((x) => [k, x])) : (err as { issues: { path: string[]; message: string }[] }).issues.map((i) => [i.path.join("."), i.message]);
+      expect(issues.filter(([k]) => k === field).map(([, m]) => m)).toContainEqual(expect.stringMatching(message));
+    }),
+  );
+
+  it("checks reference towns and the company's required fields like the XML API, after filling the sender from the client card", () =>
+    withTestTransaction(async (tx) => {
+      const t = await createTenant(tx);
+      await tx.insert(apiSettings).values({ companyId: t.company.id, strictTowns: true, requiredFields: ["sender.person", "sender.address"] });
+      clearRequiredFieldsCache();
+      const input = { clientId: t.client.id, ...sampleOrder({ receiver: { ...receiver, town: "Атлантида" } }) };
+      const err = (await createOrder({ ctx: t.staffCtx, input }).catch((e: unknown) => e)) as ServiceError;
+      expect(Object.keys(err.fieldErrors ?? {}).sort()).toEqual(["receiver.town", "sender.address", "sender.person"]);
+
+      const [card] = await tx
+        .update(clients)
+        .set({ contactPerson: "Ирина", phone: "8 (495) 123-45-67", address: "ул. Тверская, 1" })
+        .where(eq(clients.id, t.client.id))
+        .returning();
+      const { id } = await createOrder({ ctx: t.staffCtx, input: { ...input, ...sampleOrder({ receiver: { ...receiver, phone: "8 900 123 45 67" } }) } });
+      const o = await getOrder({ ctx: t.staffCtx, input: { id } });
+      expect([o.senderCompany, o.senderPerson, o.senderPhone, o.senderAddress]).toEqual([card!.name, "Ирина", "+74951234567", "ул. Тверская, 1"]);
+      expect(o.receiverPhone).toBe("+79001234567");
+      // What the form says wins over the card; an international number keeps its own code.
+      const own = await createOrder({ ctx: t.staffCtx, input: { ...input, ...sampleOrder({ sender: { person: "Пётр", phone: "+44 20 7946 0958" } }) } });
+      const o2 = await getOrder({ ctx: t.staffCtx, input: { id: own.id } });
+      expect([o2.senderPerson, o2.senderPhone]).toEqual(["Пётр", "+442079460958"]);
     }));
 });

@@ -48,22 +48,64 @@ const integer = (label: string, min: number, max: number, fallback: number) =>
 const optionalInteger = (label: string, min: number, max: number) =>
   numberLike.transform(toNumber).pipe(z.number({ error: `${label}: введите целое число` }).int(`${label}: введите целое число`).min(min).max(max).optional());
 
-export const partySchema = z.object({
+/**
+ * A phone as typed or sent: Russian numbers become +7XXXXXXXXXX (from 8…, 7…, +7… or ten digits); an international
+ * number keeps its + and 8–15 digits. Null when it is not a phone.
+ */
+export function normalizePhone(raw: string): string | null {
+  const compact = raw.replace(/[\s()\-.]/g, "");
+  if (!/^\+?\d+$/.test(compact)) return null;
+  const digits = compact.replace("+", "");
+  if (compact.startsWith("+")) {
+    if (digits.startsWith("7")) return digits.length === 11 ? `+${digits}` : null;
+    return digits.length >= 8 && digits.length <= 15 ? `+${digits}` : null;
+  }
+  if (digits.length === 11 && (digits[0] === "8" || digits[0] === "7")) return `+7${digits.slice(1)}`;
+  if (digits.length === 10) return `+7${digits}`;
+  return null;
+}
+
+export const PHONE_MESSAGE = "Телефон: номер в формате +7XXXXXXXXXX или международный с +";
+
+/** Shop modules send whatever their customers typed: a phone is normalised when it is one and stored as sent if not. */
+const lenientPhone = text(100)
+  .transform((v) => (v === undefined ? v : (normalizePhone(v) ?? v)))
+  .optional();
+/** The cabinet's form refuses what is not a phone. */
+const strictPhone = text(100)
+  .refine((v) => v === undefined || normalizePhone(v) !== null, PHONE_MESSAGE)
+  .transform((v) => (v === undefined ? v : (normalizePhone(v) ?? v)))
+  .optional();
+
+const DAY_MS = 86_400_000;
+/** Dates of pickups, deliveries and send dates: within a year of today either way (no 1900, no 2999). */
+export const DATE_WINDOW_DAYS = 366;
+
+/** Why a YYYY-MM-DD date is outside the sane window, or null. `now` is for tests. */
+export function dateWindowIssue(v: string, now = new Date()): string | null {
+  const t = Date.parse(`${v}T00:00:00Z`);
+  if (Number.isNaN(t)) return null;
+  const today = Date.parse(`${now.toISOString().slice(0, 10)}T00:00:00Z`);
+  if (t < today - DATE_WINDOW_DAYS * DAY_MS) return "Дата слишком далеко в прошлом: не раньше чем год назад";
+  if (t > today + DATE_WINDOW_DAYS * DAY_MS) return "Дата слишком далеко в будущем: не позже чем через год";
+  return null;
+}
+
+const partyFields = {
   company: text(250),
   person: text(250),
-  phone: text(100),
   town: text(150),
   address: text(500),
   zip: text(20),
   date: dateField,
   timeMin: timeField,
   timeMax: timeField,
-});
+};
 
-export const receiverSchema = partySchema.extend({
-  regionCode: text(20),
-  pvz: text(50),
-});
+export const partySchema = z.object({ ...partyFields, phone: lenientPhone });
+export const receiverSchema = partySchema.extend({ regionCode: text(20), pvz: text(50) });
+const strictPartySchema = z.object({ ...partyFields, phone: strictPhone });
+const strictReceiverSchema = strictPartySchema.extend({ regionCode: text(20), pvz: text(50) });
 
 export const orderItemSchema = z.object({
   name: safeString().trim().min(1, "Укажите наименование").max(500, "Не длиннее 500 символов"),
@@ -106,6 +148,31 @@ const orderFields = {
   packages: z.array(orderPackageSchema).max(1000, "Не больше 1000 мест").default([]),
 };
 
+/**
+ * What no door accepts: dates outside the sane window, delivery before pickup, a time window that ends before it
+ * starts. (Stock shop modules never send such values on purpose; the XML API answers them with a field error too.)
+ */
+function refuseAbsurd(o: { sender: Party; receiver: Party }, ctx: z.RefinementCtx) {
+  for (const side of ["sender", "receiver"] as const) {
+    const p = o[side];
+    const issue = p.date ? dateWindowIssue(p.date) : null;
+    if (issue) ctx.addIssue({ code: "custom", path: [side, "date"], message: issue });
+    if (p.timeMin && p.timeMax && p.timeMax < p.timeMin) {
+      ctx.addIssue({ code: "custom", path: [side, "timeMax"], message: "Время «до» раньше времени «с»" });
+    }
+  }
+  if (o.sender.date && o.receiver.date && o.receiver.date < o.sender.date) {
+    ctx.addIssue({ code: "custom", path: ["receiver", "date"], message: "Дата доставки раньше даты забора" });
+  }
+}
+
+type Party = { date?: string; timeMin?: string; timeMax?: string };
+
+/** The cabinet's form: a real weight. (Shop modules send 0 when their catalogue has no weights; the API keeps it.) */
+function requireWeight(o: { weight: number }, ctx: z.RefinementCtx) {
+  if (!(o.weight > 0)) ctx.addIssue({ code: "custom", path: ["weight"], message: "Вес: больше нуля" });
+}
+
 /** MeaSoft's own minimum: receiver company or person, address and phone (measoft-xml-api.md §3.1). */
 function requireReceiverContacts(o: { receiver: { company?: string; person?: string; phone?: string; address?: string } }, ctx: z.RefinementCtx) {
   if (!o.receiver.person && !o.receiver.company) {
@@ -115,15 +182,22 @@ function requireReceiverContacts(o: { receiver: { company?: string; person?: str
   if (!o.receiver.address) ctx.addIssue({ code: "custom", path: ["receiver", "address"], message: "Укажите адрес получателя" });
 }
 
-export const orderDataSchema = z.object(orderFields).superRefine(requireReceiverContacts);
+/** An order as the XML API (any integration) sends it. */
+export const orderDataSchema = z.object(orderFields).superRefine(requireReceiverContacts).superRefine(refuseAbsurd);
 
-export const createOrderSchema = z
-  .object({ clientId: int32Id("Выберите клиента").optional(), ...orderFields })
-  .superRefine(requireReceiverContacts);
+const cabinetFields = { ...orderFields, sender: strictPartySchema.default({}), receiver: strictReceiverSchema };
+const cabinetRules = (o: z.output<z.ZodObject<typeof cabinetFields>>, ctx: z.RefinementCtx) => {
+  requireReceiverContacts(o, ctx);
+  refuseAbsurd(o, ctx);
+  requireWeight(o, ctx);
+};
 
-export const updateOrderSchema = z
-  .object({ id: bigId(), clientId: int32Id("Выберите клиента").optional(), ...orderFields })
-  .superRefine(requireReceiverContacts);
+/** An order as the cabinet's form sends it: stricter about phones and weight than the XML API (see refuseAbsurd). */
+export const cabinetOrderDataSchema = z.object(cabinetFields).superRefine(cabinetRules);
+
+export const createOrderSchema = z.object({ clientId: int32Id("Выберите клиента").optional(), ...cabinetFields }).superRefine(cabinetRules);
+
+export const updateOrderSchema = z.object({ id: bigId(), clientId: int32Id("Выберите клиента").optional(), ...cabinetFields }).superRefine(cabinetRules);
 
 export const listOrdersSchema = z.object({
   status: z.enum(ORDER_STATUS_CODES).optional(),

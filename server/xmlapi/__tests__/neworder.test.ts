@@ -7,6 +7,11 @@ import { getOrder } from "@/server/services/orders/get";
 import { listOrders } from "@/server/services/orders/list";
 import { apiTenant, order, writeCounts, xmlCall } from "./helpers";
 
+// Pickup and delivery dates must be within a year of today (the sane window), so the fixture's are relative to it.
+const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+const PICKUP = day(1);
+const DELIVERY = day(2);
+
 describe("neworder", () => {
   it("creates several orders with every field, items and packages, visible in the cabinet with source api", () =>
     withTestTransaction(async (tx) => {
@@ -15,9 +20,9 @@ describe("neworder", () => {
         <order orderno="A-17">
           <barcode>A-17-BC</barcode><department>Склад 2</department>
           <sender><company>ООО &quot;Ромашка&quot;</company><person>Пётр</person><phone>+7 495 000</phone><town>Москва</town>
-            <address>ул. Тверская, 1</address><date>2025-06-02</date><time_min>09:00</time_min><time_max>17:00</time_max></sender>
+            <address>ул. Тверская, 1</address><date>${PICKUP}</date><time_min>09:00</time_min><time_max>17:00</time_max></sender>
           <receiver><company>ИП Сидоров</company><person>Сидоров</person><phone>+7 900 1</phone><zipcode>170000</zipcode>
-            <town regioncode="69">Тверь</town><address>пр. Мира, д. 3</address><pvz/><date>2025-06-03</date><time_min>12:00</time_min><time_max>16:00</time_max></receiver>
+            <town regioncode="69">Тверь</town><address>пр. Мира, д. 3</address><pvz/><date>${DELIVERY}</date><time_min>12:00</time_min><time_max>16:00</time_max></receiver>
           <weight>0.8</weight><quantity>2</quantity><paytype code="2">CARD</paytype><service>1</service>
           <price>1990</price><deliveryprice>250</deliveryprice><inshprice>1990</inshprice>
           <receiverpays>YES</receiverpays><discount>5</discount><pickup>NO</pickup><acceptpartially>YES</acceptpartially>
@@ -35,7 +40,7 @@ describe("neworder", () => {
 
       const o = await getOrder({ ctx: t.staffCtx, input: { id: Number(a.ordercode) } });
       expect(o).toMatchObject({
-        number: "A-17", barcode: "A-17-BC", department: "Склад 2", senderCompany: 'ООО "Ромашка"', senderTown: "Москва", senderDate: "2025-06-02",
+        number: "A-17", barcode: "A-17-BC", department: "Склад 2", senderCompany: 'ООО "Ромашка"', senderTown: "Москва", senderDate: PICKUP,
         senderTimeMin: "09:00", receiverCompany: "ИП Сидоров", receiverTown: "Тверь", receiverRegionCode: "69", receiverZip: "170000", receiverPvz: null,
         weight: "0.800", quantity: 2, payType: "CARD", serviceCode: 1, codAmount: "1990.00", declaredValue: "1990.00", deliveryPrice: "250.00",
         instruction: "Позвонить <за час>", clientId: t.client.id, source: "api",
@@ -86,6 +91,10 @@ describe("neworder", () => {
     ["11 bad declared value", order("E", "<inshprice>много</inshprice>"), 11],
     ["99 bad date (no MeaSoft code)", order("E", "", "<date>31.12.2025</date>"), 99],
     ["99 OPTION cannot be sent", order("E", "<paytype>OPTION</paytype>"), 99],
+    ["99 a date of 1900", order("E", "", "<date>1900-01-01</date>"), 99],
+    ["99 a date of 2999", order("E", "<sender><date>2999-01-01</date></sender>"), 99],
+    ["99 delivery before pickup", order("E", `<sender><date>${DELIVERY}</date></sender>`, `<date>${PICKUP}</date>`), 99],
+    ["99 a time window that ends before it starts", order("E", "", "<time_min>18:00</time_min><time_max>09:00</time_max>"), 99],
   ])("answers %s", (_name, body, code) =>
     withTestTransaction(async (tx) => {
       const t = await apiTenant(tx);

@@ -1,9 +1,8 @@
 import { ZodError } from "zod";
-import { getApiOrderRules } from "@/server/services/api-settings";
-import { ConflictError, NotFoundError, ServiceError } from "@/server/services/errors";
+import { ConflictError, NotFoundError, ServiceError, ValidationError } from "@/server/services/errors";
 import { cancelOrder, resolveOrderId } from "@/server/services/orders/lifecycle";
-import { createOrdersBatch, validateIntegrationOrder } from "@/server/services/orders/create-batch";
-import { updateOrder } from "@/server/services/orders/update";
+import { createOrdersBatch } from "@/server/services/orders/create-batch";
+import { editApiOrder } from "@/server/services/orders/update";
 import { codeForFieldErrors, ORDER_ERRORS, type OrderErrorCode } from "../codes";
 import { orderFromXml } from "../order-xml";
 import type { AuthedCall } from "../types";
@@ -20,6 +19,10 @@ export function orderErrorCode(e: unknown): { code: OrderErrorCode; detail?: str
     const fe: Record<string, string[]> = {};
     for (const i of e.issues) (fe[i.path.join(".") || "_"] ??= []).push(i.message);
     const { code, message } = codeForFieldErrors(fe);
+    return { code, detail: message };
+  }
+  if (e instanceof ValidationError && e.fieldErrors) {
+    const { code, message } = codeForFieldErrors(e.fieldErrors);
     return { code, detail: message };
   }
   if (e instanceof NotFoundError) return { code: 52 };
@@ -58,7 +61,6 @@ export async function editorder(call: AuthedCall): Promise<OutNode> {
   const orders = many(call.node.order);
   if (orders.length === 0) return el("editorder", {}, [itemResult("createorder", {}, 2)]);
   const { ctx } = call;
-  const rules = await getApiOrderRules(call.db, ctx.actor.companyId);
   const out: OutNode[] = [];
   for (const o of orders) {
     const orderno = field(o, "orderno");
@@ -67,14 +69,9 @@ export async function editorder(call: AuthedCall): Promise<OutNode> {
     try {
       const id = await resolveOrderId({ ctx, input: { id: ordercode ? parseOrderCode(ordercode) : undefined, number: ordercode ? undefined : orderno } });
       const { data } = orderFromXml(o, call.node);
-      const v = await validateIntegrationOrder(call.db, data, rules);
-      if ("fieldErrors" in v) {
-        const { code, message } = codeForFieldErrors(v.fieldErrors);
-        out.push(itemResult("createorder", attrs, code, message));
-        continue;
-      }
-      const res = await updateOrder({ ctx, input: { ...v.data, id } });
-      out.push(itemResult("createorder", { orderno: res.number, ordercode: id, orderprice: num(v.data.codAmount + v.data.deliveryPrice) }, 0));
+      // Validation (towns, required fields) and the lifecycle's «may edit» run in the service, as for the cabinet.
+      const res = await editApiOrder({ ctx, input: { id, order: data } });
+      out.push(itemResult("createorder", { orderno: res.number, ordercode: id, orderprice: num(res.codAmount + res.deliveryPrice) }, 0));
     } catch (e) {
       const mapped = orderErrorCode(e);
       if (!mapped) throw e;
