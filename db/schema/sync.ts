@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { bigint, boolean, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { companies } from "./companies";
 import { integrations } from "./integrations";
@@ -5,10 +6,11 @@ import { orders } from "./orders";
 
 /**
  * waiting — the branch's integration is switched off; pending — due for sending at `nextAttemptAt`;
- * sending — claimed by a worker until `lockedUntil`; sent — the partner has it; failed — gave up (see lastError);
- * cancelled — the order was cancelled before it was sent.
+ * sending — claimed by a worker until `lockedUntil`; submitted — a partner that accepts asynchronously took it for
+ * processing, its result comes by webhook or is asked for at `nextAttemptAt`; sent — the partner has it;
+ * failed — gave up (see lastError); cancelled — the order was cancelled before it was sent.
  */
-export const transferState = pgEnum("transfer_state", ["waiting", "pending", "sending", "sent", "failed", "cancelled"]);
+export const transferState = pgEnum("transfer_state", ["waiting", "pending", "sending", "sent", "failed", "cancelled", "submitted"]);
 export const cancelState = pgEnum("transfer_cancel_state", ["none", "pending", "done", "failed"]);
 
 /** One order handed to one partner. The unique (order, integration) pair is the idempotency key of the hand-over. */
@@ -68,6 +70,33 @@ export const syncLog = pgTable(
     at: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("sync_log_order_idx").on(t.companyId, t.orderId, t.id), index("sync_log_integration_idx").on(t.integrationId, t.at)],
+);
+
+/**
+ * Webhook deliveries as received (verified by the integrator's adapter), worked off by the worker. The partner's own
+ * delivery id makes a redelivery a no-op.
+ */
+export const hookDeliveries = pgTable(
+  "hook_deliveries",
+  {
+    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    companyId: integer()
+      .notNull()
+      .references(() => companies.id),
+    integrationId: integer()
+      .notNull()
+      .references(() => integrations.id, { onDelete: "cascade" }),
+    deliveryKey: text().notNull(),
+    body: text().notNull(),
+    receivedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    processedAt: timestamp({ withTimezone: true }),
+    attempts: integer().notNull().default(0),
+    lastError: text(),
+  },
+  (t) => [
+    uniqueIndex("hook_deliveries_key_uq").on(t.integrationId, t.deliveryKey),
+    index("hook_deliveries_due_idx").on(t.integrationId, t.id).where(sql`${t.processedAt} is null`),
+  ],
 );
 
 /** Per-integration exchange state: the change-feed stream and the figures the Integration tab shows. */

@@ -5,14 +5,16 @@ import { integrations, integrationSync } from "@/db/schema";
 import { validateSettings } from "../../integrators/fields";
 import { getIntegrator } from "../../integrators/registry";
 import type { IntegratorAdapter, OrderExchange, ProbeOptions } from "../../integrators/types";
-import { openSecrets, secretsContext } from "../integrations/secret-box";
+import { openSecrets, ownerSecretsContext } from "../integrations/secret-box";
 import { selfApiUrl } from "../integrations/shared";
 import { PartnerError } from "../../integrators/errors";
 
 export interface Partner {
   id: number;
   companyId: number;
-  branchId: number;
+  ownerKind: "branch" | "client" | "company";
+  branchId: number | null;
+  clientId: number | null;
   integrator: string;
   enabled: boolean;
   adapter: IntegratorAdapter;
@@ -31,13 +33,15 @@ export async function loadPartner(db: Queryable, integrationId: number): Promise
   if (!row) return null;
   const adapter = getIntegrator(row.integrator);
   if (!adapter?.exchange) throw new PartnerError("rejected", `Обмен заказами с интегратором «${adapter?.title ?? row.integrator}» пока не поддерживается`);
-  const secrets = row.secrets ? openSecrets(row.secrets, secretsContext(row.companyId, row.branchId)) : {};
+  const secrets = row.secrets ? openSecrets(row.secrets, ownerSecretsContext(row)) : {};
   const checked = validateSettings(adapter, { ...row.settings, ...secrets });
   if (!checked.ok) throw new PartnerError("auth", `Настройки интеграции неполные (${Object.keys(checked.fieldErrors).join(", ")})`);
   return {
     id: row.id,
     companyId: row.companyId,
+    ownerKind: row.ownerKind,
     branchId: row.branchId,
+    clientId: row.clientId,
     integrator: row.integrator,
     enabled: row.enabled,
     adapter,

@@ -26,7 +26,11 @@ export async function queueTransfers(db: Queryable, companyId: number, orderIds:
       clientPartnerExtra: clients.partnerExtraCode,
     })
     .from(orders)
-    .innerJoin(integrations, and(eq(integrations.companyId, orders.companyId), eq(integrations.branchId, orders.responsibleBranchId)))
+    .innerJoin(integrations, and(
+        eq(integrations.companyId, orders.companyId),
+        eq(integrations.ownerKind, "branch"),
+        eq(integrations.branchId, orders.responsibleBranchId),
+      ))
     .innerJoin(clients, eq(clients.id, orders.clientId))
     .where(and(eq(orders.companyId, companyId), inArray(orders.id, orderIds)));
 

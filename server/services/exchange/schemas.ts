@@ -7,6 +7,7 @@ export const TRANSFER_STATE_TITLES = {
   waiting: "Ждёт включения интеграции",
   pending: "В очереди",
   sending: "Передаётся",
+  submitted: "Партнёр обрабатывает заказ",
   sent: "Передан партнёру",
   failed: "Ошибка передачи",
   cancelled: "Отменён до передачи",

@@ -48,3 +48,9 @@ export function openSecrets(blob: string, context: string, key = secretsKey()): 
 }
 
 export const secretsContext = (companyId: number, branchId: number) => `integration:${companyId}:${branchId}`;
+
+/** The context of an integration's blob by its owner: a branch's as before, a client's or the company's by integrator. */
+export function ownerSecretsContext(row: { companyId: number; ownerKind: string; branchId: number | null; clientId: number | null; integrator: string }) {
+  if (row.ownerKind === "branch" && row.branchId !== null) return secretsContext(row.companyId, row.branchId);
+  return `integration:${row.companyId}:${row.ownerKind}:${row.clientId ?? ""}:${row.integrator}`;
+}

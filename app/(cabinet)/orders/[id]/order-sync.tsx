@@ -15,6 +15,7 @@ const STATE_TONES: Record<Transfer["state"], "green" | "amber" | "red" | "gray">
   waiting: "amber",
   pending: "amber",
   sending: "amber",
+  submitted: "amber",
   sent: "green",
   failed: "red",
   cancelled: "gray",
@@ -24,7 +25,7 @@ const KIND_TITLES: Record<LogEntry["kind"], string> = { transfer: "переда�
 
 /** Something is still moving at the worker: the card polls until it settles. */
 export function syncInProgress(data: OrderSync | undefined): boolean {
-  return !!data?.transfers.some((t) => t.state === "pending" || t.state === "sending" || t.cancelState === "pending");
+  return !!data?.transfers.some((t) => t.state === "pending" || t.state === "sending" || t.state === "submitted" || t.cancelState === "pending");
 }
 
 const canRetry = (data: OrderSync) => data.transfers.some((t) => t.state === "failed" || t.cancelState === "failed");
