@@ -44,7 +44,7 @@ export function partnerText(text: string, max = 100) {
   return flat.length > max ? `${flat.slice(0, max)}…` : flat || "без пояснения";
 }
 
-// HTML elements only: our own messages may name MeaSoft roots («ожидался ответ <neworder>») and keep them.
+// HTML elements only: a partner's protocol text may name its own elements in brackets («<neworder>») and keep them.
 const HTML_ELEMENTS =
   "a|b|i|u|p|br|hr|em|strong|span|div|font|center|pre|code|h[1-6]|ul|ol|li|table|thead|tbody|tr|td|th|img|" +
   "small|sup|sub|title|head|body|html|meta|link";

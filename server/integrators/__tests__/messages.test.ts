@@ -40,8 +40,8 @@ describe("partnerMessage", () => {
     );
   });
 
-  it("keeps our own messages as they are, MeaSoft root names included, and cuts long text", () => {
-    const own = "Партнёр прислал непонятный ответ: ожидался ответ <neworder>, получен другой документ";
+  it("keeps other text as it is, protocol element names included, and cuts long text", () => {
+    const own = "Партнёр ответил: в <neworder> нет заказов (код 3)";
     expect(partnerMessage(own)).toBe(own);
     const transport = "Сервер example.ru ответил ошибкой HTTP 502";
     expect(partnerMessage(transport)).toBe(transport);

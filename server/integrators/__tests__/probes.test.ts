@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cdek } from "../cdek";
 import { measoft } from "../measoft";
@@ -56,6 +58,23 @@ describe("MeaSoft probe", () => {
       expect(Date.now() - started).toBeLessThan(5_000);
     } finally {
       await silent.close();
+    }
+  });
+
+  it("names a web page or a foreign document where the API should be, never quoting it", async () => {
+    const bodies = ["<html><head><title>Вход</title></head><body><p>Войдите</p></body></html>", "<shop/>"];
+    const server = createServer((_req, res) => res.writeHead(200, { "content-type": "text/html" }).end(bodies.shift()));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    try {
+      const page = await measoft.probe({ login: "a", password: "b", extra: "1", apiUrl }, opts());
+      const notApi = `По адресу ${apiUrl} не отвечает MeaSoft API`;
+      expect(page).toEqual({ status: "error", message: `${notApi}: вместо ответа API пришла веб-страница` });
+      const other = await measoft.probe({ login: "a", password: "b", extra: "1", apiUrl }, opts());
+      expect(other.message).toBe(`${notApi}: ожидался ответ «statusreq», получен другой документ`);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
     }
   });
 

@@ -48,7 +48,8 @@ export function readRoot(xml: string, expected: string): XmlNode {
     throw new MeasoftRequestError(code, message.trim());
   }
   // The other root's name is the partner's markup: not repeated to the person who typed the address.
-  if (root.name !== expected) throw new MeasoftProtocolError(`ожидался ответ <${expected}>, получен другой документ`);
+  if (root.name.toLowerCase() === "html") throw new MeasoftProtocolError("вместо ответа API пришла веб-страница");
+  if (root.name !== expected) throw new MeasoftProtocolError(`ожидался ответ «${expected}», получен другой документ`);
   return root.node;
 }
 
