@@ -2,6 +2,8 @@ import { and, eq, inArray, isNull, or } from "drizzle-orm";
 import { orders } from "@/db/schema";
 import { assertStaff, type ServiceCall } from "../context";
 import { ConflictError, ServiceError, ValidationError } from "../errors";
+import { MANIFEST_FINAL_REASON, mayJoinManifest } from "../orders/lifecycle";
+import { statusTitle } from "../orders/statuses";
 import { addOrdersSchema } from "./schemas";
 import { lockManifest } from "./shared";
 
@@ -14,7 +16,7 @@ export async function addOrdersToManifest({ ctx, input }: ServiceCall<unknown>) 
     const m = await lockManifest(tx, companyId, data.manifestId);
     if (m.state !== "draft") throw new ConflictError("Заказы можно добавлять только в черновик манифеста");
     const found = await tx
-      .select({ id: orders.id, number: orders.number, barcode: orders.barcode, manifestId: orders.manifestId })
+      .select({ id: orders.id, number: orders.number, barcode: orders.barcode, manifestId: orders.manifestId, status: orders.status })
       .from(orders)
       .where(
         and(
@@ -35,6 +37,11 @@ export async function addOrdersToManifest({ ctx, input }: ServiceCall<unknown>) 
     }
     const notFound = [...data.orderIds.map(String), ...data.numbers].filter((k) => !matched.has(k));
     if (notFound.length) throw new ServiceError("NOT_FOUND", `Не найдены заказы: ${notFound.slice(0, 10).join(", ")}`, { numbers: [`Не найдены: ${notFound.slice(0, 10).join(", ")}`] });
+    const closed = found.filter((o) => !mayJoinManifest(o.status));
+    if (closed.length) {
+      const list = closed.slice(0, 10).map((o) => `${o.number} (${statusTitle(o.status)})`).join(", ");
+      throw new ConflictError(`${MANIFEST_FINAL_REASON}: ${list}`, data.numbers.length ? { numbers: [`В финальном статусе или отменены: ${list}`] } : undefined);
+    }
     const elsewhere = found.filter((o) => o.manifestId !== null && o.manifestId !== m.id);
     if (elsewhere.length) throw new ConflictError(`Заказы уже в другом манифесте: ${elsewhere.slice(0, 10).map((o) => o.number).join(", ")}`);
     const ids = found.filter((o) => o.manifestId === null).map((o) => o.id);

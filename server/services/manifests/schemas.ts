@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { dateWindowIssue } from "../orders/schemas";
 import { bigId, DATE_MESSAGE, int32Id, isoDate, safeString } from "../primitives";
 
 export const createManifestSchema = z.object({
@@ -28,7 +29,10 @@ export const removeOrderSchema = z.object({ manifestId: int32Id(), orderId: bigI
 
 export const setSendDateSchema = z.object({
   id: int32Id(),
-  sendDate: isoDate(DATE_MESSAGE, "Укажите дату отправки"),
+  sendDate: isoDate(DATE_MESSAGE, "Укажите дату отправки").superRefine((v, ctx) => {
+    const issue = dateWindowIssue(v);
+    if (issue) ctx.addIssue({ code: "custom", message: issue });
+  }),
 });
 
 export const listManifestsSchema = z.object({

@@ -3,6 +3,7 @@ import { manifests, orders } from "@/db/schema";
 import { assertStaff, type ServiceCall } from "../context";
 import { ConflictError } from "../errors";
 import { queueTransfers } from "../exchange/queue";
+import { mayJoinManifest } from "../orders/lifecycle";
 import { setSendDateSchema } from "./schemas";
 import { lockManifest } from "./shared";
 
@@ -25,9 +26,10 @@ export async function setManifestSendDate({ ctx, input }: ServiceCall<unknown>) 
       .update(orders)
       .set({ responsibleBranchId: m.responsibleBranchId, updatedAt: new Date() })
       .where(and(eq(orders.companyId, companyId), eq(orders.manifestId, m.id)))
-      .returning({ id: orders.id });
+      .returning({ id: orders.id, status: orders.status });
     const orderIds = updated.map((o) => o.id);
-    const { queued } = await queueTransfers(tx, companyId, orderIds);
+    // An order cancelled (or otherwise final) since it was packed travels with the bag but is never handed to a partner.
+    const { queued } = await queueTransfers(tx, companyId, updated.filter((o) => mayJoinManifest(o.status)).map((o) => o.id));
     return { id: m.id, state: "sent" as const, sendDate: data.sendDate, orderIds, responsibleBranchId: m.responsibleBranchId, queuedTransfers: queued };
   });
 }

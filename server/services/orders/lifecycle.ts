@@ -98,9 +98,14 @@ export function orderRules(actor: Actor, facts: LifecycleFacts): OrderRules {
     cancelBlockedReason,
     allowedStatuses,
     statusBlockedReason,
-    mayJoinManifest: !final,
-    manifestBlockedReason: final ? MANIFEST_FINAL_REASON : null,
+    mayJoinManifest: mayJoinManifest(status),
+    manifestBlockedReason: mayJoinManifest(status) ? null : MANIFEST_FINAL_REASON,
   };
+}
+
+/** An order in a final status (cancelled included) has nothing left to carry: it goes into no manifest. */
+export function mayJoinManifest(status: string): boolean {
+  return !FINAL_STATUSES.has(status);
 }
 
 /** SQL filter for orders that may go into a manifest (the manifest picker and `addOrders` use the same rule). */

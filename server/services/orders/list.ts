@@ -1,6 +1,7 @@
 import { and, desc, eq, gte, isNull, like, lt, or, type SQL } from "drizzle-orm";
 import { branches, clients, orders } from "@/db/schema";
 import type { ServiceCall } from "../context";
+import { mayJoinManifestSql } from "./lifecycle";
 import { listOrdersSchema, type ListOrdersInput } from "./schemas";
 import { orderScope } from "./scope";
 
@@ -11,7 +12,8 @@ export async function listOrders({ ctx, input }: ServiceCall<ListOrdersInput>) {
   if (q.status) where.push(eq(orders.status, q.status));
   if (q.clientId) where.push(eq(orders.clientId, q.clientId));
   if (q.manifestId) where.push(eq(orders.manifestId, q.manifestId));
-  if (q.withoutManifest) where.push(isNull(orders.manifestId));
+  if (q.withoutManifest || q.forManifest) where.push(isNull(orders.manifestId));
+  if (q.forManifest) where.push(mayJoinManifestSql());
   if (q.received) where.push(eq(clients.kind, "courier"));
   if (q.dateFrom) where.push(gte(orders.createdAt, new Date(`${q.dateFrom}T00:00:00`)));
   if (q.dateTo) where.push(lt(orders.createdAt, new Date(new Date(`${q.dateTo}T00:00:00`).getTime() + 86_400_000)));

@@ -207,6 +207,8 @@ export const listOrdersSchema = z.object({
   search: safeString().trim().max(100, "Не длиннее 100 символов").optional(),
   manifestId: int32Id().optional(),
   withoutManifest: z.boolean().optional(),
+  /** What the manifest picker offers: orders in no manifest that the lifecycle lets into one. */
+  forManifest: z.boolean().optional(),
   /** Orders received from partner courier companies (their client account here is of kind «courier»). */
   received: z.boolean().optional(),
   cursor: bigId().optional(),

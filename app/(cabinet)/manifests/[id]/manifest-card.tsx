@@ -269,7 +269,7 @@ function PickOrders({ manifest: m }: { manifest: Manifest }) {
   const [search, setSearch] = useState("");
   const [selected, setSelected] = useState<Set<number>>(new Set());
   const query = useInfiniteQuery({
-    ...trpc.orders.list.infiniteQueryOptions({ withoutManifest: true, search: search.trim() || undefined, limit: 20 }, { getNextPageParam: (last) => last.nextCursor ?? undefined }),
+    ...trpc.orders.list.infiniteQueryOptions({ forManifest: true, search: search.trim() || undefined, limit: 20 }, { getNextPageParam: (last) => last.nextCursor ?? undefined }),
     placeholderData: keepPreviousData,
   });
   const add = useMutation(
