@@ -10,6 +10,16 @@ export function pgErrorCode(e: unknown): string | undefined {
 
 export const isUniqueViolation = (e: unknown) => pgErrorCode(e) === "23505";
 
+/** The name of the constraint or unique index a violation names (postgres-js `constraint_name`), through `cause`. */
+export function violatedConstraint(e: unknown): string | undefined {
+  for (let cur: unknown = e, depth = 0; cur && depth < 5; depth++) {
+    const name = (cur as { constraint_name?: unknown }).constraint_name;
+    if (typeof name === "string") return name;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
 /** Serialization failure, deadlock or a NOWAIT lock taken: the transaction lost a race and can simply run again. */
 export const isRetryableConflict = (e: unknown) => ["40001", "40P01", "55P03"].includes(pgErrorCode(e) ?? "");
 

@@ -35,6 +35,21 @@ describe("clients", () => {
       });
     }));
 
+  it("keeps client names unique within a company in any letter case, at the name field", () =>
+    withTestTransaction(async (tx) => {
+      const t = await createTenant(tx);
+      const other = await createTenant(tx);
+      const taken = { code: "CONFLICT", fieldErrors: { name: ["Клиент с таким названием уже есть"] } };
+      const a = await createClient({ ctx: t.staffCtx, input: { name: "Ромашка" } });
+      await expect(createClient({ ctx: t.staffCtx, input: { name: "  РОМАШКА " } })).rejects.toMatchObject(taken);
+      const b = await createClient({ ctx: t.staffCtx, input: { name: "Лютик" } });
+      await expect(updateClient({ ctx: t.staffCtx, input: { id: b.id, name: "ромашка" } })).rejects.toMatchObject(taken);
+      // Renaming a client to its own name in another case, and the same name at another company, are fine.
+      await updateClient({ ctx: t.staffCtx, input: { id: a.id, name: "РОМАШКА" } });
+      await createClient({ ctx: other.staffCtx, input: { name: "Ромашка" } });
+      expect((await listClients({ ctx: t.staffCtx, input: { search: "ромашка" } })).map((c) => c.name)).toEqual(["РОМАШКА"]);
+    }));
+
   it("updates finance settings and keeps the password when none is sent", () =>
     withTestTransaction(async (tx) => {
       const t = await createTenant(tx);

@@ -1,9 +1,8 @@
 import bcrypt from "bcryptjs";
 import { clients } from "@/db/schema";
 import { assertStaff, type ServiceCall } from "../context";
-import { isUniqueViolation } from "../pg-errors";
 import { createClientSchema } from "./schemas";
-import { loginTaken } from "./shared";
+import { clientConflict } from "./shared";
 
 export async function createClient({ ctx, input }: ServiceCall<unknown>) {
   assertStaff(ctx);
@@ -19,7 +18,6 @@ export async function createClient({ ctx, input }: ServiceCall<unknown>) {
       return row!;
     });
   } catch (e) {
-    if (isUniqueViolation(e)) throw loginTaken();
-    throw e;
+    throw clientConflict(e) ?? e;
   }
 }

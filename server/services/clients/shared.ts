@@ -1,5 +1,6 @@
 import { clients } from "@/db/schema";
 import { ConflictError } from "../errors";
+import { isUniqueViolation, violatedConstraint } from "../pg-errors";
 
 // Never select passwordHash into anything that leaves the service.
 export const publicColumns = {
@@ -19,3 +20,11 @@ export const publicColumns = {
 };
 
 export const loginTaken = () => new ConflictError("Этот логин уже занят другим клиентом", { login: ["Этот логин уже занят другим клиентом"] });
+
+export const nameTaken = () => new ConflictError("Клиент с таким названием уже есть", { name: ["Клиент с таким названием уже есть"] });
+
+/** A unique violation on save as the field it concerns: the name (any letter case) or the login. */
+export function clientConflict(e: unknown): ConflictError | undefined {
+  if (!isUniqueViolation(e)) return undefined;
+  return violatedConstraint(e) === "clients_company_name_uq" ? nameTaken() : loginTaken();
+}

@@ -3,9 +3,8 @@ import { and, eq, sql } from "drizzle-orm";
 import { clients } from "@/db/schema";
 import { assertStaff, type ServiceCall } from "../context";
 import { NotFoundError, ValidationError } from "../errors";
-import { isUniqueViolation } from "../pg-errors";
 import { updateClientSchema } from "./schemas";
-import { loginTaken } from "./shared";
+import { clientConflict } from "./shared";
 
 export async function updateClient({ ctx, input }: ServiceCall<unknown>) {
   assertStaff(ctx);
@@ -32,8 +31,7 @@ export async function updateClient({ ctx, input }: ServiceCall<unknown>) {
         })
         .where(and(eq(clients.companyId, ctx.actor.companyId), eq(clients.id, id)));
     } catch (e) {
-      if (isUniqueViolation(e)) throw loginTaken();
-      throw e;
+      throw clientConflict(e) ?? e;
     }
     return { id };
   });
