@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -43,11 +43,12 @@ app.on("exit", () => (appExited = true));
 let code = 1;
 try {
   await waitForServer(`${baseURL}/login`, 600_000);
-  const pw = spawnSync(process.execPath, [path.resolve("node_modules/@playwright/test/cli.js"), "test", ...process.argv.slice(2)], {
+  // Not spawnSync: the database proxy above lives in this process and must keep serving while Playwright runs.
+  const pw = spawn(process.execPath, [path.resolve("node_modules/@playwright/test/cli.js"), "test", ...process.argv.slice(2)], {
     env: { ...process.env, E2E_BASE_URL: baseURL, CHROMIUM_PATH: chromium },
     stdio: "inherit",
   });
-  code = pw.status ?? 1;
+  code = await new Promise<number>((resolve) => pw.on("exit", (c) => resolve(c ?? 1)));
   if (process.argv.length <= 2 && process.env.E2E_SUPERVISOR !== "0") {
     const failures = await checkSupervisor({ startPid: app.pid!, baseURL, pg, databaseUrl, startExited: () => appExited });
     if (failures.length) code = 1;
