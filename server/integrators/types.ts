@@ -57,8 +57,15 @@ export interface IntegratorAdapter<S extends z.ZodObject = z.ZodObject> extends 
   probe(settings: z.output<S>, options: ProbeOptions): Promise<ProbeResult>;
   /** Partner status code → ours; `null` = unmapped (to be queued, never dropped silently). */
   mapStatus(code: string): OrderStatus | null;
-  /** Present once the integrator can hand orders over and bring statuses back. */
-  exchange?: OrderExchange<z.output<S>>;
+  // What it can do: optional capabilities, each typed. The exchange engine dispatches on these and never on `id`.
+  outbound?: OutboundOrders<z.output<S>>;
+  statusSource?: StatusSource<z.output<S>>;
+  cancel?: CancelOrders<z.output<S>>;
+  print?: PrintDocuments<z.output<S>>;
+  /** Deliveries to /api/hooks/<id>/<integration key>: verified and read by the adapter, worked off by the engine. */
+  webhook?: WebhookReceiver<z.output<S>>;
+  inbound?: InboundOrders<z.output<S>>;
+  payments?: Payments<z.output<S>>;
 }
 
 /** An order as handed to a partner: our own fields, integrator-neutral. */
@@ -92,9 +99,13 @@ export interface OutgoingOrder {
   packages: { barcode: string | null; mass: number | null; length: number | null; width: number | null; height: number | null; quantity: number; message: string | null }[];
 }
 
-/** Per order: the partner took it, already had it (its number is taken), or refused it with its own text. */
+/**
+ * Per order: the partner took it; took it for processing and tells the result later (`submitted`: by webhook or
+ * `resolve`); already had it (its number is taken); or refused it with its own text.
+ */
 export type SendOutcome =
   | { number: string; outcome: "accepted"; partnerCode?: string }
+  | { number: string; outcome: "submitted"; partnerCode?: string }
   | { number: string; outcome: "duplicate"; message: string }
   | { number: string; outcome: "rejected"; message: string };
 
@@ -116,15 +127,93 @@ export interface Exchange<T> {
   response: string;
 }
 
-/**
- * Order exchange with a partner. Failures are thrown as `PartnerError` (./errors.ts): `transient` is retried
- * with back-off, `auth` stops at once and marks the integration unhealthy, `rejected` is final.
+/** What the engine passes to every exchange call: the probe options and which integration is talking. */
+export interface ExchangeOptions extends ProbeOptions {
+  integrationId: number;
+}
+
+/** An order found at the partner by our number; `submitted` while the partner is still processing it. */
+export interface FoundOrder {
+  partnerCode?: string;
+  submitted?: boolean;
+}
+
+/*
+ * Failures are thrown as `PartnerError` (./errors.ts), classified by the adapter: `transient` is retried with
+ * back-off, `auth` stops at once and marks the integration unhealthy, `rejected` is final.
  */
-export interface OrderExchange<S = unknown> {
-  send(settings: S, orders: OutgoingOrder[], options: ProbeOptions): Promise<Exchange<SendOutcome[]>>;
+
+/** Hands our orders to the partner. */
+export interface OutboundOrders<S = unknown> {
+  send(settings: S, orders: OutgoingOrder[], options: ExchangeOptions): Promise<Exchange<SendOutcome[]>>;
   /** Looks an order up by our number: how a retry learns that an earlier attempt did reach the partner. */
-  find(settings: S, number: string, options: ProbeOptions): Promise<Exchange<{ partnerCode?: string } | null>>;
-  /** Changes since the last acknowledgement; `acknowledge` is called only after they are committed here. */
-  pollChanges(settings: S, streamId: number, options: ProbeOptions): Promise<Exchange<PartnerStatusEvent[]> & { acknowledge(): Promise<void> }>;
-  cancel(settings: S, orders: { number: string; partnerCode: string | null }[], options: ProbeOptions): Promise<Exchange<{ number: string; ok: boolean; message: string }[]>>;
+  find(settings: S, number: string, options: ExchangeOptions): Promise<Exchange<FoundOrder | null>>;
+  /**
+   * Whether the partner itself refuses a number it already has (answering `duplicate`). When not, the engine looks
+   * every retried order up by our number before sending it again, so a lost answer never makes a second order.
+   */
+  refusesDuplicates: boolean;
+  /** For partners that answer `submitted`: how those orders ended (still `submitted` while the partner works). */
+  resolve?(settings: S, orders: { number: string; partnerCode: string | null }[], options: ExchangeOptions): Promise<Exchange<SendOutcome[]>>;
+  /** One order's hand-over as the sync log shows it (the partner's own request name and address, no credentials). */
+  describe(settings: S, order: OutgoingOrder, options: ProbeOptions): string;
+  /**
+   * True when an order must not go to this partner because it came from it (a client of ours that *is* this partner's
+   * account). Reads the stored non-secret settings, so it runs in the queueing transaction without decrypting.
+   */
+  isLoop?(storedSettings: Record<string, unknown>, client: { partnerExtraCode: number | string | null }): boolean;
+}
+
+/** Where the partner's statuses come from. */
+export type StatusSource<S = unknown> =
+  | {
+      /** A change feed: changes since the last acknowledgement; `acknowledge` only after they are committed here. */
+      kind: "feed";
+      describe: string;
+      pollChanges(settings: S, options: ExchangeOptions): Promise<Exchange<PartnerStatusEvent[]> & { acknowledge(): Promise<void> }>;
+    }
+  | {
+      /** Asked order by order (the engine passes the orders still on their way). */
+      kind: "poll";
+      describe: string;
+      pollOrders(settings: S, orders: { number: string; partnerCode: string | null }[], options: ExchangeOptions): Promise<Exchange<PartnerStatusEvent[]>>;
+    }
+  /** Pushed by the partner's webhook only. */
+  | { kind: "webhook" };
+
+export interface CancelOrders<S = unknown> {
+  cancel(settings: S, orders: { number: string; partnerCode: string | null }[], options: ExchangeOptions): Promise<Exchange<{ number: string; ok: boolean; message: string }[]>>;
+  /** One cancellation as the sync log shows it. */
+  describe(number: string): string;
+}
+
+export interface PrintDocuments<S = unknown> {
+  /** A waybill or label of orders at the partner, as a file. */
+  print(settings: S, orders: { number: string; partnerCode: string | null }[], form: "waybill" | "label", options: ExchangeOptions): Promise<{ contentType: string; body: Uint8Array }>;
+}
+
+/** One delivery, as the route received it: raw bytes, so a signature over them can be checked. */
+export interface WebhookDelivery {
+  headers: Headers;
+  body: string;
+}
+
+/** What a verified delivery says. */
+export type WebhookEvent = { kind: "status"; event: PartnerStatusEvent } | { kind: "resolved"; outcome: SendOutcome };
+
+export interface WebhookReceiver<S = unknown> {
+  /** The partner's signature or shared secret checked; false answers 401 and stores nothing. */
+  verify(settings: S, delivery: WebhookDelivery): boolean;
+  /** The partner's id of this delivery (a redelivery repeats it) and its events; null when it is not understood. */
+  parse(body: string): { id: string; events: WebhookEvent[] } | null;
+}
+
+/** Shop apps (a client's integration): orders come in from the shop. Declared for the partners to come. */
+export interface InboundOrders<S = unknown> {
+  fetchOrders(settings: S, options: ExchangeOptions): Promise<Exchange<OutgoingOrder[]> & { acknowledge(): Promise<void> }>;
+}
+
+/** Payment intermediaries (a company's integration): cash-on-delivery data goes out, payouts come back. */
+export interface Payments<S = unknown> {
+  uploadPayments(settings: S, orders: { number: string; codAmount: number; deliveredAt: Date }[], options: ExchangeOptions): Promise<Exchange<{ number: string; ok: boolean; message: string }[]>>;
 }

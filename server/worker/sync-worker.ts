@@ -159,7 +159,7 @@ export async function startSyncWorker(options: SyncWorkerOptions) {
       .from(integrations)
       .leftJoin(integrationSync, eq(integrationSync.integrationId, integrations.id))
       .where(and(eq(integrations.enabled, true), or(isNull(integrationSync.lastPollAt), lte(integrationSync.lastPollAt, sql`now() - make_interval(secs => ${seconds})`))));
-    return rows.filter((r) => getIntegrator(r.integrator)?.exchange).map((r) => r.id);
+    return rows.filter((r) => { const s = getIntegrator(r.integrator)?.statusSource; return s && s.kind !== "webhook"; }).map((r) => r.id);
   }
 
   log(`запущен (опрос статусов партнёров каждые ${pollSeconds} с)`);

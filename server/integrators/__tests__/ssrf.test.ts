@@ -10,7 +10,7 @@ import { PartnerError } from "@/server/integrators/errors";
 import { guardedLookup, isAllowListed, isInternalAddress, parseAllowList, REFUSED_MESSAGE } from "../address-policy";
 import { cdek } from "../cdek";
 import { measoft } from "../measoft";
-import { measoftExchange } from "../measoft/client";
+import { measoftOutbound } from "../measoft/client";
 import { topdelivery } from "../topdelivery";
 import { startMeasoftStub, type StubServer } from "./stubs";
 
@@ -157,7 +157,7 @@ describe("probes and exchanges refuse internal targets", () => {
   });
 
   it("a real exchange with a refused address stops as a settings problem, not a retry", async () => {
-    const e = await measoftExchange.send(settings(), [], opts).then(
+    const e = await measoftOutbound.send(settings(), [], { ...opts, integrationId: 1 }).then(
       () => undefined,
       (err: unknown) => err,
     );

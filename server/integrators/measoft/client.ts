@@ -1,6 +1,6 @@
 import { guardProbe, httpRequest, partnerText, UnreachableError } from "../http";
 import { PartnerError } from "../errors";
-import type { Exchange, OrderExchange, PartnerStatusEvent, ProbeOptions, ProbeResult, SendOutcome } from "../types";
+import type { CancelOrders, Exchange, OutboundOrders, PartnerStatusEvent, ProbeOptions, ProbeResult, SendOutcome, StatusSource } from "../types";
 import {
   buildCancelOrder,
   buildCommitLastStatus,
@@ -87,7 +87,15 @@ function redactAuth(xml: string): string {
 
 const EXCHANGE_TIMEOUT_MS = 30_000;
 
-export const measoftExchange: OrderExchange<MeasoftSettings> = {
+/** This integration's own change-feed stream at the partner: MeaSoft allows ids 100…10000 per account. */
+export const measoftStreamId = (integrationId: number) => 100 + (integrationId % 9901);
+
+const STATUS_REQUEST = "statusreq changes=ONLY_LAST";
+
+export const measoftOutbound: OutboundOrders<MeasoftSettings> = {
+  // Error 17: the number is taken, so a retry of a batch that did arrive is recognised, never created twice.
+  refusesDuplicates: true,
+
   async send(settings, orders, options) {
     const url = measoftEndpoint(settings, options);
     const res = await call(url, buildNewOrder(measoftAuth(settings), orders.map(toMeasoftOrder)), Math.max(options.timeoutMs, EXCHANGE_TIMEOUT_MS), (xml) => parseNewOrderResponse(xml));
@@ -112,10 +120,27 @@ export const measoftExchange: OrderExchange<MeasoftSettings> = {
     return { ...res, value: match ? { partnerCode: match.ordercode } : null };
   },
 
-  async pollChanges(settings, streamId, options) {
+  describe(settings, o, options) {
+    const url = measoftEndpoint(settings, options);
+    const to = `${o.receiver.person ?? o.receiver.company ?? "—"}, ${o.receiver.town ?? ""}`;
+    return `neworder → ${url}: заказ ${o.number}, мест ${o.quantity}, вес ${o.weight} кг, наложенный платёж ${o.codAmount.toFixed(2)}, получатель ${to}`;
+  },
+
+  // The partner's code of the service (`extra`) equal to the client's code there: the order came from this partner.
+  isLoop(stored, client) {
+    const extra = typeof stored.extra === "string" ? stored.extra.trim() : null;
+    return client.partnerExtraCode !== null && extra !== null && String(client.partnerExtraCode) === extra;
+  },
+};
+
+export const measoftStatusFeed: StatusSource<MeasoftSettings> = {
+  kind: "feed",
+  describe: STATUS_REQUEST,
+  async pollChanges(settings, options) {
     const url = measoftEndpoint(settings, options);
     const auth = measoftAuth(settings);
-    const res = await call(url, buildStatusRequest(auth, { changes: true, client: "CLIENT", streamid: streamId }), Math.max(options.timeoutMs, EXCHANGE_TIMEOUT_MS), parseStatusResponse);
+    const streamid = measoftStreamId(options.integrationId);
+    const res = await call(url, buildStatusRequest(auth, { changes: true, client: "CLIENT", streamid }), Math.max(options.timeoutMs, EXCHANGE_TIMEOUT_MS), parseStatusResponse);
     const events: PartnerStatusEvent[] = [];
     for (const o of res.value.orders) {
       if (!o.status) continue;
@@ -129,11 +154,14 @@ export const measoftExchange: OrderExchange<MeasoftSettings> = {
       request: res.request,
       response: res.response,
       acknowledge: async () => {
-        await call(url, buildCommitLastStatus(auth, { client: "CLIENT", streamid: streamId }), options.timeoutMs, parseCommitLastStatus);
+        await call(url, buildCommitLastStatus(auth, { client: "CLIENT", streamid }), options.timeoutMs, parseCommitLastStatus);
       },
     };
   },
+};
 
+export const measoftCancel: CancelOrders<MeasoftSettings> = {
+  describe: (number) => `cancelorder: заказ ${number}`,
   async cancel(settings, orders, options) {
     const url = measoftEndpoint(settings, options);
     const res = await call(

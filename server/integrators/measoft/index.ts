@@ -1,5 +1,5 @@
 import type { IntegratorAdapter } from "../types";
-import { measoftExchange, probeMeasoft } from "./client";
+import { measoftCancel, measoftOutbound, measoftStatusFeed, probeMeasoft } from "./client";
 import { measoftSettings, type measoftSettingsSchema } from "./settings";
 import { mapMeasoftStatus } from "./statuses";
 
@@ -7,5 +7,7 @@ export const measoft: IntegratorAdapter<typeof measoftSettingsSchema> = {
   ...measoftSettings,
   probe: probeMeasoft,
   mapStatus: mapMeasoftStatus,
-  exchange: measoftExchange,
+  outbound: measoftOutbound,
+  statusSource: measoftStatusFeed,
+  cancel: measoftCancel,
 };

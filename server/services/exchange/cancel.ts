@@ -1,4 +1,4 @@
-import { and, eq, lte, or, isNull, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { syncLog, transfers } from "@/db/schema";
 import { applyStatusEvents } from "../orders/lifecycle";
@@ -6,10 +6,14 @@ import { loadActivePartner } from "./partner";
 import { PartnerError } from "../../integrators/errors";
 import { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from "./policy";
 
+/** The partner has the order: taken (sent) or taken for processing (submitted, its verdict pending). */
+const AT_PARTNER = ["sent", "submitted"] as ("sent" | "submitted")[];
+
 /** Sends the cancellations requested for orders already at the partner; the partner's answer is kept on the order. */
 export async function runCancels(db: Database, integrationId: number, policy: RetryPolicy = DEFAULT_RETRY_POLICY): Promise<number> {
   const partner = await loadActivePartner(db, integrationId);
-  if (!partner) return 0;
+  const cancel = partner?.adapter.cancel;
+  if (!partner || !cancel) return 0;
   const claimed = await db.transaction(async (tx) => {
     const rows = await tx
       .select({ id: transfers.id, orderId: transfers.orderId, number: transfers.partnerNumber, partnerCode: transfers.partnerOrderCode, attempts: transfers.cancelAttempts })
@@ -17,7 +21,7 @@ export async function runCancels(db: Database, integrationId: number, policy: Re
       .where(
         and(
           eq(transfers.integrationId, integrationId),
-          eq(transfers.state, "sent"),
+          inArray(transfers.state, AT_PARTNER),
           eq(transfers.cancelState, "pending"),
           or(isNull(transfers.cancelNextAttemptAt), lte(transfers.cancelNextAttemptAt, sql`now()`)),
         ),
@@ -36,14 +40,14 @@ export async function runCancels(db: Database, integrationId: number, policy: Re
   if (claimed.length === 0) return 0;
 
   try {
-    const res = await partner.exchange.cancel(partner.settings, claimed.map((c) => ({ number: c.number, partnerCode: c.partnerCode })), partner.options);
+    const res = await cancel.cancel(partner.settings, claimed.map((c) => ({ number: c.number, partnerCode: c.partnerCode })), partner.options);
     await db.transaction(async (tx) => {
       const confirmed: number[] = [];
       for (const [i, c] of claimed.entries()) {
         const r = res.value[i]!;
         await tx.update(transfers).set({ cancelState: r.ok ? "done" : "failed", cancelMessage: r.message, updatedAt: sql`now()` }).where(eq(transfers.id, c.id));
         if (r.ok) confirmed.push(c.orderId);
-        await tx.insert(syncLog).values({ companyId: partner.companyId, integrationId, orderId: c.orderId, kind: "cancel", ok: r.ok, request: `cancelorder: заказ ${c.number}`, result: r.message });
+        await tx.insert(syncLog).values({ companyId: partner.companyId, integrationId, orderId: c.orderId, kind: "cancel", ok: r.ok, request: cancel.describe(c.number), result: r.message });
       }
       const now = new Date();
       await applyStatusEvents(tx, partner.companyId, confirmed.map((orderId) => ({ orderId, status: "CANCELED", eventTime: now, source: "system", comment: "Отменён у партнёра" })));
@@ -54,7 +58,7 @@ export async function runCancels(db: Database, integrationId: number, policy: Re
       for (const c of claimed) {
         // Transient problems keep the request pending (its next attempt is already set); refusals are final.
         if (e.kind !== "transient") await tx.update(transfers).set({ cancelState: "failed", cancelMessage: e.message, updatedAt: sql`now()` }).where(eq(transfers.id, c.id));
-        await tx.insert(syncLog).values({ companyId: partner.companyId, integrationId, orderId: c.orderId, kind: "cancel", ok: false, request: `cancelorder: заказ ${c.number}`, result: e.message });
+        await tx.insert(syncLog).values({ companyId: partner.companyId, integrationId, orderId: c.orderId, kind: "cancel", ok: false, request: cancel.describe(c.number), result: e.message });
       }
     });
   }
@@ -65,7 +69,7 @@ export async function integrationsWithDueCancels(db: Database): Promise<number[]
   const rows = await db
     .selectDistinct({ id: transfers.integrationId })
     .from(transfers)
-    .where(and(eq(transfers.state, "sent"), eq(transfers.cancelState, "pending"), or(isNull(transfers.cancelNextAttemptAt), lte(transfers.cancelNextAttemptAt, sql`now()`))));
+    .where(and(inArray(transfers.state, AT_PARTNER), eq(transfers.cancelState, "pending"), or(isNull(transfers.cancelNextAttemptAt), lte(transfers.cancelNextAttemptAt, sql`now()`))));
   return rows.map((r) => r.id);
 }
 

@@ -4,7 +4,7 @@ import type { Queryable } from "@/db/client";
 import { integrations, integrationSync } from "@/db/schema";
 import { validateSettings } from "../../integrators/fields";
 import { getIntegrator } from "../../integrators/registry";
-import type { IntegratorAdapter, OrderExchange, ProbeOptions } from "../../integrators/types";
+import type { ExchangeOptions, IntegratorAdapter } from "../../integrators/types";
 import { openSecrets, ownerSecretsContext } from "../integrations/secret-box";
 import { selfApiUrl } from "../integrations/shared";
 import { PartnerError } from "../../integrators/errors";
@@ -18,21 +18,16 @@ export interface Partner {
   integrator: string;
   enabled: boolean;
   adapter: IntegratorAdapter;
-  exchange: OrderExchange<unknown>;
-  settings: unknown;
-  options: ProbeOptions;
-  /** This integration's own change-feed cursor at the partner (MeaSoft allows 100…10000). */
-  streamId: number;
+  settings: Record<string, unknown>;
+  options: ExchangeOptions;
 }
-
-export const streamIdFor = (integrationId: number) => 100 + (integrationId % 9901);
 
 /** An integration with its credentials decrypted, ready to talk to the partner. Throws `auth` when unusable. */
 export async function loadPartner(db: Queryable, integrationId: number): Promise<Partner | null> {
   const [row] = await db.select().from(integrations).where(eq(integrations.id, integrationId));
   if (!row) return null;
   const adapter = getIntegrator(row.integrator);
-  if (!adapter?.exchange) throw new PartnerError("rejected", `Обмен заказами с интегратором «${adapter?.title ?? row.integrator}» пока не поддерживается`);
+  if (!adapter) throw new PartnerError("rejected", `Интегратор «${row.integrator}» неизвестен`);
   const secrets = row.secrets ? openSecrets(row.secrets, ownerSecretsContext(row)) : {};
   const checked = validateSettings(adapter, { ...row.settings, ...secrets });
   if (!checked.ok) throw new PartnerError("auth", `Настройки интеграции неполные (${Object.keys(checked.fieldErrors).join(", ")})`);
@@ -45,12 +40,19 @@ export async function loadPartner(db: Queryable, integrationId: number): Promise
     integrator: row.integrator,
     enabled: row.enabled,
     adapter,
-    exchange: adapter.exchange as OrderExchange<unknown>,
     settings: checked.data,
-    options: { timeoutMs: Number(process.env.SYNC_TIMEOUT_MS ?? 15_000), selfApiUrl: selfApiUrl() },
-    streamId: streamIdFor(row.id),
+    options: { timeoutMs: Number(process.env.SYNC_TIMEOUT_MS ?? 15_000), selfApiUrl: selfApiUrl(), integrationId: row.id },
   };
 }
+
+/** The capability an engine step needs, or a final refusal naming what the integrator cannot do. */
+export function capability<K extends Capability>(p: Partner, name: K, what: string): NonNullable<IntegratorAdapter[K]> {
+  const c = p.adapter[name];
+  if (!c) throw new PartnerError("rejected", `${what} с интегратором «${p.adapter.title}» пока не поддерживается`);
+  return c as NonNullable<IntegratorAdapter[K]>;
+}
+
+type Capability = "outbound" | "statusSource" | "cancel" | "print" | "webhook" | "inbound" | "payments";
 
 /** The integration when it is enabled and usable; null when it is gone, switched off or its settings cannot be used. */
 export async function loadActivePartner(db: Queryable, integrationId: number): Promise<Partner | null> {

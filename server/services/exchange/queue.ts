@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { clients, integrations, orders, syncLog, transfers } from "@/db/schema";
+import { getIntegrator } from "../../integrators/registry";
 
 export const SYNC_CHANNEL = "kh_sync";
 
@@ -21,9 +22,10 @@ export async function queueTransfers(db: Queryable, companyId: number, orderIds:
       orderId: orders.id,
       number: orders.number,
       integrationId: integrations.id,
+      integrator: integrations.integrator,
       enabled: integrations.enabled,
-      partnerExtra: sql<string | null>`${integrations.settings}->>'extra'`,
-      clientPartnerExtra: clients.partnerExtraCode,
+      settings: integrations.settings,
+      partnerExtraCode: clients.partnerExtraCode,
     })
     .from(orders)
     .innerJoin(integrations, and(
@@ -34,7 +36,8 @@ export async function queueTransfers(db: Queryable, companyId: number, orderIds:
     .innerJoin(clients, eq(clients.id, orders.clientId))
     .where(and(eq(orders.companyId, companyId), inArray(orders.id, orderIds)));
 
-  const loops = candidates.filter((c) => c.clientPartnerExtra !== null && c.partnerExtra !== null && String(c.clientPartnerExtra) === c.partnerExtra.trim());
+  // Whether an order came from the very partner is the adapter's to tell (its notion of the client's account there).
+  const loops = candidates.filter((c) => getIntegrator(c.integrator)?.outbound?.isLoop?.(c.settings, c) ?? false);
   const toQueue = candidates.filter((c) => !loops.includes(c));
   if (loops.length) {
     await db.insert(syncLog).values(

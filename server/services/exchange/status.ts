@@ -4,6 +4,8 @@ import { integrationSync, orders, orderStatusHistory, syncLog, transfers } from 
 import { applyStatusEvents, type StatusEvent } from "../orders/lifecycle";
 import { statusTitle } from "../orders/statuses";
 import { heartbeat, LEASE_MS } from "./lease";
+import type { PartnerStatusEvent, StatusSource } from "../../integrators/types";
+import { FINAL_STATUSES } from "../orders/statuses";
 import { loadActivePartner, markHealthy, markUnhealthy, recordSyncState, type Partner } from "./partner";
 import { PartnerError } from "../../integrators/errors";
 
@@ -17,19 +19,21 @@ export interface PollResult {
 }
 
 /**
- * Brings partner statuses back: reads the partner's change feed, records each status in the order's history
- * (source «агент»), and only after that commit acknowledges the batch. A batch applied but not acknowledged
- * comes again and is recognised, so nothing is recorded twice and nothing is lost.
+ * Brings partner statuses back from a partner that is asked (a change feed or order by order; webhook-only partners
+ * push theirs): records each status in the order's history (source «агент»), and only after that commit acknowledges
+ * a feed's batch. A batch applied but not acknowledged comes again and is recognised, so nothing is recorded twice
+ * and nothing is lost.
  */
 export async function pollPartnerStatuses(db: Database, integrationId: number): Promise<PollResult> {
   const result: PollResult = { events: 0, applied: 0, unmapped: 0 };
   const p = await loadActivePartner(db, integrationId);
-  if (!p) return result;
+  const source = p?.adapter.statusSource;
+  if (!p || !source || source.kind === "webhook") return result;
   // One poller per change-feed stream: two would apply the same batch side by side and acknowledge each other's.
   const lease = await PollLease.take(db, p.id, p.companyId);
   if (!lease) return result;
   try {
-    return await pollWithLease(db, p, result, lease);
+    return await pollWithLease(db, p, source, result, lease);
   } catch (e) {
     if (e instanceof LeaseLost) return result; // taken over while this worker was silent: the new poller applies it
     throw e;
@@ -76,16 +80,36 @@ class PollLease {
   }
 }
 
-async function pollWithLease(db: Database, p: Partner, result: PollResult, lease: PollLease): Promise<PollResult> {
+type AskedSource = Exclude<StatusSource, { kind: "webhook" }>;
+
+/** Orders on their way at a partner asked order by order: sent, and not yet in a final status here. */
+async function ordersToAsk(db: Database, p: Partner) {
+  return db
+    .select({ number: transfers.partnerNumber, partnerCode: transfers.partnerOrderCode })
+    .from(transfers)
+    .innerJoin(orders, eq(orders.id, transfers.orderId))
+    .where(and(eq(transfers.integrationId, p.id), eq(transfers.state, "sent"), sql`${orders.status} not in ${sql.raw(`(${[...FINAL_STATUSES].map((f) => `'${f}'`).join(", ")})`)}`))
+    .orderBy(transfers.id)
+    .limit(1000);
+}
+
+async function fetchEvents(db: Database, p: Partner, source: AskedSource) {
+  if (source.kind === "feed") return source.pollChanges(p.settings, p.options);
+  const asked = await ordersToAsk(db, p);
+  const res = asked.length ? await source.pollOrders(p.settings, asked, p.options) : { value: [], request: "", response: "" };
+  return { ...res, acknowledge: async () => {} };
+}
+
+async function pollWithLease(db: Database, p: Partner, source: AskedSource, result: PollResult, lease: PollLease): Promise<PollResult> {
   let feed;
   const fetchStarted = Date.now();
   const beat = heartbeat(() => lease.renew(db));
   try {
-    feed = await p.exchange.pollChanges(p.settings, p.streamId, p.options);
+    feed = await fetchEvents(db, p, source);
   } catch (e) {
     if (!(e instanceof PartnerError)) throw e;
     if (e.kind === "auth") await markUnhealthy(db, p.id, p.companyId, e.message);
-    await recordPoll(db, p.id, p.companyId, e.message, fetchStarted);
+    await recordPoll(db, p.id, p.companyId, source.describe, e.message, fetchStarted);
     return result;
   } finally {
     // Stopped before the apply below renews the lease itself: a beat racing it would change the token under it.
@@ -98,7 +122,31 @@ async function pollWithLease(db: Database, p: Partner, result: PollResult, lease
   await db.transaction(async (tx) => {
     // Still ours, and locked until commit: a worker that took over meanwhile applies this batch instead, never both.
     await lease.renew(tx);
-    const numbers = [...new Set(feed.value.map((e) => e.number))];
+    const applied = await applyPartnerEvents(tx, p, feed.value, source.describe);
+    result.applied += applied.applied;
+    result.unmapped += applied.unmapped;
+  });
+
+  result.applyMs = Date.now() - applyStarted;
+  try {
+    await feed.acknowledge();
+    await recordPoll(db, p.id, p.companyId, source.describe, null, fetchStarted);
+    await markHealthy(db, p.id, p.companyId);
+  } catch (e) {
+    // Not acknowledged: the partner sends the same changes again, and agentHistory() recognises them.
+    if (!(e instanceof PartnerError)) throw e;
+    await recordPoll(db, p.id, p.companyId, source.describe, `Статусы получены, но подтверждение не прошло: ${e.message}`, fetchStarted);
+  }
+  return result;
+}
+
+/**
+ * Records statuses a partner reported (by poll or webhook) in its orders' histories, through the lifecycle, and
+ * recognises repeats; the partner's code of an order is kept on its transfer.
+ */
+export async function applyPartnerEvents(tx: Tx, p: Partner, feed: PartnerStatusEvent[], label: string) {
+    const result = { applied: 0, unmapped: 0 };
+    const numbers = [...new Set(feed.map((e) => e.number))];
     const known = numbers.length
       ? await tx
           .select({ transferId: transfers.id, number: transfers.partnerNumber, orderId: transfers.orderId, partnerCode: transfers.partnerOrderCode, status: orders.status })
@@ -113,14 +161,14 @@ async function pollWithLease(db: Database, p: Partner, result: PollResult, lease
     const partnerCodes: string[] = [];
 
     // In event order, so the order's final state follows the partner's own sequence.
-    const sorted = [...feed.value].sort((x, y) => (x.eventTime?.getTime() ?? 0) - (y.eventTime?.getTime() ?? 0));
+    const sorted = [...feed].sort((x, y) => (x.eventTime?.getTime() ?? 0) - (y.eventTime?.getTime() ?? 0));
     for (const ev of sorted) {
       const order = byNumber.get(ev.number);
       if (!order) continue; // an order of this account that we did not send (e.g. created in the partner's cabinet)
       const mapped = p.adapter.mapStatus(ev.code);
       if (!mapped) {
         result.unmapped++;
-        logs.push({ companyId: p.companyId, integrationId: p.id, orderId: order.orderId, kind: "status", ok: false, request: "statusreq changes=ONLY_LAST", result: `Неизвестный статус партнёра «${ev.code}»${ev.title ? ` (${ev.title})` : ""}: не сопоставлен, заказ не изменён` });
+        logs.push({ companyId: p.companyId, integrationId: p.id, orderId: order.orderId, kind: "status", ok: false, request: label, result: `Неизвестный статус партнёра «${ev.code}»${ev.title ? ` (${ev.title})` : ""}: не сопоставлен, заказ не изменён` });
         continue;
       }
       // Nothing new for us: the partner reports what the order already is (its NEW on arrival, the CANCELED we asked for).
@@ -149,7 +197,7 @@ async function pollWithLease(db: Database, p: Partner, result: PollResult, lease
     outcomes.forEach((o, i) => {
       result.applied++;
       const kept = o.replaced || o.status === o.current ? "" : " (записан в историю; заказ уже в финальном статусе и не переоткрывается)";
-      logs.push({ companyId: p.companyId, integrationId: p.id, orderId: o.orderId, kind: "status", ok: true, request: "statusreq changes=ONLY_LAST", result: `Статус партнёра ${partnerCodes[i]} → ${statusTitle(o.status)}${kept}` });
+      logs.push({ companyId: p.companyId, integrationId: p.id, orderId: o.orderId, kind: "status", ok: true, request: label, result: `Статус партнёра ${partnerCodes[i]} → ${statusTitle(o.status)}${kept}` });
     });
     const coded = [...byNumber.values()].filter((o) => o.codeChanged);
     if (coded.length) {
@@ -159,23 +207,13 @@ async function pollWithLease(db: Database, p: Partner, result: PollResult, lease
         from jsonb_to_recordset(${rows}::jsonb) as v(id bigint, code text) where t.id = v.id`);
     }
     for (let i = 0; i < logs.length; i += 2000) await tx.insert(syncLog).values(logs.slice(i, i + 2000));
-  });
-
-  result.applyMs = Date.now() - applyStarted;
-  try {
-    await feed.acknowledge();
-    await recordPoll(db, p.id, p.companyId, null, fetchStarted);
-    await markHealthy(db, p.id, p.companyId);
-  } catch (e) {
-    // Not acknowledged: the partner sends the same changes again, and agentHistory() recognises them.
-    if (!(e instanceof PartnerError)) throw e;
-    await recordPoll(db, p.id, p.companyId, `Статусы получены, но подтверждение не прошло: ${e.message}`, fetchStarted);
-  }
-  return result;
+    return result;
 }
 
+type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
+
 /** What the partner already told us about these orders: (status, event time) pairs and its latest status per order. */
-async function agentHistory(tx: Parameters<Parameters<Database["transaction"]>[0]>[0], orderIds: number[]) {
+async function agentHistory(tx: Tx, orderIds: number[]) {
   const out = new Map<number, { keys: Set<string>; last: string | undefined }>();
   if (orderIds.length === 0) return out;
   const rows = await tx
@@ -193,9 +231,9 @@ async function agentHistory(tx: Parameters<Parameters<Database["transaction"]>[0
 }
 
 /** `lastPollAt` is the poll's start, so polls keep their cadence however long each takes. */
-async function recordPoll(db: Database, integrationId: number, companyId: number, error: string | null, startedAtMs: number) {
+async function recordPoll(db: Database, integrationId: number, companyId: number, label: string, error: string | null, startedAtMs: number) {
   const now = new Date(startedAtMs);
-  if (error) await db.insert(syncLog).values({ companyId, integrationId, orderId: null, kind: "status", ok: false, request: "statusreq changes=ONLY_LAST", result: error });
+  if (error) await db.insert(syncLog).values({ companyId, integrationId, orderId: null, kind: "status", ok: false, request: label, result: error });
   if (error) {
     const failed = { lastPollAt: now, lastErrorAt: now, lastError: error };
     await recordSyncState(db, integrationId, companyId, { ...failed, pollFailures: 1 }, { ...failed, pollFailures: sql`${integrationSync.pollFailures} + 1` });

@@ -1,10 +1,10 @@
 import { and, eq, inArray, lte, sql } from "drizzle-orm";
 import type { Database, Queryable } from "@/db/client";
 import { syncLog, transfers } from "@/db/schema";
-import type { OutgoingOrder, SendOutcome } from "../../integrators/types";
+import type { OutboundOrders, OutgoingOrder, SendOutcome } from "../../integrators/types";
 import { heartbeat, LEASE_MS } from "./lease";
 import { loadOutgoingOrders } from "./outgoing";
-import { loadPartner, markHealthy, markUnhealthy, recordSyncState, type Partner } from "./partner";
+import { capability, loadPartner, markHealthy, markUnhealthy, recordSyncState, type Partner } from "./partner";
 import { PartnerError } from "../../integrators/errors";
 import { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from "./policy";
 import { notifySync } from "./queue";
@@ -22,6 +22,8 @@ export interface TransferRunOptions {
 
 export interface TransferRunResult {
   sent: number;
+  /** Taken by a partner that confirms later (webhook or resolve run). */
+  submitted: number;
   failed: number;
   retrying: number;
   batches: number;
@@ -38,18 +40,20 @@ interface Claimed {
 }
 
 /**
- * Hands an integration's due orders to its partner, in batches (one `neworder` carries many orders), until none is due.
+ * Hands an integration's due orders to its partner, in batches (one request carries many orders), until none is due.
  * Safe to run in any number of workers at once: batches are claimed with SKIP LOCKED, and a retry of a batch the
  * partner already took is reconciled by looking each order up instead of creating it again.
  */
 export async function runTransfers(db: Database, integrationId: number, options: TransferRunOptions = {}): Promise<TransferRunResult> {
   const batchSize = options.batchSize ?? 100;
   const policy = options.policy ?? DEFAULT_RETRY_POLICY;
-  const result: TransferRunResult = { sent: 0, failed: 0, retrying: 0, batches: 0 };
+  const result: TransferRunResult = { sent: 0, submitted: 0, failed: 0, retrying: 0, batches: 0 };
 
   let partner: Partner | null;
+  let outbound: OutboundOrders | undefined;
   try {
     partner = await loadPartner(db, integrationId);
+    if (partner?.enabled) outbound = capability(partner, "outbound", "Передача заказов");
   } catch (e) {
     if (!(e instanceof PartnerError)) throw e;
     // Unusable settings or an integrator without exchange: every due order fails visibly, nothing is sent.
@@ -57,7 +61,8 @@ export async function runTransfers(db: Database, integrationId: number, options:
     const failed = await db.transaction((tx) => settleFailure(tx, claimed, e, policy, integrationId));
     return { ...result, failed };
   }
-  if (!partner || !partner.enabled) return result;
+  if (!partner || !outbound) return result;
+  const sender: Sender = { ...partner, outbound };
 
   const stopAt = Date.now() + (options.maxRunMs ?? 60_000);
   const leaseMs = options.lockMs ?? LEASE_MS;
@@ -66,7 +71,7 @@ export async function runTransfers(db: Database, integrationId: number, options:
     if (claimed.length === 0) break;
     const beat = heartbeat(() => renewClaims(db, claimed, leaseMs), leaseMs);
     try {
-      if ((await sendBatch(db, partner, claimed, policy, result, options)) === "stop") break;
+      if ((await sendBatch(db, sender, claimed, policy, result, options)) === "stop") break;
     } finally {
       await beat.stop();
     }
@@ -74,10 +79,12 @@ export async function runTransfers(db: Database, integrationId: number, options:
   return result;
 }
 
+type Sender = Partner & { outbound: OutboundOrders };
+
 /** One claimed batch: send, reconcile, settle. "stop" when the partner is unwell and draining should pause. */
 async function sendBatch(
   db: Database,
-  partner: Partner,
+  partner: Sender,
   claimed: Claimed[],
   policy: RetryPolicy,
   result: TransferRunResult,
@@ -89,9 +96,9 @@ async function sendBatch(
   const orders = batch.map((c) => ({ ...outgoing.get(c.orderId)!, number: c.partnerNumber }));
 
   const started = Date.now();
-  let outcomes: SendOutcome[];
+  let outcomes: Reconciled[];
   try {
-    outcomes = (await partner.exchange.send(partner.settings, orders, partner.options)).value;
+    outcomes = await lookUpThenSend(partner, batch, orders);
   } catch (e) {
     if (!(e instanceof PartnerError)) throw e;
     const settled = await db.transaction((tx) => settleFailure(tx, batch, e, policy, partner.id));
@@ -107,6 +114,7 @@ async function sendBatch(
   await db.transaction(async (tx) => {
     const settled = await settleOutcomes(tx, partner, batch, orders, reconciled, durationMs, policy);
     result.sent += settled.sent;
+    result.submitted += settled.submitted;
     result.failed += settled.failed;
     result.retrying += settled.retrying;
   });
@@ -137,8 +145,31 @@ async function claim(db: Queryable, integrationId: number, limit: number, lockMs
 
 type Reconciled = SendOutcome | { number: string; outcome: "transient"; message: string };
 
-/** Error 17 means the number is taken at the partner: ours from an earlier attempt (then it is sent) or someone else's. */
-async function reconcileDuplicates(partner: Partner, orders: OutgoingOrder[], outcomes: SendOutcome[]): Promise<Reconciled[]> {
+/**
+ * Sends the batch. A partner that would create a second order under a number it already has gets every retried order
+ * (an earlier attempt may have reached it, its answer lost) looked up by our number first; found ones are not sent.
+ */
+async function lookUpThenSend(partner: Sender, batch: Claimed[], orders: OutgoingOrder[]): Promise<Reconciled[]> {
+  const out: (Reconciled | null)[] = orders.map(() => null);
+  if (!partner.outbound.refusesDuplicates) {
+    for (const [i, c] of batch.entries()) {
+      if (c.attempts <= 1) continue;
+      const number = orders[i]!.number;
+      const found = (await partner.outbound.find(partner.settings, number, partner.options)).value;
+      if (found) out[i] = { number, outcome: found.submitted ? "submitted" : "accepted", partnerCode: found.partnerCode };
+    }
+  }
+  const toSend = orders.filter((_, i) => out[i] === null);
+  if (toSend.length) {
+    const sent = (await partner.outbound.send(partner.settings, toSend, partner.options)).value;
+    let k = 0;
+    for (let i = 0; i < out.length; i++) if (out[i] === null) out[i] = sent[k++] ?? null;
+  }
+  return out.map((o, i) => o ?? { number: orders[i]!.number, outcome: "rejected", message: "Партнёр не вернул результат по этому заказу" });
+}
+
+/** «Duplicate»: the number is taken at the partner, ours from an earlier attempt (then it is sent) or someone else's. */
+async function reconcileDuplicates(partner: Sender, orders: OutgoingOrder[], outcomes: Reconciled[]): Promise<Reconciled[]> {
   const out: Reconciled[] = [];
   for (const [i, o] of outcomes.entries()) {
     if (o.outcome !== "duplicate") {
@@ -146,10 +177,10 @@ async function reconcileDuplicates(partner: Partner, orders: OutgoingOrder[], ou
       continue;
     }
     try {
-      const found = await partner.exchange.find(partner.settings, orders[i]!.number, partner.options);
+      const found = await partner.outbound.find(partner.settings, orders[i]!.number, partner.options);
       out.push(
         found.value
-          ? { number: o.number, outcome: "accepted", partnerCode: found.value.partnerCode }
+          ? { number: o.number, outcome: found.value.submitted ? "submitted" : "accepted", partnerCode: found.value.partnerCode }
           : { number: o.number, outcome: "rejected", message: `Номер ${o.number} уже занят у партнёра, но заказ по нему не найден: ${o.message}` },
       );
     } catch (e) {
@@ -160,25 +191,20 @@ async function reconcileDuplicates(partner: Partner, orders: OutgoingOrder[], ou
   return out;
 }
 
-function summary(o: OutgoingOrder, url: string) {
-  return `neworder → ${url}: заказ ${o.number}, мест ${o.quantity}, вес ${o.weight} кг, наложенный платёж ${o.codAmount.toFixed(2)}, получатель ${o.receiver.person ?? o.receiver.company ?? "—"}, ${o.receiver.town ?? ""}`;
-}
-
 async function settleOutcomes(
   tx: Queryable,
-  partner: Partner,
+  partner: Sender,
   batch: Claimed[],
   orders: OutgoingOrder[],
   outcomes: Reconciled[],
   durationMs: number,
   policy: RetryPolicy,
 ) {
-  const counts = { sent: 0, failed: 0, retrying: 0 };
-  const url = (partner.settings as { apiUrl?: string }).apiUrl || partner.options.selfApiUrl;
+  const counts = { sent: 0, submitted: 0, failed: 0, retrying: 0 };
   const logs: (typeof syncLog.$inferInsert)[] = [];
   for (const [i, c] of batch.entries()) {
     const o = outcomes[i] ?? { number: c.partnerNumber, outcome: "rejected" as const, message: "Партнёр не вернул результат по этому заказу" };
-    const base = { companyId: c.companyId, integrationId: partner.id, orderId: c.orderId, kind: "transfer" as const, request: summary(orders[i]!, url), durationMs };
+    const base = { companyId: c.companyId, integrationId: partner.id, orderId: c.orderId, kind: "transfer" as const, request: partner.outbound.describe(partner.settings, orders[i]!, partner.options), durationMs };
     // A claim lost to a takeover (this worker was silent past its lease) is the new owner's to settle and log.
     if (o.outcome === "accepted") {
       const won = await tx
@@ -189,6 +215,24 @@ async function settleOutcomes(
       if (won.length === 0) continue;
       counts.sent++;
       logs.push({ ...base, ok: true, result: `Принят партнёром${o.partnerCode ? `, код у партнёра ${o.partnerCode}` : ""}` });
+    } else if (o.outcome === "submitted") {
+      // At the partner, its verdict pending: a webhook settles it, else the resolve run asks at `nextAttemptAt`.
+      const won = await tx
+        .update(transfers)
+        .set({
+          state: "submitted",
+          partnerOrderCode: o.partnerCode ?? null,
+          sentAt: sql`now()`,
+          nextAttemptAt: new Date(Date.now() + retryDelayMs(1, policy)),
+          lastError: null,
+          lockedUntil: null,
+          updatedAt: sql`now()`,
+        })
+        .where(ownClaim(c))
+        .returning({ id: transfers.id });
+      if (won.length === 0) continue;
+      counts.submitted++;
+      logs.push({ ...base, ok: true, result: `Передан партнёру, ждёт его подтверждения${o.partnerCode ? ` (код ${o.partnerCode})` : ""}` });
     } else if (o.outcome === "transient") {
       const next = nextAttempt(c, policy);
       if (!(await retryOrFail(tx, c, o.message, next))) continue;
@@ -237,7 +281,7 @@ async function settleFailure(tx: Queryable, batch: Claimed[], e: PartnerError, p
       orderId: c.orderId,
       kind: "transfer",
       ok: false,
-      request: `neworder: заказ ${c.partnerNumber} (попытка ${c.attempts})`,
+      request: `Передача заказа ${c.partnerNumber} (попытка ${c.attempts})`,
       result: `${e.message}${next ? `; повтор после ${next.toLocaleTimeString("ru-RU", { timeZone: "Europe/Moscow" })}` : ""}`,
     });
   }
