@@ -1,5 +1,7 @@
 import { expect, test } from "@playwright/test";
-import { ALFA_ADMIN, signIn } from "./fixtures";
+import { ALFA_ADMIN, signInViaForm } from "./fixtures";
+
+// The one spec that signs in through the form; every other spec signs in through the API (fixtures.ts).
 
 test("a signed-out visitor is sent to sign-in and back to the page asked for", async ({ page }) => {
   await page.goto("/manifests");
@@ -23,7 +25,7 @@ test("wrong credentials get a clear Russian message", async ({ page }) => {
 });
 
 test("staff sign in, see the company and sign out", async ({ page }) => {
-  await signIn(page, ALFA_ADMIN);
+  await signInViaForm(page, ALFA_ADMIN);
   await expect(page.getByTestId("whoami")).toContainText("Альфа Курьер (101)");
   await page.getByRole("button", { name: "Выйти" }).click();
   await expect(page).toHaveURL(/\/login/);

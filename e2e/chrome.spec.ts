@@ -1,14 +1,20 @@
 import { expect, type Page, test } from "@playwright/test";
-import { ALFA_ADMIN, ALFA_SHOP, signIn } from "./fixtures";
+import {
+  ALFA_ADMIN,
+  type Api,
+  createBranch,
+  createManifest,
+  createOrder,
+  createShopClient,
+  signInViaApi,
+} from "./fixtures";
 
-/** The first record link of a list page, e.g. «/orders/17». */
-async function firstRecordPath(page: Page, list: string, pattern: RegExp): Promise<string> {
-  await page.goto(list);
-  await page.locator("main table a[href]").first().waitFor();
-  const hrefs = await page.locator("main table a[href]").evaluateAll((els) => els.map((e) => e.getAttribute("href") ?? ""));
-  const found = hrefs.find((h) => pattern.test(h));
-  expect(found, `no record link on ${list}`).toBeTruthy();
-  return found!;
+/** A record of each kind, the test's own: its order, manifest and client pages. */
+async function ownRecords(api: Api) {
+  const client = await createShopClient(api);
+  const order = await createOrder(api, client.id);
+  const manifest = await createManifest(api, (await createBranch(api)).id, [order.id]);
+  return { order: `/orders/${order.id}`, manifest: `/manifests/${manifest.id}`, client: `/clients/${client.id}` };
 }
 
 async function expectNoSidewaysScroll(page: Page, path: string) {
@@ -22,7 +28,7 @@ async function expectNoSidewaysScroll(page: Page, path: string) {
 }
 
 test("an unknown address inside the cabinet answers 404 with a Russian page and a way back", async ({ page }) => {
-  await signIn(page, ALFA_ADMIN);
+  await signInViaApi(page, ALFA_ADMIN);
   const res = await page.goto("/no-such-section");
   expect(res?.status()).toBe(404);
   await expect(page.getByRole("heading", { name: "Страница не найдена" })).toBeVisible();
@@ -30,7 +36,13 @@ test("an unknown address inside the cabinet answers 404 with a Russian page and 
   await page.getByRole("link", { name: "Вернуться к заказам" }).click();
   await expect(page).toHaveURL(/\/orders$/);
 
-  for (const path of ["/orders/2147483000", "/manifests/2147483000", "/clients/2147483000", "/orders/abc", "/orders/99999999999"]) {
+  for (const path of [
+    "/orders/2147483000",
+    "/manifests/2147483000",
+    "/clients/2147483000",
+    "/orders/abc",
+    "/orders/99999999999",
+  ]) {
     const r = await page.goto(path);
     expect(r?.status(), path).toBe(404);
     await expect(page.getByRole("heading", { name: "Страница не найдена" })).toBeVisible();
@@ -41,7 +53,8 @@ test.describe("at 390 px", () => {
   test.use({ viewport: { width: 390, height: 844 } });
 
   test("staff: the navigation folds behind «Меню» and no page scrolls sideways", async ({ page }) => {
-    await signIn(page, ALFA_ADMIN);
+    const { order, manifest, client } = await ownRecords(await signInViaApi(page, ALFA_ADMIN));
+    await page.goto("/orders");
     const sections = page.getByRole("navigation", { name: "Разделы" });
     await expect(sections).toBeHidden();
     await page.getByRole("button", { name: "Меню" }).click();
@@ -49,18 +62,34 @@ test.describe("at 390 px", () => {
     await expect(page).toHaveURL(/\/manifests$/);
     await expect(sections).toBeHidden();
 
-    const order = await firstRecordPath(page, "/orders", /^\/orders\/\d+$/);
-    const manifest = await firstRecordPath(page, "/manifests", /^\/manifests\/\d+$/);
-    const client = await firstRecordPath(page, "/clients", /^\/clients\/\d+$/);
-    const pages = ["/orders", "/orders/new", order, `${order}/edit`, "/manifests", "/manifests/new", manifest, "/clients"];
-    pages.push("/clients/new", client, "/directories/branches", "/integration", "/apps", "/automation", "/no-such-page");
+    const pages = [
+      "/orders",
+      "/orders/new",
+      order,
+      `${order}/edit`,
+      "/manifests",
+      "/manifests/new",
+      manifest,
+      "/clients",
+    ];
+    pages.push(
+      "/clients/new",
+      client,
+      "/directories/branches",
+      "/integration",
+      "/apps",
+      "/automation",
+      "/no-such-page",
+    );
     for (const path of pages) await expectNoSidewaysScroll(page, path);
   });
 
-  test("a client account and the sign-in page do not scroll sideways either", async ({ page }) => {
+  test("a client account and the sign-in page do not scroll sideways either", async ({ page, request }) => {
+    const staff = await signInViaApi(request, ALFA_ADMIN);
+    const client = await createShopClient(staff, { withLogin: true });
+    const order = await createOrder(staff, client.id);
     await expectNoSidewaysScroll(page, "/login");
-    await signIn(page, ALFA_SHOP);
-    const order = await firstRecordPath(page, "/orders", /^\/orders\/\d+$/);
-    for (const path of ["/orders", "/orders/new", order]) await expectNoSidewaysScroll(page, path);
+    await signInViaApi(page, { extra: "101", login: client.login!, password: client.password! });
+    for (const path of ["/orders", "/orders/new", `/orders/${order.id}`]) await expectNoSidewaysScroll(page, path);
   });
 });
