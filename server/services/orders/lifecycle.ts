@@ -26,10 +26,13 @@ export function statusMayReplace(current: string, incoming: string): boolean {
   return true;
 }
 
+/** Transfer states in which the partner has (or may already have) the order: a cancel must go to the partner. */
+const AT_PARTNER = ["sent", "sending", "submitted"] as const;
+
 /** What the rules need to know about an order besides its status: its hand-overs to partners. */
 export interface LifecycleFacts {
   status: string;
-  /** A transfer is at the partner (sent) or on its way there (sending). */
+  /** A transfer is at the partner (sent), on its way there (sending) or accepted there for later (submitted). */
   handedOver: boolean;
   /** A cancellation is on its way to the partner. */
   cancelPending: boolean;
@@ -124,7 +127,7 @@ export async function loadLifecycleFacts(db: Queryable, companyId: number, order
     .select({
       id: orders.id,
       status: orders.status,
-      handedOver: sql<boolean>`coalesce(bool_or(${transfers.state} in ('sent', 'sending')), false)`,
+      handedOver: sql<boolean>`coalesce(bool_or(${transfers.state} in ${sql.raw(`(${AT_PARTNER.map((s) => `'${s}'`).join(", ")})`)}), false)`,
       cancelPending: sql<boolean>`coalesce(bool_or(${transfers.cancelState} = 'pending'), false)`,
     })
     .from(orders)
@@ -266,7 +269,7 @@ export async function cancelOrder({ ctx, input }: ServiceCall<OrderRef & { sourc
       .from(transfers)
       .where(and(eq(transfers.companyId, companyId), eq(transfers.orderId, order.id)))
       .for("update");
-    const atPartner = rows.filter((t) => t.state === "sent" || t.state === "sending");
+    const atPartner = rows.filter((t) => (AT_PARTNER as readonly string[]).includes(t.state));
     const notSent = rows.filter((t) => t.state === "pending" || t.state === "waiting" || t.state === "failed");
     const facts = { status: order.status, handedOver: atPartner.length > 0, cancelPending: rows.some((t) => t.cancelState === "pending") };
     const rules = orderRules(ctx.actor, facts);
