@@ -192,7 +192,10 @@ async function jsonInsert<R = unknown>(tx: Queryable, table: PgTable, rows: Reco
   return (await tx.execute(query)) as unknown as R[];
 }
 
-/** Appends a status to the history and makes it the order's current one. */
+/**
+ * Appends a status to the history and makes it the order's current one, applying no rule: for demo data and test
+ * fixtures only. Every door goes through `applyStatusEvents` in lifecycle.ts.
+ */
 export async function appendStatus(
   tx: Queryable,
   order: { id: number; companyId: number },
