@@ -1,4 +1,5 @@
 import { guardProbe, httpRequest, partnerText, UnreachableError } from "../http";
+import { partnerMessage } from "../messages";
 import { PartnerError } from "../errors";
 import type { CancelOrders, Exchange, OutboundOrders, PartnerStatusEvent, ProbeOptions, ProbeResult, SendOutcome, StatusSource } from "../types";
 import {
@@ -105,7 +106,7 @@ export const measoftOutbound: OutboundOrders<MeasoftSettings> = {
       const r = byNumber.get(o.number) ?? res.value[i];
       if (!r) return { number: o.number, outcome: "rejected", message: "Партнёр не вернул результат по этому заказу" };
       if (r.ok) return { number: o.number, outcome: "accepted", partnerCode: r.ordercode };
-      const message = `${r.message ?? "ошибка"} (код ${r.error})`;
+      const message = `${partnerMessage(r.message, { max: 200 }) || "ошибка"} (код ${r.error})`;
       if (r.error === 17) return { number: o.number, outcome: "duplicate", message };
       if (r.error === 1) throw new PartnerError("auth", `Партнёр ответил: ${message}`);
       return { number: o.number, outcome: "rejected", message: `Партнёр отклонил заказ: ${message}` };
@@ -146,7 +147,8 @@ export const measoftStatusFeed: StatusSource<MeasoftSettings> = {
       if (!o.status) continue;
       // The current status carries no message of its own; its entry in the history does.
       const st = o.status;
-      const comment = st.message ?? o.history.findLast((h) => h.code === st.code && h.eventTime === st.eventTime)?.message;
+      const said = st.message ?? o.history.findLast((h) => h.code === st.code && h.eventTime === st.eventTime)?.message;
+      const comment = partnerMessage(said) || undefined;
       events.push({ number: o.orderno, partnerCode: o.ordercode, code: st.code, title: st.title, eventTime: parseMeasoftTime(st.eventTime), comment });
     }
     return {
@@ -173,7 +175,9 @@ export const measoftCancel: CancelOrders<MeasoftSettings> = {
     const value = orders.map((o, i) => {
       const r = res.value.find((x) => x.orderno === o.number) ?? res.value[i];
       if (!r) return { number: o.number, ok: false, message: "Партнёр не вернул результат отмены" };
-      return { number: o.number, ok: r.ok, message: r.ok ? "Отменён у партнёра" : `Партнёр не отменил заказ: ${r.message ?? "ошибка"} (код ${r.error})` };
+      const why = partnerMessage(r.message, { max: 200 }) || "ошибка";
+      const message = r.ok ? "Отменён у партнёра" : `Партнёр не отменил заказ: ${why} (код ${r.error})`;
+      return { number: o.number, ok: r.ok, message };
     });
     return { ...res, value };
   },

@@ -1,6 +1,7 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { branches, integrations, orders, syncLog, transfers } from "@/db/schema";
+import { partnerMessage } from "@/server/integrators/messages";
 import { assertStaff, type ServiceCall } from "../context";
 import { ConflictError, NotFoundError } from "../errors";
 import { notifySync } from "./queue";
@@ -46,7 +47,12 @@ export async function getOrderSync({ ctx, input }: ServiceCall<unknown>) {
       .orderBy(desc(syncLog.id))
       .limit(100),
   ]);
-  return { transfers: rows, log };
+  // Partner texts were stored as the worker got them: the card shows them short and without markup.
+  const shown = (t: string | null) => (t === null ? null : partnerMessage(t));
+  return {
+    transfers: rows.map((r) => ({ ...r, lastError: shown(r.lastError), cancelMessage: shown(r.cancelMessage) })),
+    log: log.map((l) => ({ ...l, result: partnerMessage(l.result) })),
+  };
 }
 
 /** «Повторить»: a failed hand-over goes back to the queue with a fresh retry window. */
