@@ -29,7 +29,7 @@ async function measoftAnswering(xml: string) {
   return { settings: { login: "a", password: "b", extra: "202", apiUrl: url } as never, close };
 }
 
-const opts = { timeoutMs: 2_000, selfApiUrl: "" };
+const opts = { timeoutMs: 2_000, selfApiUrl: "", integrationId: 1 };
 const order = { number: "N-1", partnerCode: null } as never;
 const nobody = { company: null, person: "Тест", phone: "+79000000000", town: "Тверь", address: "ул. 1", zip: null };
 const outgoing: OutgoingOrder = {
