@@ -39,6 +39,7 @@ export async function checkSupervisor(options: {
     await options.pg.restore();
     const done = await until(async () => (await states(db, numbers)).every((s) => s === "sent"), 120_000);
     check(done, `the hand-over completes after the outage (${JSON.stringify(count(await states(db, numbers)))})`);
+    if (!done) console.log(`[e2e supervisor] transfer errors: ${JSON.stringify(await lastErrors(db, numbers))}`);
     const atBeta = await db
       .select({ number: orders.number, n: sql<number>`count(*)::int` })
       .from(orders)
@@ -90,6 +91,14 @@ async function startHandOver(db: ReturnType<typeof createDatabase>["db"], n: num
 async function states(db: ReturnType<typeof createDatabase>["db"], numbers: string[]): Promise<string[]> {
   const rows = await db.select({ state: transfers.state }).from(transfers).where(inArray(transfers.partnerNumber, numbers));
   return rows.length === numbers.length ? rows.map((r) => r.state) : ["pending"];
+}
+
+async function lastErrors(db: ReturnType<typeof createDatabase>["db"], numbers: string[]) {
+  const rows = await db
+    .selectDistinct({ error: transfers.lastError })
+    .from(transfers)
+    .where(inArray(transfers.partnerNumber, numbers));
+  return rows.map((r) => r.error).filter(Boolean).slice(0, 5);
 }
 
 const count = (xs: string[]) => xs.reduce<Record<string, number>>((acc, x) => ({ ...acc, [x]: (acc[x] ?? 0) + 1 }), {});
