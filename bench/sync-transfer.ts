@@ -7,7 +7,7 @@ import { createOrders } from "../db/test/factories";
 import { createSyncPair } from "../db/test/sync-pair";
 import { createDatabaseIfMissing, dropDatabase, ensureDatabaseServer, withDatabase } from "../server/runtime/database";
 import { addOrdersToManifest, createManifest, markManifestAssembled, setManifestSendDate } from "../server/services/manifests";
-import { startSyncWorker } from "../server/worker/sync-worker";
+import { startWorker } from "../server/worker/runner";
 import type { Bench } from "./index";
 
 // Forwards 5,000 orders from A to B through B's real XML API over loopback (two databases, one worker for A),
@@ -38,7 +38,7 @@ export const syncTransfer: Bench = {
     const [urlA, urlB] = names.map((n) => withDatabase(server.adminUrl, n)) as [string, string];
     const partner = await startPartnerProcess(urlB);
     const p = await createSyncPair(urlA, urlB, { externalApiUrl: partner.url });
-    const worker = await startSyncWorker({ databaseUrl: urlA, pollSeconds: POLL_SECONDS, log: process.env.BENCH_VERBOSE ? (m) => console.log(`  [${new Date().toISOString().slice(11, 23)}] ${m}`) : () => {} });
+    const worker = await startWorker({ databaseUrl: urlA, pollSeconds: POLL_SECONDS, log: process.env.BENCH_VERBOSE ? (m) => console.log(`  [${new Date().toISOString().slice(11, 23)}] ${m}`) : () => {} });
     try {
       const created = await createOrders(p.a.db, p.companyA.id, p.shopA.id, TOTAL);
       const bags: { ids: number[]; numbers: string[] }[] = [];

@@ -14,6 +14,14 @@ export const INTEGRATORS: { [K in IntegratorId]: IntegratorAdapter } = {
   topdelivery: topdelivery as unknown as IntegratorAdapter,
 };
 
+/** Integrators outside the catalog, found by the same lookup: the fake partner of the engine's tests. */
+const registered = new Map<string, IntegratorAdapter>();
+
+export function registerIntegrator(adapter: IntegratorAdapter) {
+  if (Object.hasOwn(INTEGRATORS, adapter.id)) throw new Error(`Интегратор «${adapter.id}» уже есть в каталоге`);
+  registered.set(adapter.id, adapter);
+}
+
 export function getIntegrator(id: string): IntegratorAdapter | undefined {
-  return Object.hasOwn(INTEGRATORS, id) ? INTEGRATORS[id as IntegratorId] : undefined;
+  return Object.hasOwn(INTEGRATORS, id) ? INTEGRATORS[id as IntegratorId] : registered.get(id);
 }

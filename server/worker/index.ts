@@ -1,5 +1,5 @@
 import { connectionMonitor, describe, installProcessGuards } from "./health";
-import { startSyncWorker } from "./sync-worker";
+import { startWorker } from "./runner";
 
 // The background process (`npm run worker`; `npm start` runs it beside the web server). Several may run at once.
 const url = process.env.DATABASE_URL;
@@ -12,7 +12,7 @@ const monitor = connectionMonitor(log);
 installProcessGuards(log, () => monitor);
 
 let stopping = false;
-let worker: Awaited<ReturnType<typeof startSyncWorker>> | null = null;
+let worker: Awaited<ReturnType<typeof startWorker>> | null = null;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
@@ -26,7 +26,7 @@ process.on("SIGINT", () => void shutdown("SIGINT"));
 // PostgreSQL may be down when the worker starts (or restarts after a crash): wait for it instead of exiting.
 for (let attempt = 1; !stopping; attempt++) {
   try {
-    worker = await startSyncWorker({ databaseUrl: url, log, monitor });
+    worker = await startWorker({ databaseUrl: url, log, monitor });
     monitor.ok();
     break;
   } catch (e) {

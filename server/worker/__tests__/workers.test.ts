@@ -5,7 +5,7 @@ import { createOrders } from "@/db/test/factories";
 import { createIsolatedSyncPair } from "@/db/test/isolated-pair";
 import { addOrdersToManifest, createManifest, markManifestAssembled, setManifestSendDate } from "@/server/services/manifests";
 import { setOrderStatus } from "@/server/services/orders/set-status";
-import { startSyncWorker } from "../sync-worker";
+import { startWorker } from "../runner";
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -30,8 +30,8 @@ async function until(check: () => Promise<boolean>, timeoutMs: number) {
 describe("worker processes", () => {
   it("two workers at once over 1,000 orders: each handed over exactly once, started by the send date itself", async () => {
     const p = await pair();
-    const w1 = await startSyncWorker({ databaseUrl: p.urlA, pollSeconds: 1, log: () => {} });
-    const w2 = await startSyncWorker({ databaseUrl: p.urlA, pollSeconds: 1, log: () => {} });
+    const w1 = await startWorker({ databaseUrl: p.urlA, pollSeconds: 1, log: () => {} });
+    const w2 = await startWorker({ databaseUrl: p.urlA, pollSeconds: 1, log: () => {} });
     cleanup.push(async () => {
       await w1.stop();
       await w2.stop();

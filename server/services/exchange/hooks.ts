@@ -1,0 +1,136 @@
+import { and, asc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
+import type { Database, Queryable } from "@/db/client";
+import { hookDeliveries, integrations } from "@/db/schema";
+import { PartnerError } from "../../integrators/errors";
+import type { PartnerStatusEvent, SendOutcome } from "../../integrators/types";
+import { loadActivePartner, loadPartner } from "./partner";
+import { settleSubmitted } from "./resolve";
+import { applyPartnerEvents } from "./status";
+
+export const HOOK_CHANNEL = "kh_hooks";
+/** A delivery that failed this often is left with its error instead of blocking the ones behind it. */
+const MAX_HOOK_ATTEMPTS = 5;
+
+export interface HookRequest {
+  integrator: string;
+  /** The integration's hook key from the address: unguessable, so the address itself is a credential. */
+  key: string;
+  headers: Headers;
+  body: string;
+}
+
+export interface HookAnswer {
+  status: number;
+  message: string;
+}
+
+/**
+ * One webhook delivery: the integration found by its key, the delivery verified by the integrator's adapter, stored
+ * once (a redelivery repeats the partner's delivery id and changes nothing) and worked off by the worker, so the
+ * partner gets its answer at once.
+ */
+export async function receiveHook(db: Database, req: HookRequest): Promise<HookAnswer> {
+  const notFound = { status: 404, message: "Адрес уведомлений не найден" };
+  if (!/^[0-9a-f]{64}$/.test(req.key)) return notFound;
+  const [row] = await db
+    .select({ id: integrations.id, integrator: integrations.integrator })
+    .from(integrations)
+    .where(eq(integrations.hookKey, req.key));
+  if (!row || row.integrator !== req.integrator) return notFound;
+  let partner;
+  try {
+    partner = await loadPartner(db, row.id);
+  } catch (e) {
+    if (!(e instanceof PartnerError)) throw e;
+    // Settings that cannot be used cannot verify either: the partner is asked to deliver again later.
+    return { status: 503, message: "Интеграция не настроена, уведомление не принято" };
+  }
+  const receiver = partner?.adapter.webhook;
+  if (!partner || !receiver) return notFound;
+  if (!receiver.verify(partner.settings, { headers: req.headers, body: req.body })) {
+    return { status: 401, message: "Подпись уведомления не подтверждена" };
+  }
+  const parsed = receiver.parse(req.body);
+  if (!parsed) return { status: 400, message: "Уведомление не разобрано" };
+  await db.transaction(async (tx) => {
+    const stored = await tx
+      .insert(hookDeliveries)
+      .values({ companyId: partner.companyId, integrationId: partner.id, deliveryKey: parsed.id, body: req.body })
+      .onConflictDoNothing({ target: [hookDeliveries.integrationId, hookDeliveries.deliveryKey] })
+      .returning({ id: hookDeliveries.id });
+    if (stored.length) await tx.execute(sql`select pg_notify(${HOOK_CHANNEL}, ${String(partner.id)})`);
+  });
+  return { status: 200, message: "Принято" };
+}
+
+/**
+ * Works off an integration's stored deliveries in arrival order: verdicts on submitted orders first, then statuses,
+ * through the same paths as a poll. A switched-off integration's deliveries wait for it.
+ */
+export async function processHookDeliveries(db: Database, integrationId: number): Promise<number> {
+  const p = await loadActivePartner(db, integrationId);
+  const receiver = p?.adapter.webhook;
+  if (!p || !receiver) return 0;
+  let processed = 0;
+  for (;;) {
+    let ids: number[] = [];
+    try {
+      const n = await db.transaction(async (tx) => {
+        const rows = await tx
+          .select({ id: hookDeliveries.id, body: hookDeliveries.body })
+          .from(hookDeliveries)
+          .where(
+            and(
+              eq(hookDeliveries.integrationId, integrationId),
+              isNull(hookDeliveries.processedAt),
+              lt(hookDeliveries.attempts, MAX_HOOK_ATTEMPTS),
+            ),
+          )
+          .orderBy(asc(hookDeliveries.id))
+          .limit(100)
+          .for("update", { skipLocked: true });
+        ids = rows.map((r) => r.id);
+        if (rows.length === 0) return 0;
+        const verdicts: SendOutcome[] = [];
+        const statuses: PartnerStatusEvent[] = [];
+        for (const r of rows) {
+          for (const ev of receiver.parse(r.body)?.events ?? []) {
+            if (ev.kind === "resolved") verdicts.push(ev.outcome);
+            else statuses.push(ev.event);
+          }
+        }
+        if (verdicts.length) await settleSubmitted(tx, p, verdicts, "Уведомление партнёра");
+        if (statuses.length) await applyPartnerEvents(tx, p, statuses, "Уведомление партнёра");
+        await tx
+          .update(hookDeliveries)
+          .set({ processedAt: sql`now()` })
+          .where(inArray(hookDeliveries.id, ids));
+        return rows.length;
+      });
+      if (n === 0) return processed;
+      processed += n;
+    } catch (e) {
+      await countFailure(db, ids, e);
+      throw e;
+    }
+  }
+}
+
+async function countFailure(db: Queryable, ids: number[], e: unknown) {
+  if (ids.length === 0) return;
+  const message = e instanceof Error ? e.message.slice(0, 500) : String(e);
+  await db
+    .update(hookDeliveries)
+    .set({ attempts: sql`${hookDeliveries.attempts} + 1`, lastError: message })
+    .where(inArray(hookDeliveries.id, ids))
+    .catch(() => {});
+}
+
+/** Integrations with deliveries not yet worked off: what the clock wakes when a notification was missed. */
+export async function integrationsWithDueHooks(db: Queryable): Promise<number[]> {
+  const rows = await db
+    .selectDistinct({ id: hookDeliveries.integrationId })
+    .from(hookDeliveries)
+    .where(and(isNull(hookDeliveries.processedAt), lt(hookDeliveries.attempts, MAX_HOOK_ATTEMPTS)));
+  return rows.map((r) => r.id);
+}

@@ -1,0 +1,23 @@
+import syncCancel from "./sync-cancel";
+import syncHooks from "./sync-hooks";
+import syncPoll from "./sync-poll";
+import syncResolve from "./sync-resolve";
+import syncSweep from "./sync-sweep";
+import syncTick from "./sync-tick";
+import syncTransfer from "./sync-transfer";
+import sweepLoginAttempts from "./sweep-login-attempts";
+import sweepOrderChanges from "./sweep-order-changes";
+import type { Job } from "./types";
+
+/** Every job the worker runs; a new one is a file in this folder and a line here. */
+export const JOBS: readonly Job[] = [
+  syncTransfer,
+  syncCancel,
+  syncPoll,
+  syncResolve,
+  syncHooks,
+  syncTick,
+  syncSweep,
+  sweepLoginAttempts,
+  sweepOrderChanges,
+];

@@ -1,0 +1,11 @@
+import { HOOK_CHANNEL, processHookDeliveries } from "../../services/exchange/hooks";
+import { byIntegration, integrationPayload } from "./payloads";
+import { defineJob } from "./types";
+
+/** Works off webhook deliveries the web server stored (it answers the partner at once). */
+export default defineJob({
+  name: "sync-hooks",
+  queue: { wakeOn: HOOK_CHANNEL, singletonKey: byIntegration },
+  payload: integrationPayload,
+  handler: ({ integrationId }, { db }) => processHookDeliveries(db, integrationId),
+});
