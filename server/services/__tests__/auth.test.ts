@@ -105,6 +105,17 @@ describe("sign-in throttle", () => {
       await expect(admin("secret", "10.9.9.9")).rejects.toMatchObject(REFUSED);
     }));
 
+  it("one login retrying a wrong password does not lock out the other accounts behind the same address", () =>
+    withTestTransaction(async (tx) => {
+      const t = await createTenant(tx);
+      const stale = await createStaff(tx, t.company.id, { password: "changed" });
+      const misconfigured = account(tx, t.company.extraCode, stale.login);
+      for (let i = 0; i < 3 * THROTTLE.networkLimit; i++) await misconfigured("old", "10.7.7.7").catch(ignore);
+      await expect(misconfigured("changed", "10.7.7.7")).rejects.toMatchObject(REFUSED);
+      const admin = await account(tx, t.company.extraCode, t.staff.login)("secret", "10.7.7.7");
+      expect(admin.actor).toMatchObject({ type: "staff", role: "admin" });
+    }));
+
   it("an IPv6 attacker rotating addresses inside one /64 stays one network", () =>
     withTestTransaction(async (tx) => {
       const t = await createTenant(tx);

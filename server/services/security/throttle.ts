@@ -18,7 +18,11 @@ export const THROTTLE = {
   windowMinutes: 15,
   /** Failures from one network for one login before that pair is refused outright. */
   pairLimit: 5,
-  /** Failures from one network over all logins before the network is refused. */
+  /**
+   * Logins failed from one network before the network is refused. Each login counts once per window, so a shop
+   * module retrying one wrong password on a shared host (or a partner integration with a stale password) does not
+   * lock every other account behind that address out; its own pair is blocked by `pairLimit`.
+   */
   networkLimit: 30,
   /** Failures for one login (any network) after which networks that already failed for it are spaced out. */
   slowAfter: 5,
@@ -59,7 +63,7 @@ export async function throttledSignIn<T>(
   check: () => Promise<T | null>,
 ): Promise<Guarded<T>> {
   const b = bucketsOf(attempt);
-  const refusal = await reserve(db, b);
+  const { refusal, countsNetwork } = await reserve(db, b);
   if (refusal) {
     await logEvent(db, attempt, refusal.kind);
     return { status: "refused", ...refusal };
@@ -68,20 +72,27 @@ export async function throttledSignIn<T>(
   try {
     value = await check();
   } catch (e) {
-    await settle(db, b, "undo").catch(() => {});
+    await settle(db, b, "undo", countsNetwork).catch(() => {});
     throw e;
   }
   if (value === null) {
     await logEvent(db, attempt, "failed");
     return { status: "wrong" };
   }
-  await settle(db, b, "success");
+  await settle(db, b, "success", countsNetwork);
   return { status: "ok", value };
 }
 
 async function reserve(db: Queryable, b: ReturnType<typeof bucketsOf>) {
   const w = sql.raw(`interval '${THROTTLE.windowMinutes} minutes'`);
-  return db.transaction(async (tx) => {
+  // The network counts a login only on its first attempt in the window (read without a lock: two simultaneous first
+  // attempts may both count, which errs on the strict side).
+  const [prior] = await db.execute<{ live: boolean }>(
+    sql`select attempts > 0 and window_start > now() - ${w} as live from ${authThrottle} where bucket = ${b.pair}`,
+  );
+  const countsNetwork = !prior?.live;
+  const networkStep = countsNetwork ? 1 : 0;
+  const refusal = await db.transaction(async (tx) => {
     // One statement, buckets in a fixed order (no deadlocks between overlapping attempts). A window restarts when
     // it is over — unless the bucket is over its limit and still being hit, so hammering keeps a block in place.
     const rows = await tx.execute<BucketRow>(sql`
@@ -89,7 +100,10 @@ async function reserve(db: Queryable, b: ReturnType<typeof bucketsOf>) {
       select v.bucket, 1, now(), now()
       from (values (${b.login}), (${b.network}), (${b.pair})) v(bucket) order by v.bucket
       on conflict (bucket) do update set
-        attempts = case when ${restart(w)} then 1 else t.attempts + 1 end,
+        attempts = case
+          when ${restart(w)} then 1
+          when t.bucket = ${b.network} then t.attempts + ${networkStep}::int
+          else t.attempts + 1 end,
         window_start = case when ${restart(w)} then now() else t.window_start end,
         next_slot = case when ${restart(w)} then null else t.next_slot end,
         updated_at = now()
@@ -116,6 +130,7 @@ async function reserve(db: Queryable, b: ReturnType<typeof bucketsOf>) {
     );
     return null;
   });
+  return { refusal, countsNetwork };
 }
 
 function restart(w: ReturnType<typeof sql.raw>) {
@@ -127,11 +142,20 @@ function restart(w: ReturnType<typeof sql.raw>) {
 }
 
 /** A right password gives its reservation back (and clears the pair's own typos); a crashed check gives it back too. */
-async function settle(db: Queryable, b: ReturnType<typeof bucketsOf>, outcome: "success" | "undo") {
+async function settle(
+  db: Queryable,
+  b: ReturnType<typeof bucketsOf>,
+  outcome: "success" | "undo",
+  countsNetwork: boolean,
+) {
   const success = outcome === "success";
+  const networkStep = countsNetwork ? 1 : 0;
   await db.execute(sql`
     update ${authThrottle} as t set
-      attempts = case when ${success} and t.bucket = ${b.pair} then 0 else greatest(t.attempts - 1, 0) end,
+      attempts = case
+        when ${success} and t.bucket = ${b.pair} then 0
+        when t.bucket = ${b.network} then greatest(t.attempts - ${networkStep}::int, 0)
+        else greatest(t.attempts - 1, 0) end,
       last_success_at = case when ${success} and t.bucket = ${b.pair} then now() else t.last_success_at end
     from (
       select bucket from ${authThrottle}
