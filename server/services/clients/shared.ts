@@ -19,9 +19,11 @@ export const publicColumns = {
   createdAt: clients.createdAt,
 };
 
-export const loginTaken = () => new ConflictError("Этот логин уже занят другим клиентом", { login: ["Этот логин уже занят другим клиентом"] });
+export const loginTaken = () =>
+  new ConflictError("Этот логин уже занят другим клиентом", { login: ["Этот логин уже занят другим клиентом"] });
 
-export const nameTaken = () => new ConflictError("Клиент с таким названием уже есть", { name: ["Клиент с таким названием уже есть"] });
+export const nameTaken = () =>
+  new ConflictError("Клиент с таким названием уже есть", { name: ["Клиент с таким названием уже есть"] });
 
 /** A unique violation on save as the field it concerns: the name (any letter case) or the login. */
 export function clientConflict(e: unknown): ConflictError | undefined {

@@ -11,12 +11,19 @@ export async function addOrdersToManifest({ ctx, input }: ServiceCall<unknown>) 
   assertStaff(ctx);
   const data = addOrdersSchema.parse(input);
   const companyId = ctx.actor.companyId;
-  if (data.orderIds.length === 0 && data.numbers.length === 0) throw new ValidationError("Укажите заказы", { numbers: ["Укажите номера заказов"] });
+  if (data.orderIds.length === 0 && data.numbers.length === 0)
+    throw new ValidationError("Укажите заказы", { numbers: ["Укажите номера заказов"] });
   return ctx.db.transaction(async (tx) => {
     const m = await lockManifest(tx, companyId, data.manifestId);
     if (m.state !== "draft") throw new ConflictError("Заказы можно добавлять только в черновик манифеста");
     const found = await tx
-      .select({ id: orders.id, number: orders.number, barcode: orders.barcode, manifestId: orders.manifestId, status: orders.status })
+      .select({
+        id: orders.id,
+        number: orders.number,
+        barcode: orders.barcode,
+        manifestId: orders.manifestId,
+        status: orders.status,
+      })
       .from(orders)
       .where(
         and(
@@ -36,14 +43,29 @@ export async function addOrdersToManifest({ ctx, input }: ServiceCall<unknown>) 
       if (o.barcode) matched.add(o.barcode);
     }
     const notFound = [...data.orderIds.map(String), ...data.numbers].filter((k) => !matched.has(k));
-    if (notFound.length) throw new ServiceError("NOT_FOUND", `Не найдены заказы: ${notFound.slice(0, 10).join(", ")}`, { numbers: [`Не найдены: ${notFound.slice(0, 10).join(", ")}`] });
+    if (notFound.length)
+      throw new ServiceError("NOT_FOUND", `Не найдены заказы: ${notFound.slice(0, 10).join(", ")}`, {
+        numbers: [`Не найдены: ${notFound.slice(0, 10).join(", ")}`],
+      });
     const closed = found.filter((o) => !mayJoinManifest(o.status));
     if (closed.length) {
-      const list = closed.slice(0, 10).map((o) => `${o.number} (${statusTitle(o.status)})`).join(", ");
-      throw new ConflictError(`${MANIFEST_FINAL_REASON}: ${list}`, data.numbers.length ? { numbers: [`В финальном статусе или отменены: ${list}`] } : undefined);
+      const list = closed
+        .slice(0, 10)
+        .map((o) => `${o.number} (${statusTitle(o.status)})`)
+        .join(", ");
+      throw new ConflictError(
+        `${MANIFEST_FINAL_REASON}: ${list}`,
+        data.numbers.length ? { numbers: [`В финальном статусе или отменены: ${list}`] } : undefined,
+      );
     }
     const elsewhere = found.filter((o) => o.manifestId !== null && o.manifestId !== m.id);
-    if (elsewhere.length) throw new ConflictError(`Заказы уже в другом манифесте: ${elsewhere.slice(0, 10).map((o) => o.number).join(", ")}`);
+    if (elsewhere.length)
+      throw new ConflictError(
+        `Заказы уже в другом манифесте: ${elsewhere
+          .slice(0, 10)
+          .map((o) => o.number)
+          .join(", ")}`,
+      );
     const ids = found.filter((o) => o.manifestId === null).map((o) => o.id);
     if (ids.length) {
       await tx

@@ -28,8 +28,19 @@ export async function setManifestSendDate({ ctx, input }: ServiceCall<unknown>) 
       .where(and(eq(orders.companyId, companyId), eq(orders.manifestId, m.id)))
       .returning({ id: orders.id, status: orders.status });
     const orderIds = updated.map((o) => o.id);
-    // An order cancelled (or otherwise final) since it was packed travels with the bag but is never handed to a partner.
-    const { queued } = await queueTransfers(tx, companyId, updated.filter((o) => mayJoinManifest(o.status)).map((o) => o.id));
-    return { id: m.id, state: "sent" as const, sendDate: data.sendDate, orderIds, responsibleBranchId: m.responsibleBranchId, queuedTransfers: queued };
+    // An order cancelled (or otherwise final) since it was packed stays in the bag but is never handed to a partner.
+    const { queued } = await queueTransfers(
+      tx,
+      companyId,
+      updated.filter((o) => mayJoinManifest(o.status)).map((o) => o.id),
+    );
+    return {
+      id: m.id,
+      state: "sent" as const,
+      sendDate: data.sendDate,
+      orderIds,
+      responsibleBranchId: m.responsibleBranchId,
+      queuedTransfers: queued,
+    };
   });
 }

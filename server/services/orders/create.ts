@@ -24,7 +24,9 @@ export async function createOrder({ ctx, input }: ServiceCall<CreateOrderInput>)
     const [result] = await insertOrders(tx, companyId, "cabinet", [{ clientId, data: v.data }]);
     if (!result!.ok) {
       if (result!.reason === "client") throw new NotFoundError("Клиент", "clientId");
-      throw new ConflictError("Заказ с таким номером уже есть в этом году", { number: ["Заказ с таким номером уже есть в этом году"] });
+      throw new ConflictError("Заказ с таким номером уже есть в этом году", {
+        number: ["Заказ с таким номером уже есть в этом году"],
+      });
     }
     return { id: result!.id, number: result!.number };
   });

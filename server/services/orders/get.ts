@@ -1,5 +1,14 @@
 import { and, asc, desc, eq, ne } from "drizzle-orm";
-import { branches, clients, manifests, orderItems, orderPackages, orders, orderStatusHistory, transfers } from "@/db/schema";
+import {
+  branches,
+  clients,
+  manifests,
+  orderItems,
+  orderPackages,
+  orders,
+  orderStatusHistory,
+  transfers,
+} from "@/db/schema";
 import type { ServiceCall } from "../context";
 import { NotFoundError } from "../errors";
 import { loadLifecycleFacts, orderRules } from "./lifecycle";
@@ -8,7 +17,13 @@ import { orderScope } from "./scope";
 export async function getOrder({ ctx, input }: ServiceCall<{ id: number }>) {
   const companyId = ctx.actor.companyId;
   const [row] = await ctx.db
-    .select({ order: orders, clientName: clients.name, clientCurrency: clients.currency, branchName: branches.name, manifestNumber: manifests.number })
+    .select({
+      order: orders,
+      clientName: clients.name,
+      clientCurrency: clients.currency,
+      branchName: branches.name,
+      manifestNumber: manifests.number,
+    })
     .from(orders)
     .innerJoin(clients, eq(clients.id, orders.clientId))
     .leftJoin(branches, eq(branches.id, orders.responsibleBranchId))
@@ -16,8 +31,16 @@ export async function getOrder({ ctx, input }: ServiceCall<{ id: number }>) {
     .where(and(orderScope(ctx), eq(orders.id, input.id)));
   if (!row) throw new NotFoundError("Заказ");
   const [items, packages, history, facts, cancels] = await Promise.all([
-    ctx.db.select().from(orderItems).where(and(eq(orderItems.companyId, companyId), eq(orderItems.orderId, input.id))).orderBy(asc(orderItems.id)),
-    ctx.db.select().from(orderPackages).where(and(eq(orderPackages.companyId, companyId), eq(orderPackages.orderId, input.id))).orderBy(asc(orderPackages.id)),
+    ctx.db
+      .select()
+      .from(orderItems)
+      .where(and(eq(orderItems.companyId, companyId), eq(orderItems.orderId, input.id)))
+      .orderBy(asc(orderItems.id)),
+    ctx.db
+      .select()
+      .from(orderPackages)
+      .where(and(eq(orderPackages.companyId, companyId), eq(orderPackages.orderId, input.id)))
+      .orderBy(asc(orderPackages.id)),
     ctx.db
       .select()
       .from(orderStatusHistory)
@@ -27,13 +50,17 @@ export async function getOrder({ ctx, input }: ServiceCall<{ id: number }>) {
     ctx.db
       .select({ state: transfers.cancelState, message: transfers.cancelMessage })
       .from(transfers)
-      .where(and(eq(transfers.companyId, companyId), eq(transfers.orderId, input.id), ne(transfers.cancelState, "none")))
+      .where(
+        and(eq(transfers.companyId, companyId), eq(transfers.orderId, input.id), ne(transfers.cancelState, "none")),
+      )
       .orderBy(desc(transfers.updatedAt))
       .limit(1),
   ]);
   // The rules come from the lifecycle, so the card shows what the server will allow (and why not) without recomputing.
   const rules = orderRules(ctx.actor, facts.get(input.id)!);
-  const cancellation = cancels[0] ? { state: cancels[0].state as "pending" | "done" | "failed", message: cancels[0].message } : null;
+  const cancellation = cancels[0]
+    ? { state: cancels[0].state as "pending" | "done" | "failed", message: cancels[0].message }
+    : null;
   return {
     ...row.order,
     clientName: row.clientName,

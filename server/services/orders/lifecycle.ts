@@ -6,7 +6,14 @@ import { type Actor, assertStaff, type ServiceCall } from "../context";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors";
 import { setOrderStatusSchema } from "./schemas";
 import { agentScope, orderScope } from "./scope";
-import { EDITABLE_STATUSES, FINAL_STATUSES, ORDER_STATUS_CODES, ORDER_STATUSES, type OrderStatus, statusTitle } from "./statuses";
+import {
+  EDITABLE_STATUSES,
+  FINAL_STATUSES,
+  ORDER_STATUS_CODES,
+  ORDER_STATUSES,
+  type OrderStatus,
+  statusTitle,
+} from "./statuses";
 import { recordOrderChanges, type StatusSourceCode } from "./write";
 
 /*
@@ -28,6 +35,7 @@ export function statusMayReplace(current: string, incoming: string): boolean {
 
 /** Transfer states in which the partner has (or may already have) the order: a cancel must go to the partner. */
 const AT_PARTNER = ["sent", "sending", "submitted"] as const;
+const AT_PARTNER_SQL = sql.raw(`(${AT_PARTNER.map((s) => `'${s}'`).join(", ")})`);
 
 /** What the rules need to know about an order besides its status: its hand-overs to partners. */
 export interface LifecycleFacts {
@@ -51,7 +59,8 @@ export interface OrderRules {
   manifestBlockedReason: string | null;
 }
 
-const finalReason = (status: string, what: string) => `Заказ в финальном статусе «${statusTitle(status)}» и не может быть ${what}`;
+const finalReason = (status: string, what: string) =>
+  `Заказ в финальном статусе «${statusTitle(status)}» и не может быть ${what}`;
 const IN_WORK_EDIT = "Заказ уже в работе у курьерской службы и не может быть изменён";
 const IN_WORK_CANCEL = "Заказ уже в работе у курьерской службы и не может быть отменён";
 const HANDED_OVER_EDIT = "Заказ уже передан партнёру: изменения до партнёра не дойдут";
@@ -90,7 +99,9 @@ export function orderRules(actor: Actor, facts: LifecycleFacts): OrderRules {
     statusBlockedReason = "Статус заказа меняет курьерская служба";
   } else {
     // CANCELED only through the cancel verb (it knows about partners), unless the order is already final.
-    allowedStatuses = ORDER_STATUS_CODES.filter((s) => s !== status && statusMayReplace(status, s) && (final || s !== "CANCELED"));
+    allowedStatuses = ORDER_STATUS_CODES.filter(
+      (s) => s !== status && statusMayReplace(status, s) && (final || s !== "CANCELED"),
+    );
     if (final) statusBlockedReason = "Финальный статус не переоткрывается: доступны только другие финальные статусы";
   }
 
@@ -120,14 +131,18 @@ export function mayJoinManifestSql() {
 }
 
 /** The facts of many orders at once: their statuses and hand-overs. */
-export async function loadLifecycleFacts(db: Queryable, companyId: number, orderIds: number[]): Promise<Map<number, LifecycleFacts>> {
+export async function loadLifecycleFacts(
+  db: Queryable,
+  companyId: number,
+  orderIds: number[],
+): Promise<Map<number, LifecycleFacts>> {
   const out = new Map<number, LifecycleFacts>();
   if (orderIds.length === 0) return out;
   const rows = await db
     .select({
       id: orders.id,
       status: orders.status,
-      handedOver: sql<boolean>`coalesce(bool_or(${transfers.state} in ${sql.raw(`(${AT_PARTNER.map((s) => `'${s}'`).join(", ")})`)}), false)`,
+      handedOver: sql<boolean>`coalesce(bool_or(${transfers.state} in ${AT_PARTNER_SQL}), false)`,
       cancelPending: sql<boolean>`coalesce(bool_or(${transfers.cancelState} = 'pending'), false)`,
     })
     .from(orders)
@@ -177,7 +192,11 @@ const CHUNK = 2000;
  * current status only when `statusMayReplace` allows. Locks the orders (in id order, so concurrent applies do not
  * deadlock). Call inside a transaction; throws NotFoundError for an order not of this company.
  */
-export async function applyStatusEvents(tx: Queryable, companyId: number, events: StatusEvent[]): Promise<StatusOutcome[]> {
+export async function applyStatusEvents(
+  tx: Queryable,
+  companyId: number,
+  events: StatusEvent[],
+): Promise<StatusOutcome[]> {
   if (events.length === 0) return [];
   const ids = [...new Set(events.map((e) => e.orderId))].sort((a, b) => a - b);
   const state = new Map<number, { status: string; statusAt: Date; changed: boolean; kept: boolean }>();
@@ -197,16 +216,26 @@ export async function applyStatusEvents(tx: Queryable, companyId: number, events
     const s = state.get(ev.orderId);
     if (!s) throw new NotFoundError("Заказ");
     const replaced = statusMayReplace(s.status, ev.status);
-    history.push({ orderId: ev.orderId, companyId, status: ev.status, eventTime: ev.eventTime, source: ev.source, comment: ev.comment ?? null });
+    history.push({
+      orderId: ev.orderId,
+      companyId,
+      status: ev.status,
+      eventTime: ev.eventTime,
+      source: ev.source,
+      comment: ev.comment ?? null,
+    });
     if (replaced) Object.assign(s, { status: ev.status, statusAt: ev.eventTime, changed: true });
     else s.kept = true;
     outcomes.push({ orderId: ev.orderId, status: ev.status, replaced, current: s.status });
   }
 
-  for (let i = 0; i < history.length; i += CHUNK) await tx.insert(orderStatusHistory).values(history.slice(i, i + CHUNK));
+  for (let i = 0; i < history.length; i += CHUNK)
+    await tx.insert(orderStatusHistory).values(history.slice(i, i + CHUNK));
   const changed = [...state].filter(([, s]) => s.changed);
   for (let i = 0; i < changed.length; i += CHUNK) {
-    const rows = JSON.stringify(changed.slice(i, i + CHUNK).map(([id, s]) => ({ id, status: s.status, status_at: s.statusAt.toISOString() })));
+    const rows = JSON.stringify(
+      changed.slice(i, i + CHUNK).map(([id, s]) => ({ id, status: s.status, status_at: s.statusAt.toISOString() })),
+    );
     await tx.execute(sql`
       update orders o set status = v.status, status_at = v.status_at, updated_at = now()
       from jsonb_to_recordset(${rows}::jsonb) as v(id bigint, status text, status_at timestamptz)
@@ -227,7 +256,8 @@ export interface OrderRef {
   number?: string;
 }
 
-const refWhere = (input: OrderRef) => and(input.id ? eq(orders.id, input.id) : undefined, input.number ? eq(orders.number, input.number) : undefined);
+const refWhere = (input: OrderRef) =>
+  and(input.id ? eq(orders.id, input.id) : undefined, input.number ? eq(orders.number, input.number) : undefined);
 
 /** The id of the order a client names by code or number (the latest one with that number), within its scope. */
 export async function resolveOrderId({ ctx, input }: ServiceCall<OrderRef>): Promise<number> {
@@ -250,7 +280,8 @@ export type CancelOutcome = "cancelled" | "requested" | "already";
  * partner confirms, and the card shows a refusal). Cancelling a cancelled order changes nothing.
  */
 export async function cancelOrder({ ctx, input }: ServiceCall<OrderRef & { source?: StatusSourceCode }>) {
-  if (!input.id && !input.number) throw new ValidationError("Укажите номер заказа", { number: ["Укажите номер заказа"] });
+  if (!input.id && !input.number)
+    throw new ValidationError("Укажите номер заказа", { number: ["Укажите номер заказа"] });
   const companyId = ctx.actor.companyId;
   return ctx.db.transaction(async (tx) => {
     const [order] = await tx
@@ -265,24 +296,47 @@ export async function cancelOrder({ ctx, input }: ServiceCall<OrderRef & { sourc
     if (order.status === "CANCELED") return done("already");
 
     const rows = await tx
-      .select({ id: transfers.id, state: transfers.state, cancelState: transfers.cancelState, integrationId: transfers.integrationId, number: transfers.partnerNumber })
+      .select({
+        id: transfers.id,
+        state: transfers.state,
+        cancelState: transfers.cancelState,
+        integrationId: transfers.integrationId,
+        number: transfers.partnerNumber,
+      })
       .from(transfers)
       .where(and(eq(transfers.companyId, companyId), eq(transfers.orderId, order.id)))
       .for("update");
     const atPartner = rows.filter((t) => (AT_PARTNER as readonly string[]).includes(t.state));
     const notSent = rows.filter((t) => t.state === "pending" || t.state === "waiting" || t.state === "failed");
-    const facts = { status: order.status, handedOver: atPartner.length > 0, cancelPending: rows.some((t) => t.cancelState === "pending") };
+    const facts = {
+      status: order.status,
+      handedOver: atPartner.length > 0,
+      cancelPending: rows.some((t) => t.cancelState === "pending"),
+    };
     const rules = orderRules(ctx.actor, facts);
     if (!rules.canCancel) throw new ConflictError(rules.cancelBlockedReason!);
 
     if (notSent.length) {
-      await tx.update(transfers).set({ state: "cancelled", updatedAt: sql`now()` }).where(inArray(transfers.id, notSent.map((t) => t.id)));
+      await tx
+        .update(transfers)
+        .set({ state: "cancelled", updatedAt: sql`now()` })
+        .where(
+          inArray(
+            transfers.id,
+            notSent.map((t) => t.id),
+          ),
+        );
     }
     if (atPartner.length) {
       await tx
         .update(transfers)
         .set({ cancelState: "pending", cancelNextAttemptAt: null, cancelMessage: null, updatedAt: sql`now()` })
-        .where(inArray(transfers.id, atPartner.map((t) => t.id)));
+        .where(
+          inArray(
+            transfers.id,
+            atPartner.map((t) => t.id),
+          ),
+        );
       await tx.insert(syncLog).values(
         atPartner.map((t) => ({
           companyId,
@@ -294,11 +348,16 @@ export async function cancelOrder({ ctx, input }: ServiceCall<OrderRef & { sourc
           result: "Отмена поставлена в очередь к партнёру",
         })),
       );
-      await notifySync(tx, atPartner.map((t) => t.integrationId));
+      await notifySync(
+        tx,
+        atPartner.map((t) => t.integrationId),
+      );
       return done("requested");
     }
     const comment = ctx.actor.type === "client" ? "Отменён клиентом" : "Отменён в кабинете";
-    await applyStatusEvents(tx, companyId, [{ orderId: order.id, status: "CANCELED", eventTime: new Date(), source: input.source ?? "cabinet", comment }]);
+    await applyStatusEvents(tx, companyId, [
+      { orderId: order.id, status: "CANCELED", eventTime: new Date(), source: input.source ?? "cabinet", comment },
+    ]);
     return done("cancelled");
   });
 }
@@ -326,7 +385,15 @@ export async function setOrderStatus({ ctx, input }: ServiceCall<unknown>) {
             : (rules.statusBlockedReason ?? "Этот статус сейчас недоступен");
       throw new ConflictError(why, { status: [why] });
     }
-    await applyStatusEvents(tx, companyId, [{ orderId: order.id, status: data.status, eventTime: data.eventTime ?? new Date(), source: "cabinet", comment: data.comment }]);
+    await applyStatusEvents(tx, companyId, [
+      {
+        orderId: order.id,
+        status: data.status,
+        eventTime: data.eventTime ?? new Date(),
+        source: "cabinet",
+        comment: data.comment,
+      },
+    ]);
     return { id: order.id, status: data.status };
   });
 }
@@ -344,10 +411,14 @@ export interface AgentStatusInput extends OrderRef {
  */
 export async function setAgentOrderStatus({ ctx, input }: ServiceCall<AgentStatusInput>) {
   if (ctx.actor.type !== "client") throw new ForbiddenError("Статусы передаёт учётная запись партнёра");
-  if (!input.id && !input.number) throw new ValidationError("Укажите код заказа", { ordercode: ["Укажите код заказа"] });
-  if (input.status !== undefined && !(input.status in ORDER_STATUSES)) throw new ValidationError("Неизвестный статус", { status: ["Неизвестный статус"] });
-  if (input.status !== undefined && !input.eventTime) throw new ValidationError("Укажите время события", { eventTime: ["Укажите время события"] });
-  if (input.status === undefined && !input.message) throw new ValidationError("Нет ни статуса, ни сообщения", { status: ["Укажите статус или сообщение"] });
+  if (!input.id && !input.number)
+    throw new ValidationError("Укажите код заказа", { ordercode: ["Укажите код заказа"] });
+  if (input.status !== undefined && !(input.status in ORDER_STATUSES))
+    throw new ValidationError("Неизвестный статус", { status: ["Неизвестный статус"] });
+  if (input.status !== undefined && !input.eventTime)
+    throw new ValidationError("Укажите время события", { eventTime: ["Укажите время события"] });
+  if (input.status === undefined && !input.message)
+    throw new ValidationError("Нет ни статуса, ни сообщения", { status: ["Укажите статус или сообщение"] });
   const companyId = ctx.actor.companyId;
   const agentId = ctx.actor.clientId;
   return ctx.db.transaction(async (tx) => {
@@ -359,7 +430,13 @@ export async function setAgentOrderStatus({ ctx, input }: ServiceCall<AgentStatu
       .limit(1);
     if (!order) throw new NotFoundError("Заказ");
     const [outcome] = await applyStatusEvents(tx, companyId, [
-      { orderId: order.id, status: input.status ?? order.status, eventTime: input.eventTime ?? new Date(), source: "agent", comment: input.message ?? null },
+      {
+        orderId: order.id,
+        status: input.status ?? order.status,
+        eventTime: input.eventTime ?? new Date(),
+        source: "agent",
+        comment: input.message ?? null,
+      },
     ]);
     const kept = input.status !== undefined && !outcome!.replaced && input.status !== outcome!.current;
     return { id: order.id, number: order.number, status: outcome!.current, kept };

@@ -25,15 +25,24 @@ export async function editApiOrder({ ctx, input }: ServiceCall<{ id: number; ord
 /** Replaces an order's fields, items and places while the lifecycle lets this actor edit it. */
 async function replaceOrder(ctx: ServiceContext, id: number, raw: unknown, door: OrderDoor, newClientId?: number) {
   const companyId = ctx.actor.companyId;
-  const [current] = await ctx.db.select({ clientId: orders.clientId }).from(orders).where(and(orderScope(ctx), eq(orders.id, id)));
+  const [current] = await ctx.db
+    .select({ clientId: orders.clientId })
+    .from(orders)
+    .where(and(orderScope(ctx), eq(orders.id, id)));
   if (!current) throw new NotFoundError("Заказ");
   let clientId = current.clientId;
   if (ctx.actor.type !== "client" && newClientId && newClientId !== clientId) {
-    const [client] = await ctx.db.select({ id: clients.id }).from(clients).where(and(eq(clients.companyId, companyId), eq(clients.id, newClientId)));
+    const [client] = await ctx.db
+      .select({ id: clients.id })
+      .from(clients)
+      .where(and(eq(clients.companyId, companyId), eq(clients.id, newClientId)));
     if (!client) throw new NotFoundError("Клиент", "clientId");
     clientId = client.id;
   }
-  const order = door === "cabinet" ? await withSenderFromClient(ctx.db, companyId, clientId, raw as { sender?: Record<string, unknown> }) : raw;
+  const order =
+    door === "cabinet"
+      ? await withSenderFromClient(ctx.db, companyId, clientId, raw as { sender?: Record<string, unknown> })
+      : raw;
   const v = await validateOrder(ctx.db, order, await getApiOrderRules(ctx.db, companyId), door);
   if ("fieldErrors" in v) throw new ValidationError(FIX_FIELDS, v.fieldErrors);
   const data = v.data;
@@ -52,17 +61,27 @@ async function replaceOrder(ctx: ServiceContext, id: number, raw: unknown, door:
         .set({ ...orderColumns(data), clientId, number: data.number ?? locked.number, updatedAt: new Date() })
         .where(and(eq(orders.companyId, companyId), eq(orders.id, locked.id)));
     } catch (e) {
-      if (isUniqueViolation(e)) throw new ConflictError("Заказ с таким номером уже есть в этом году", { number: ["Заказ с таким номером уже есть в этом году"] });
+      if (isUniqueViolation(e))
+        throw new ConflictError("Заказ с таким номером уже есть в этом году", {
+          number: ["Заказ с таким номером уже есть в этом году"],
+        });
       throw e;
     }
     await tx.delete(orderItems).where(and(eq(orderItems.companyId, companyId), eq(orderItems.orderId, locked.id)));
-    await tx.delete(orderPackages).where(and(eq(orderPackages.companyId, companyId), eq(orderPackages.orderId, locked.id)));
+    await tx
+      .delete(orderPackages)
+      .where(and(eq(orderPackages.companyId, companyId), eq(orderPackages.orderId, locked.id)));
     const items = itemRows(companyId, locked.id, data);
     const packages = packageRows(companyId, locked.id, data);
     if (items.length) await tx.insert(orderItems).values(items);
     if (packages.length) await tx.insert(orderPackages).values(packages);
     // Items and places live outside the order row, so its trigger may not see this edit; the feed must.
     await recordOrderChanges(tx, companyId, [locked.id]);
-    return { id: locked.id, number: data.number ?? locked.number, codAmount: data.codAmount, deliveryPrice: data.deliveryPrice };
+    return {
+      id: locked.id,
+      number: data.number ?? locked.number,
+      codAmount: data.codAmount,
+      deliveryPrice: data.deliveryPrice,
+    };
   });
 }

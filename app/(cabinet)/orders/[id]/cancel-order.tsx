@@ -24,22 +24,31 @@ export function CancelOrderButton({ order, onDone }: { order: Order; onDone: (ou
         setConfirming(false);
         onDone(r.outcome);
       },
-      onSettled: () => Promise.all([queryClient.invalidateQueries({ queryKey: trpc.orders.pathKey() }), queryClient.invalidateQueries({ queryKey: trpc.sync.pathKey() })]),
+      onSettled: () =>
+        Promise.all([
+          queryClient.invalidateQueries({ queryKey: trpc.orders.pathKey() }),
+          queryClient.invalidateQueries({ queryKey: trpc.sync.pathKey() }),
+        ]),
     }),
   );
   const err = errorInfo(cancel.error).message;
   const blocked = !order.canCancel;
   return (
     <>
-      <Button variant="danger" disabled={blocked || cancel.isPending} title={blocked ? (order.cancelBlockedReason ?? undefined) : undefined} onClick={() => (cancel.reset(), setConfirming(true))}>
+      <Button
+        variant="danger"
+        disabled={blocked || cancel.isPending}
+        title={blocked ? (order.cancelBlockedReason ?? undefined) : undefined}
+        onClick={() => (cancel.reset(), setConfirming(true))}
+      >
         Отменить заказ
       </Button>
       {confirming && (
         <IntegrationModal title={`Отменить заказ ${order.number}?`} onClose={() => setConfirming(false)}>
           <div className="flex flex-col gap-3">
             <p className="text-slate-700">
-              Если заказ уже передан партнёру, отмена будет отправлена ему, и заказ станет отменённым, когда партнёр подтвердит. Иначе заказ
-              отменится сразу.
+              Если заказ уже передан партнёру, отмена будет отправлена ему, и заказ станет отменённым, когда партнёр
+              подтвердит. Иначе заказ отменится сразу.
             </p>
             {err && <Alert>{err}</Alert>}
             <div className="flex justify-end gap-2">

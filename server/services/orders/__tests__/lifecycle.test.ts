@@ -7,7 +7,12 @@ import { createClient, createOrders, createTenant, sampleOrder } from "@/db/test
 import { withTestTransaction } from "@/db/test/helpers";
 import { createIsolatedSyncPair } from "@/db/test/isolated-pair";
 import type { SyncPair } from "@/db/test/sync-pair";
-import { addOrdersToManifest, createManifest, markManifestAssembled, setManifestSendDate } from "@/server/services/manifests";
+import {
+  addOrdersToManifest,
+  createManifest,
+  markManifestAssembled,
+  setManifestSendDate,
+} from "@/server/services/manifests";
 import { runCancels } from "@/server/services/exchange/cancel";
 import { pollPartnerStatuses } from "@/server/services/exchange/status";
 import { runTransfers } from "@/server/services/exchange/transfer";
@@ -31,7 +36,7 @@ async function setStatus(db: Queryable, companyId: number, id: number, status: s
 
 const readStatus = async (t: Tenant, id: number) => (await getOrder({ ctx: t.staffCtx, input: { id } })).status;
 
-/** A partner account linked to the tenant's branch, and the order handed to that branch: what setorderinfo may touch. */
+/** A partner account linked to the tenant's branch, and the order handed to that branch: what setorderinfo touches. */
 async function agentSetup(tx: Transaction, t: Tenant, orderId: number) {
   const login = `agent_${randomBytes(3).toString("hex")}`;
   const agent = await createClient(tx, t.company.id, { kind: "courier", login, password: "agent" });
@@ -46,7 +51,14 @@ async function handOver(tx: Transaction, t: Tenant, orderId: number, number: str
     .insert(integrations)
     .values({ companyId: t.company.id, branchId: t.branch.id, integrator: "measoft", settings: {}, enabled: true })
     .returning({ id: integrations.id });
-  await tx.insert(transfers).values({ companyId: t.company.id, orderId, integrationId: i!.id, state: "sent", partnerNumber: number, sentAt: new Date() });
+  await tx.insert(transfers).values({
+    companyId: t.company.id,
+    orderId,
+    integrationId: i!.id,
+    state: "sent",
+    partnerNumber: number,
+    sentAt: new Date(),
+  });
 }
 
 // ─── Status transitions ────────────────────────────────────────────────────────────────────────────────────────────
@@ -64,10 +76,28 @@ interface StatusRow {
 const STATUS_RULES: StatusRow[] = [
   { rule: "moves forward", current: "NEW", incoming: "DELIVERY", partner: "replaced", staff: "set" },
   { rule: "reaches a final status", current: "DELIVERY", incoming: "COMPLETE", partner: "replaced", staff: "set" },
-  { rule: "a final status is never reopened", current: "COMPLETE", incoming: "DELIVERY", partner: "history", staff: "refused" },
-  { rule: "CANCELED → RETURNED is allowed", current: "CANCELED", incoming: "RETURNED", partner: "replaced", staff: "set" },
+  {
+    rule: "a final status is never reopened",
+    current: "COMPLETE",
+    incoming: "DELIVERY",
+    partner: "history",
+    staff: "refused",
+  },
+  {
+    rule: "CANCELED → RETURNED is allowed",
+    current: "CANCELED",
+    incoming: "RETURNED",
+    partner: "replaced",
+    staff: "set",
+  },
   { rule: "final → another final moves", current: "COMPLETE", incoming: "LOST", partner: "replaced", staff: "set" },
-  { rule: "a final status is never reopened (lost)", current: "LOST", incoming: "ACCEPTED", partner: "history", staff: "refused" },
+  {
+    rule: "a final status is never reopened (lost)",
+    current: "LOST",
+    incoming: "ACCEPTED",
+    partner: "history",
+    staff: "refused",
+  },
 ];
 
 describe("status transition rules", () => {
@@ -84,7 +114,8 @@ describe("status transition rules", () => {
       const [o] = await createOrders(tx, t.company.id, t.client.id, 1);
       await setStatus(tx, t.company.id, o!.id, row.current);
       const auth = await agentSetup(tx, t, o!.id);
-      const body = `<setorderinfo>${auth}<order><ordercode>${o!.id}</ordercode><status>${row.incoming}</status><eventtime>2026-11-30 12:00:00</eventtime><message>Звонок получателю</message></order></setorderinfo>`;
+      const report = `<status>${row.incoming}</status><eventtime>2026-11-30 12:00:00</eventtime>`;
+      const body = `<setorderinfo>${auth}<order><ordercode>${o!.id}</ordercode>${report}<message>Звонок получателю</message></order></setorderinfo>`;
       const { doc } = await xmlCall(tx, body);
       expect(doc.setorderinfo.order[0].error).toBe("0");
       expect(await readStatus(t, o!.id)).toBe(row.partner === "replaced" ? row.incoming : row.current);
@@ -100,8 +131,12 @@ describe("status transition rules", () => {
       const [o] = await createOrders(tx, t.company.id, t.client.id, 1);
       await setStatus(tx, t.company.id, o!.id, row.current);
       const caller = createCaller({ db: tx, actor: t.staffCtx.actor });
-      expect((await caller.orders.get({ id: o!.id })).allowedStatuses.includes(row.incoming as never)).toBe(row.staff === "set");
-      const res = await tx.transaction(() => caller.orders.setStatus({ id: o!.id, status: row.incoming as never })).catch((e: unknown) => e);
+      expect((await caller.orders.get({ id: o!.id })).allowedStatuses.includes(row.incoming as never)).toBe(
+        row.staff === "set",
+      );
+      const res = await tx
+        .transaction(() => caller.orders.setStatus({ id: o!.id, status: row.incoming as never }))
+        .catch((e: unknown) => e);
       if (row.staff === "set") {
         expect(res).toEqual({ id: o!.id, status: row.incoming });
         expect(await readStatus(t, o!.id)).toBe(row.incoming);
@@ -112,13 +147,15 @@ describe("status transition rules", () => {
     }),
   );
 
-  it("tRPC: CANCELED is not a status to set by hand while the order is open (the cancel verb knows about partners)", () =>
+  it("tRPC: CANCELED is not set by hand while the order is open (the cancel verb knows about partners)", () =>
     withTestTransaction(async (tx) => {
       const t = await createTenant(tx);
       const [o] = await createOrders(tx, t.company.id, t.client.id, 1);
       const caller = createCaller({ db: tx, actor: t.staffCtx.actor });
       expect((await caller.orders.get({ id: o!.id })).allowedStatuses).not.toContain("CANCELED");
-      const err = await tx.transaction(() => caller.orders.setStatus({ id: o!.id, status: "CANCELED" })).catch((e: unknown) => e);
+      const err = await tx
+        .transaction(() => caller.orders.setStatus({ id: o!.id, status: "CANCELED" }))
+        .catch((e: unknown) => e);
       expect(err).toMatchObject({ code: "CONFLICT", message: expect.stringMatching(/Отменить заказ/) });
       const client = createCaller({ db: tx, actor: t.clientCtx.actor });
       const own = await client.orders.get({ id: o!.id });
@@ -138,13 +175,62 @@ interface CancelRow {
 }
 
 const CANCEL_RULES: CancelRow[] = [
-  { rule: "a client's new order is cancelled here", actor: "client", status: "NEW", handedOver: false, cancel: "cancelled", edit: true },
-  { rule: "a client cannot cancel or edit an order in work", actor: "client", status: "ACCEPTED", handedOver: false, cancel: "refused", edit: false },
-  { rule: "staff cancel an order in work", actor: "staff", status: "ACCEPTED", handedOver: false, cancel: "cancelled", edit: true },
-  { rule: "nobody cancels or edits a final order", actor: "staff", status: "COMPLETE", handedOver: false, cancel: "refused", edit: false },
-  { rule: "cancelling a cancelled order changes nothing", actor: "client", status: "CANCELED", handedOver: false, cancel: "already", edit: false },
-  { rule: "a handed-over order is cancelled at the partner (client)", actor: "client", status: "NEW", handedOver: true, cancel: "requested", edit: false },
-  { rule: "a handed-over order is cancelled at the partner (staff)", actor: "staff", status: "ACCEPTED", handedOver: true, cancel: "requested", edit: false },
+  {
+    rule: "a client's new order is cancelled here",
+    actor: "client",
+    status: "NEW",
+    handedOver: false,
+    cancel: "cancelled",
+    edit: true,
+  },
+  {
+    rule: "a client cannot cancel or edit an order in work",
+    actor: "client",
+    status: "ACCEPTED",
+    handedOver: false,
+    cancel: "refused",
+    edit: false,
+  },
+  {
+    rule: "staff cancel an order in work",
+    actor: "staff",
+    status: "ACCEPTED",
+    handedOver: false,
+    cancel: "cancelled",
+    edit: true,
+  },
+  {
+    rule: "nobody cancels or edits a final order",
+    actor: "staff",
+    status: "COMPLETE",
+    handedOver: false,
+    cancel: "refused",
+    edit: false,
+  },
+  {
+    rule: "cancelling a cancelled order changes nothing",
+    actor: "client",
+    status: "CANCELED",
+    handedOver: false,
+    cancel: "already",
+    edit: false,
+  },
+  {
+    rule: "a handed-over order is cancelled at the partner (client)",
+    actor: "client",
+    status: "NEW",
+    handedOver: true,
+    cancel: "requested",
+    edit: false,
+  },
+  {
+    rule: "a handed-over order is cancelled at the partner (staff)",
+    actor: "staff",
+    status: "ACCEPTED",
+    handedOver: true,
+    cancel: "requested",
+    edit: false,
+  },
 ];
 
 async function cancelSetup(tx: Transaction, row: CancelRow) {
@@ -174,7 +260,8 @@ describe("cancel and edit rules", () => {
     withTestTransaction(async (tx) => {
       const { t, o } = await cancelSetup(tx, row);
       const auth = `<auth extra="${t.company.extraCode}" login="${t.client.login}" pass="shop"/>`;
-      const edit = `<order orderno="${o.number}"><receiver><person>Петров</person><phone>+7 900 000-00-00</phone><town>Москва</town><address>ул. Мира, 2</address></receiver><weight>1</weight></order>`;
+      const receiver = `<person>Петров</person><phone>+7 900 000-00-00</phone><town>Москва</town><address>ул. Мира, 2</address>`;
+      const edit = `<order orderno="${o.number}"><receiver>${receiver}</receiver><weight>1</weight></order>`;
       const edited = await xmlCall(tx, `<editorder>${auth}${edit}</editorder>`);
       expect(edited.doc.editorder.createorder[0].error).toBe(row.edit ? "0" : "53");
       const { doc } = await xmlCall(tx, `<cancelorder>${auth}<order ordercode="${o.id}"/></cancelorder>`);
@@ -194,7 +281,9 @@ describe("cancel and edit rules", () => {
       expect(card.canCancel).toBe(row.cancel === "cancelled" || row.cancel === "requested");
       if (!card.canCancel) expect(card.cancelBlockedReason).toMatch(/отмен|финальн|работе/);
 
-      const update = await tx.transaction(() => caller.orders.update({ id: o.id, ...sampleOrder({ number: o.number }) } as never)).catch((e: unknown) => e);
+      const update = await tx
+        .transaction(() => caller.orders.update({ id: o.id, ...sampleOrder({ number: o.number }) } as never))
+        .catch((e: unknown) => e);
       if (row.edit) expect(update).toMatchObject({ id: o.id, number: o.number });
       else expect(update).toMatchObject({ code: "CONFLICT", message: card.editBlockedReason });
 
@@ -222,7 +311,10 @@ describe("the worker applies partner statuses and cancellations through the same
     await markManifestAssembled({ ctx: p.ctxA, input: { id: m.id } });
     await setManifestSendDate({ ctx: p.ctxA, input: { id: m.id, sendDate: "2026-11-28" } });
     await runTransfers(p.a.db, p.integrationId);
-    const atB = await p.b.db.select({ id: orders.id, number: orders.number }).from(orders).where(eq(orders.companyId, p.companyB.id));
+    const atB = await p.b.db
+      .select({ id: orders.id, number: orders.number })
+      .from(orders)
+      .where(eq(orders.companyId, p.companyB.id));
     return created.map((o) => ({ a: o.id, b: atB.find((x) => x.number === o.number)!.id }));
   }
 
@@ -231,14 +323,27 @@ describe("the worker applies partner statuses and cancellations through the same
     for (const [i, row] of STATUS_RULES.entries()) {
       await p.a.db.transaction((tx) => setStatus(tx, p.companyA.id, shipped[i]!.a, row.current));
       // The partner's own order moves to the reported status, with its courier's comment.
-      await p.b.db.transaction((tx) => appendStatus(tx, { id: shipped[i]!.b, companyId: p.companyB.id }, row.incoming, "cabinet", new Date(), `Комментарий ${i}`));
+      await p.b.db.transaction((tx) =>
+        appendStatus(
+          tx,
+          { id: shipped[i]!.b, companyId: p.companyB.id },
+          row.incoming,
+          "cabinet",
+          new Date(),
+          `Комментарий ${i}`,
+        ),
+      );
     }
     const polled = await pollPartnerStatuses(p.a.db, p.integrationId);
     expect(polled.applied).toBe(STATUS_RULES.length);
     for (const [i, row] of STATUS_RULES.entries()) {
       const card = await getOrder({ ctx: p.ctxA, input: { id: shipped[i]!.a } });
       expect(card.status, row.rule).toBe(row.partner === "replaced" ? row.incoming : row.current);
-      expect(card.history.at(-1), row.rule).toMatchObject({ status: row.incoming, source: "agent", comment: expect.stringContaining(`Комментарий ${i}`) });
+      expect(card.history.at(-1), row.rule).toMatchObject({
+        status: row.incoming,
+        source: "agent",
+        comment: expect.stringContaining(`Комментарий ${i}`),
+      });
     }
   });
 
@@ -251,7 +356,10 @@ describe("the worker applies partner statuses and cancellations through the same
     expect(card.status).toBe("CANCELED");
     expect(card.history.at(-1)).toMatchObject({ status: "CANCELED", source: "system", comment: "Отменён у партнёра" });
     expect(card.cancellation).toMatchObject({ state: "done" });
-    const [atB] = await p.b.db.select({ status: orders.status }).from(orders).where(and(eq(orders.companyId, p.companyB.id), eq(orders.id, o!.b)));
+    const [atB] = await p.b.db
+      .select({ status: orders.status })
+      .from(orders)
+      .where(and(eq(orders.companyId, p.companyB.id), eq(orders.id, o!.b)));
     expect(atB!.status).toBe("CANCELED");
   });
 });
