@@ -1,14 +1,8 @@
-import type { ZodError } from "zod";
 import { errorInfo } from "./errors";
 
 export type FieldErrors = Record<string, string[]>;
 
-/** Zod issues keyed by their dotted path ("receiver.phone", "items.0.name"), the same keys the server sends. */
-export function zodFieldErrors(error: ZodError): FieldErrors {
-  const out: FieldErrors = {};
-  for (const issue of error.issues) (out[issue.path.map(String).join(".") || "_"] ??= []).push(issue.message);
-  return out;
-}
+export { zodFieldErrors } from "@/server/services/errors";
 
 /** Server error of a mutation as a banner message plus field errors for the form. */
 export function serverErrors(error: unknown): { message: string | null; fields: FieldErrors } {

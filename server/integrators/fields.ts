@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { zodFieldErrors } from "../services/errors";
 import type { FieldMeta, FieldSpec, FieldType, IntegratorSettings } from "./types";
 
 type AnySchema = z.core.$ZodType;
@@ -82,7 +83,5 @@ export function validateSettings(settings: IntegratorSettings, values: Record<st
   const schema = Object.keys(keep).length > 0 ? settings.schema.partial(keep as never) : settings.schema;
   const result = schema.safeParse(normalizeValues(values));
   if (result.success) return { ok: true as const, data: result.data as Record<string, unknown> };
-  const fieldErrors: Record<string, string[]> = {};
-  for (const issue of result.error.issues) (fieldErrors[issue.path.join(".") || "_"] ??= []).push(issue.message);
-  return { ok: false as const, fieldErrors };
+  return { ok: false as const, fieldErrors: zodFieldErrors(result.error) };
 }

@@ -3,6 +3,13 @@ export type ServiceErrorCode = "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "N
 
 export type FieldErrors = Record<string, string[]>;
 
+/** Zod issues keyed by their dotted path ("receiver.phone", "items.0.name"): the one shape every door and form uses. */
+export function zodFieldErrors(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }) {
+  const out: FieldErrors = {};
+  for (const issue of error.issues) (out[issue.path.map(String).join(".") || "_"] ??= []).push(issue.message);
+  return out;
+}
+
 export class ServiceError extends Error {
   constructor(
     readonly code: ServiceErrorCode,

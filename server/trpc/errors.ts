@@ -1,6 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
-import { ServiceError, type ServiceErrorCode } from "../services/errors";
+import { ServiceError, type ServiceErrorCode, zodFieldErrors } from "../services/errors";
 import { isDataException } from "../services/pg-errors";
 
 const CODES: Record<ServiceErrorCode, TRPCError["code"]> = {
@@ -53,11 +53,7 @@ function unknownError(e: unknown): TRPCError {
 
 /** Field-level messages for forms, from either zod or a service's own field errors. */
 export function fieldErrorsOf(cause: unknown): Record<string, string[]> | undefined {
-  if (cause instanceof ZodError) {
-    const out: Record<string, string[]> = {};
-    for (const issue of cause.issues) (out[issue.path.join(".") || "_"] ??= []).push(issue.message);
-    return out;
-  }
+  if (cause instanceof ZodError) return zodFieldErrors(cause);
   if (cause instanceof ServiceError) return cause.fieldErrors;
   return undefined;
 }

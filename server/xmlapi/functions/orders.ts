@@ -1,5 +1,5 @@
 import { ZodError } from "zod";
-import { ConflictError, NotFoundError, ServiceError, ValidationError } from "@/server/services/errors";
+import { ConflictError, NotFoundError, ServiceError, ValidationError, zodFieldErrors } from "@/server/services/errors";
 import { cancelOrder, resolveOrderId } from "@/server/services/orders/lifecycle";
 import { createOrdersBatch } from "@/server/services/orders/create-batch";
 import { editApiOrder } from "@/server/services/orders/update";
@@ -16,9 +16,7 @@ export function itemResult(name: string, attrs: Record<string, string | number |
 /** Service failures of one order → its MeaSoft code. */
 export function orderErrorCode(e: unknown): { code: OrderErrorCode; detail?: string } | null {
   if (e instanceof ZodError) {
-    const fe: Record<string, string[]> = {};
-    for (const i of e.issues) (fe[i.path.join(".") || "_"] ??= []).push(i.message);
-    const { code, message } = codeForFieldErrors(fe);
+    const { code, message } = codeForFieldErrors(zodFieldErrors(e));
     return { code, detail: message };
   }
   if (e instanceof ValidationError && e.fieldErrors) {
