@@ -12,7 +12,10 @@ describe("clients", () => {
   it("stores the cabinet password only as a hash and never returns it", () =>
     withTestTransaction(async (tx) => {
       const t = await createTenant(tx);
-      const { id } = await createClient({ ctx: t.staffCtx, input: { name: "Магазин", inn: "7712345678", login: "m1", password: "p@ss" } });
+      const { id } = await createClient({
+        ctx: t.staffCtx,
+        input: { name: "Магазин", inn: "7712345678", login: "m1", password: "p@ss" },
+      });
       const [raw] = await tx.select().from(clients).where(eq(clients.id, id));
       expect(raw!.passwordHash).not.toContain("p@ss");
       expect(await bcrypt.compare("p@ss", raw!.passwordHash!)).toBe(true);
@@ -25,11 +28,15 @@ describe("clients", () => {
   it("validates INN, currency and login uniqueness at the fields", () =>
     withTestTransaction(async (tx) => {
       const t = await createTenant(tx);
-      const bad = await createClient({ ctx: t.staffCtx, input: { name: "X", inn: "12", currency: "рубли" } }).catch((e: unknown) => e);
+      const bad = await createClient({ ctx: t.staffCtx, input: { name: "X", inn: "12", currency: "рубли" } }).catch(
+        (e: unknown) => e,
+      );
       const paths = (bad as { issues: { path: string[] }[] }).issues.map((i) => i.path.join("."));
       expect(paths).toEqual(expect.arrayContaining(["inn", "currency"]));
       await createClient({ ctx: t.staffCtx, input: { name: "A", login: "same", password: "1234" } });
-      await expect(createClient({ ctx: t.staffCtx, input: { name: "B", login: "same", password: "1234" } })).rejects.toMatchObject({
+      await expect(
+        createClient({ ctx: t.staffCtx, input: { name: "B", login: "same", password: "1234" } }),
+      ).rejects.toMatchObject({
         code: "CONFLICT",
         fieldErrors: { login: ["Этот логин уже занят другим клиентом"] },
       });
@@ -43,11 +50,15 @@ describe("clients", () => {
       const a = await createClient({ ctx: t.staffCtx, input: { name: "Ромашка" } });
       await expect(createClient({ ctx: t.staffCtx, input: { name: "  РОМАШКА " } })).rejects.toMatchObject(taken);
       const b = await createClient({ ctx: t.staffCtx, input: { name: "Лютик" } });
-      await expect(updateClient({ ctx: t.staffCtx, input: { id: b.id, name: "ромашка" } })).rejects.toMatchObject(taken);
+      await expect(updateClient({ ctx: t.staffCtx, input: { id: b.id, name: "ромашка" } })).rejects.toMatchObject(
+        taken,
+      );
       // Renaming a client to its own name in another case, and the same name at another company, are fine.
       await updateClient({ ctx: t.staffCtx, input: { id: a.id, name: "РОМАШКА" } });
       await createClient({ ctx: other.staffCtx, input: { name: "Ромашка" } });
-      expect((await listClients({ ctx: t.staffCtx, input: { search: "ромашка" } })).map((c) => c.name)).toEqual(["РОМАШКА"]);
+      expect((await listClients({ ctx: t.staffCtx, input: { search: "ромашка" } })).map((c) => c.name)).toEqual([
+        "РОМАШКА",
+      ]);
     }));
 
   it("updates finance settings and keeps the password when none is sent", () =>
@@ -55,7 +66,10 @@ describe("clients", () => {
       const t = await createTenant(tx);
       const { id } = await createClient({ ctx: t.staffCtx, input: { name: "A", login: "a1", password: "1234" } });
       const [before] = await tx.select({ h: clients.passwordHash }).from(clients).where(eq(clients.id, id));
-      await updateClient({ ctx: t.staffCtx, input: { id, name: "A", login: "a1", currency: "kzt", paymentIntermediary: "pimpay" } });
+      await updateClient({
+        ctx: t.staffCtx,
+        input: { id, name: "A", login: "a1", currency: "kzt", paymentIntermediary: "pimpay" },
+      });
       const card = await getClient({ ctx: t.staffCtx, input: { id } });
       expect(card.currency).toBe("KZT");
       expect(card.paymentIntermediary).toBe("pimpay");
@@ -68,9 +82,17 @@ describe("branches", () => {
   it("creates, renames and deletes an unused branch; refuses a duplicate code", () =>
     withTestTransaction(async (tx) => {
       const t = await createTenant(tx);
-      const b = await createBranch({ ctx: t.staffCtx, input: { code: "NSK", name: "Новосибирск", town: "Новосибирск" } });
-      await expect(createBranch({ ctx: t.staffCtx, input: { code: "NSK", name: "Другой", town: "Омск" } })).rejects.toMatchObject({ fieldErrors: { code: [expect.any(String)] } });
-      await updateBranch({ ctx: t.staffCtx, input: { id: b.id, code: "NSK", name: "Бета (Новосибирск)", town: "Новосибирск" } });
+      const b = await createBranch({
+        ctx: t.staffCtx,
+        input: { code: "NSK", name: "Новосибирск", town: "Новосибирск" },
+      });
+      await expect(
+        createBranch({ ctx: t.staffCtx, input: { code: "NSK", name: "Другой", town: "Омск" } }),
+      ).rejects.toMatchObject({ fieldErrors: { code: [expect.any(String)] } });
+      await updateBranch({
+        ctx: t.staffCtx,
+        input: { id: b.id, code: "NSK", name: "Бета (Новосибирск)", town: "Новосибирск" },
+      });
       expect((await listBranches({ ctx: t.staffCtx, input: {} })).map((x) => x.name)).toContain("Бета (Новосибирск)");
       await deleteBranch({ ctx: t.staffCtx, input: { id: b.id } });
       expect((await listBranches({ ctx: t.staffCtx, input: {} })).map((x) => x.id)).not.toContain(b.id);
@@ -81,6 +103,9 @@ describe("branches", () => {
       const t = await createTenant(tx);
       await createOrders(tx, t.company.id, t.client.id, 1);
       await createManifest({ ctx: t.staffCtx, input: { responsibleBranchId: t.branch.id } });
-      await expect(deleteBranch({ ctx: t.staffCtx, input: { id: t.branch.id } })).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringContaining("нельзя удалить") });
+      await expect(deleteBranch({ ctx: t.staffCtx, input: { id: t.branch.id } })).rejects.toMatchObject({
+        code: "CONFLICT",
+        message: expect.stringContaining("нельзя удалить"),
+      });
     }));
 });

@@ -26,7 +26,10 @@ describe("manifests", () => {
       const t = await createTenant(tx);
       const partner = await createBranch(tx, t.company.id, { name: "Бета Экспресс (Новосибирск)" });
       const orders = await createOrders(tx, t.company.id, t.client.id, 3);
-      const m = await createManifest({ ctx: t.staffCtx, input: { creatingBranchId: t.branch.id, responsibleBranchId: partner.id } });
+      const m = await createManifest({
+        ctx: t.staffCtx,
+        input: { creatingBranchId: t.branch.id, responsibleBranchId: partner.id },
+      });
       expect(m.number).toMatch(/^М-\d{5}$/);
       await addOrdersToManifest({ ctx: t.staffCtx, input: { manifestId: m.id, numbers: orders.map((o) => o.number) } });
       await removeOrderFromManifest({ ctx: t.staffCtx, input: { manifestId: m.id, orderId: orders[2]!.id } });
@@ -48,11 +51,18 @@ describe("manifests", () => {
       const t = await createTenant(tx);
       const [o] = await createOrders(tx, t.company.id, t.client.id, 1);
       const m = await createManifest({ ctx: t.staffCtx, input: { responsibleBranchId: t.branch.id } });
-      await expect(markManifestAssembled({ ctx: t.staffCtx, input: { id: m.id } })).rejects.toMatchObject({ code: "CONFLICT", message: "В манифесте нет заказов" });
-      await expect(setManifestSendDate({ ctx: t.staffCtx, input: { id: m.id, sendDate: "2026-11-30" } })).rejects.toMatchObject({ message: "Сначала скомплектуйте манифест" });
+      await expect(markManifestAssembled({ ctx: t.staffCtx, input: { id: m.id } })).rejects.toMatchObject({
+        code: "CONFLICT",
+        message: "В манифесте нет заказов",
+      });
+      await expect(
+        setManifestSendDate({ ctx: t.staffCtx, input: { id: m.id, sendDate: "2026-11-30" } }),
+      ).rejects.toMatchObject({ message: "Сначала скомплектуйте манифест" });
       await addOrdersToManifest({ ctx: t.staffCtx, input: { manifestId: m.id, orderIds: [o!.id] } });
       await markManifestAssembled({ ctx: t.staffCtx, input: { id: m.id } });
-      await expect(addOrdersToManifest({ ctx: t.staffCtx, input: { manifestId: m.id, orderIds: [o!.id] } })).rejects.toMatchObject({ code: "CONFLICT" });
+      await expect(
+        addOrdersToManifest({ ctx: t.staffCtx, input: { manifestId: m.id, orderIds: [o!.id] } }),
+      ).rejects.toMatchObject({ code: "CONFLICT" });
     }));
 
   it("keeps an order in one manifest at a time and names unknown numbers", () =>
@@ -62,8 +72,13 @@ describe("manifests", () => {
       const a = await createManifest({ ctx: t.staffCtx, input: { responsibleBranchId: t.branch.id } });
       const b = await createManifest({ ctx: t.staffCtx, input: { responsibleBranchId: t.branch.id } });
       await addOrdersToManifest({ ctx: t.staffCtx, input: { manifestId: a.id, orderIds: [o!.id] } });
-      await expect(addOrdersToManifest({ ctx: t.staffCtx, input: { manifestId: b.id, orderIds: [o!.id] } })).rejects.toMatchObject({ code: "CONFLICT" });
-      const err = await addOrdersToManifest({ ctx: t.staffCtx, input: { manifestId: b.id, numbers: ["NOPE-1"] } }).catch((e: unknown) => e);
+      await expect(
+        addOrdersToManifest({ ctx: t.staffCtx, input: { manifestId: b.id, orderIds: [o!.id] } }),
+      ).rejects.toMatchObject({ code: "CONFLICT" });
+      const err = await addOrdersToManifest({
+        ctx: t.staffCtx,
+        input: { manifestId: b.id, numbers: ["NOPE-1"] },
+      }).catch((e: unknown) => e);
       expect(err).toMatchObject({ code: "NOT_FOUND", fieldErrors: { numbers: [expect.stringContaining("NOPE-1")] } });
     }));
 
@@ -76,16 +91,31 @@ describe("manifests", () => {
       const m = await createManifest({ ctx: t.staffCtx, input: { responsibleBranchId: t.branch.id } });
       const picker = await listOrders({ ctx: t.staffCtx, input: { forManifest: true } });
       expect(picker.items.map((o) => o.id)).toEqual([open!.id]);
-      const err = await addOrdersToManifest({ ctx: t.staffCtx, input: { manifestId: m.id, numbers: [open!.number, done!.number, cancelled!.number] } }).catch((e: unknown) => e);
-      expect(err).toMatchObject({ code: "CONFLICT", fieldErrors: { numbers: [expect.stringMatching(new RegExp(`${done!.number}.*${cancelled!.number}`))] } });
+      const err = await addOrdersToManifest({
+        ctx: t.staffCtx,
+        input: { manifestId: m.id, numbers: [open!.number, done!.number, cancelled!.number] },
+      }).catch((e: unknown) => e);
+      expect(err).toMatchObject({
+        code: "CONFLICT",
+        fieldErrors: { numbers: [expect.stringMatching(new RegExp(`${done!.number}.*${cancelled!.number}`))] },
+      });
       expect((await getManifest({ ctx: t.staffCtx, input: { id: m.id } })).orders).toEqual([]);
-      expect(await addOrdersToManifest({ ctx: t.staffCtx, input: { manifestId: m.id, orderIds: [open!.id] } })).toEqual({ added: 1 });
+      expect(await addOrdersToManifest({ ctx: t.staffCtx, input: { manifestId: m.id, orderIds: [open!.id] } })).toEqual(
+        { added: 1 },
+      );
     }));
 
   it("hands over no order cancelled after it was packed", () =>
     withTestTransaction(async (tx) => {
       const t = await createTenant(tx);
-      await saveIntegration({ ctx: t.staffCtx, input: { branchId: t.branch.id, integrator: "measoft", values: { login: "l", password: "p", extra: "202", apiUrl: "http://127.0.0.1:9/api/" } } });
+      await saveIntegration({
+        ctx: t.staffCtx,
+        input: {
+          branchId: t.branch.id,
+          integrator: "measoft",
+          values: { login: "l", password: "p", extra: "202", apiUrl: "http://127.0.0.1:9/api/" },
+        },
+      });
       const [keep, drop] = await createOrders(tx, t.company.id, t.client.id, 2);
       const m = await createManifest({ ctx: t.staffCtx, input: { responsibleBranchId: t.branch.id } });
       await addOrdersToManifest({ ctx: t.staffCtx, input: { manifestId: m.id, orderIds: [keep!.id, drop!.id] } });
@@ -105,8 +135,13 @@ describe("manifests", () => {
       const m = await createManifest({ ctx: t.staffCtx, input: { responsibleBranchId: t.branch.id } });
       await addOrdersToManifest({ ctx: t.staffCtx, input: { manifestId: m.id, orderIds: [o!.id] } });
       await markManifestAssembled({ ctx: t.staffCtx, input: { id: m.id } });
-      const err = await setManifestSendDate({ ctx: t.staffCtx, input: { id: m.id, sendDate: today(offset) } }).catch((e: unknown) => e);
-      expect((err as ZodError).issues).toEqual([expect.objectContaining({ path: ["sendDate"], message: expect.stringMatching(message) })]);
+      const err = await setManifestSendDate({ ctx: t.staffCtx, input: { id: m.id, sendDate: today(offset) } }).catch(
+        (e: unknown) => e,
+      );
+      expect((err as ZodError).issues).toEqual([
+        expect.objectContaining({ path: ["sendDate"], message: expect.stringMatching(message) }),
+      ]);
       expect((await getManifest({ ctx: t.staffCtx, input: { id: m.id } })).state).toBe("assembled");
-    }));
+    }),
+  );
 });

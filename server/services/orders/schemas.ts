@@ -1,5 +1,14 @@
 import { z } from "zod";
-import { bigId, DATE_MESSAGE, int32Id, isCalendarDate, isoDate, NO_SUCH_DATE_MESSAGE, safeString, timestamp } from "../primitives";
+import {
+  bigId,
+  DATE_MESSAGE,
+  int32Id,
+  isCalendarDate,
+  isoDate,
+  NO_SUCH_DATE_MESSAGE,
+  safeString,
+  timestamp,
+} from "../primitives";
 import { ORDER_STATUS_CODES } from "./statuses";
 
 // Pure zod, no database imports: the order form in the browser validates with these same schemas.
@@ -34,19 +43,33 @@ const toNumber = (v: number | string | null | undefined): number | undefined =>
 const decimal = (label: string, max: number) =>
   numberLike
     .transform((v) => toNumber(v) ?? 0)
-    .pipe(z.number({ error: `${label}: введите число` }).min(0, `${label}: не может быть отрицательным`).max(max, `${label}: слишком большое значение`));
+    .pipe(
+      z
+        .number({ error: `${label}: введите число` })
+        .min(0, `${label}: не может быть отрицательным`)
+        .max(max, `${label}: слишком большое значение`),
+    );
 
 const integer = (label: string, min: number, max: number, fallback: number) =>
-  numberLike.transform((v) => toNumber(v) ?? fallback).pipe(
+  numberLike
+    .transform((v) => toNumber(v) ?? fallback)
+    .pipe(
+      z
+        .number({ error: `${label}: введите целое число` })
+        .int(`${label}: введите целое число`)
+        .min(min, `${label}: не меньше ${min}`)
+        .max(max, `${label}: не больше ${max}`),
+    );
+
+const optionalInteger = (label: string, min: number, max: number) =>
+  numberLike.transform(toNumber).pipe(
     z
       .number({ error: `${label}: введите целое число` })
       .int(`${label}: введите целое число`)
-      .min(min, `${label}: не меньше ${min}`)
-      .max(max, `${label}: не больше ${max}`),
+      .min(min)
+      .max(max)
+      .optional(),
   );
-
-const optionalInteger = (label: string, min: number, max: number) =>
-  numberLike.transform(toNumber).pipe(z.number({ error: `${label}: введите целое число` }).int(`${label}: введите целое число`).min(min).max(max).optional());
 
 /**
  * A phone as typed or sent: Russian numbers become +7XXXXXXXXXX (from 8…, 7…, +7… or ten digits); an international
@@ -114,7 +137,10 @@ export const orderItemSchema = z.object({
   quantity: decimal("Количество", 1_000_000).refine((v) => v > 0, "Количество: больше нуля"),
   mass: decimal("Вес", 100_000),
   retailPrice: decimal("Цена", 1_000_000_000),
-  vatRate: optionalInteger("Ставка НДС", -1, 22).refine((v) => v === undefined || [-1, 0, 5, 7, 10, 18, 20, 22].includes(v), "Ставка НДС: -1 (без НДС), 0, 5, 7, 10, 18, 20 или 22"),
+  vatRate: optionalInteger("Ставка НДС", -1, 22).refine(
+    (v) => v === undefined || [-1, 0, 5, 7, 10, 18, 20, 22].includes(v),
+    "Ставка НДС: -1 (без НДС), 0, 5, 7, 10, 18, 20 или 22",
+  ),
 });
 
 export const orderPackageSchema = z.object({
@@ -174,12 +200,21 @@ function requireWeight(o: { weight: number }, ctx: z.RefinementCtx) {
 }
 
 /** MeaSoft's own minimum: receiver company or person, address and phone (measoft-xml-api.md §3.1). */
-function requireReceiverContacts(o: { receiver: { company?: string; person?: string; phone?: string; address?: string } }, ctx: z.RefinementCtx) {
+function requireReceiverContacts(
+  o: { receiver: { company?: string; person?: string; phone?: string; address?: string } },
+  ctx: z.RefinementCtx,
+) {
   if (!o.receiver.person && !o.receiver.company) {
-    ctx.addIssue({ code: "custom", path: ["receiver", "person"], message: "Укажите получателя: контактное лицо или компанию" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["receiver", "person"],
+      message: "Укажите получателя: контактное лицо или компанию",
+    });
   }
-  if (!o.receiver.phone) ctx.addIssue({ code: "custom", path: ["receiver", "phone"], message: "Укажите телефон получателя" });
-  if (!o.receiver.address) ctx.addIssue({ code: "custom", path: ["receiver", "address"], message: "Укажите адрес получателя" });
+  if (!o.receiver.phone)
+    ctx.addIssue({ code: "custom", path: ["receiver", "phone"], message: "Укажите телефон получателя" });
+  if (!o.receiver.address)
+    ctx.addIssue({ code: "custom", path: ["receiver", "address"], message: "Укажите адрес получателя" });
 }
 
 /** An order as the XML API (any integration) sends it. */
@@ -195,9 +230,13 @@ const cabinetRules = (o: z.output<z.ZodObject<typeof cabinetFields>>, ctx: z.Ref
 /** An order as the cabinet's form sends it: stricter about phones and weight than the XML API (see refuseAbsurd). */
 export const cabinetOrderDataSchema = z.object(cabinetFields).superRefine(cabinetRules);
 
-export const createOrderSchema = z.object({ clientId: int32Id("Выберите клиента").optional(), ...cabinetFields }).superRefine(cabinetRules);
+export const createOrderSchema = z
+  .object({ clientId: int32Id("Выберите клиента").optional(), ...cabinetFields })
+  .superRefine(cabinetRules);
 
-export const updateOrderSchema = z.object({ id: bigId(), clientId: int32Id("Выберите клиента").optional(), ...cabinetFields }).superRefine(cabinetRules);
+export const updateOrderSchema = z
+  .object({ id: bigId(), clientId: int32Id("Выберите клиента").optional(), ...cabinetFields })
+  .superRefine(cabinetRules);
 
 export const listOrdersSchema = z.object({
   status: z.enum(ORDER_STATUS_CODES).optional(),

@@ -6,8 +6,26 @@ import { errorInfo } from "@/components/errors";
 import { formatDate, formatDateTime, formatMoney, formatNumber } from "@/components/format";
 import { StatusBadge } from "@/components/order-status";
 import { type RouterOutputs, useTRPC } from "@/components/trpc";
-import { Alert, Button, Card, DetailList, Empty, Input, LinkButton, PageHeader, QueryError, Select, Spinner, Table } from "@/components/ui";
-import { type OrderStatus, PAY_TYPE_TITLES, STATUS_SOURCE_TITLES, statusTitle } from "@/server/services/orders/statuses";
+import {
+  Alert,
+  Button,
+  Card,
+  DetailList,
+  Empty,
+  Input,
+  LinkButton,
+  PageHeader,
+  QueryError,
+  Select,
+  Spinner,
+  Table,
+} from "@/components/ui";
+import {
+  type OrderStatus,
+  PAY_TYPE_TITLES,
+  STATUS_SOURCE_TITLES,
+  statusTitle,
+} from "@/server/services/orders/statuses";
 import { CancelOrderButton, type CancelOutcome, CancelOutcomeNote } from "./cancel-order";
 import { OrderSyncCard, syncInProgress } from "./order-sync";
 
@@ -72,7 +90,9 @@ export function OrderCard({ id, isStaff }: { id: number; isStaff: boolean }) {
                 Изменить
               </LinkButton>
             )}
-            {(o.canCancel || o.cancellation?.state === "pending") && <CancelOrderButton order={o} onDone={setCancelOutcome} />}
+            {(o.canCancel || o.cancellation?.state === "pending") && (
+              <CancelOrderButton order={o} onDone={setCancelOutcome} />
+            )}
           </>
         }
       />
@@ -130,7 +150,12 @@ export function OrderCard({ id, isStaff }: { id: number; isStaff: boolean }) {
                   ["Стоимость доставки", money(o.deliveryPrice)],
                   ["Тип оплаты", PAY_TYPE_TITLES[o.payType]],
                   ["Режим доставки", o.serviceCode],
-                  ["Ответственный филиал", <span key="b" data-testid="responsible-branch">{o.responsibleBranchName ?? "—"}</span>],
+                  [
+                    "Ответственный филиал",
+                    <span key="b" data-testid="responsible-branch">
+                      {o.responsibleBranchName ?? "—"}
+                    </span>,
+                  ],
                   [
                     "Манифест",
                     o.manifestId && o.manifestNumber ? (
@@ -190,8 +215,12 @@ function ItemsCard({ order: o }: { order: Order }) {
                 <td>{i.barcode ?? "—"}</td>
                 <td className="text-right tabular-nums">{formatNumber(i.quantity)}</td>
                 <td className="text-right tabular-nums">{formatNumber(i.mass)}</td>
-                <td className="whitespace-nowrap text-right tabular-nums">{formatMoney(i.retailPrice, o.clientCurrency)}</td>
-                <td className="whitespace-nowrap text-right tabular-nums">{formatMoney(Number(i.quantity) * Number(i.retailPrice), o.clientCurrency)}</td>
+                <td className="whitespace-nowrap text-right tabular-nums">
+                  {formatMoney(i.retailPrice, o.clientCurrency)}
+                </td>
+                <td className="whitespace-nowrap text-right tabular-nums">
+                  {formatMoney(Number(i.quantity) * Number(i.retailPrice), o.clientCurrency)}
+                </td>
                 <td>{vatTitle(i.vatRate)}</td>
               </tr>
             ))}
@@ -199,7 +228,9 @@ function ItemsCard({ order: o }: { order: Order }) {
               <td colSpan={6} className="text-right font-medium">
                 Итого
               </td>
-              <td className="whitespace-nowrap text-right font-medium tabular-nums">{formatMoney(total, o.clientCurrency)}</td>
+              <td className="whitespace-nowrap text-right font-medium tabular-nums">
+                {formatMoney(total, o.clientCurrency)}
+              </td>
               <td />
             </tr>
           </tbody>
@@ -299,7 +330,12 @@ function StatusControl({ order: o }: { order: Order }) {
           Новый статус
         </label>
         {o.statusBlockedReason && <p className="text-xs text-slate-500">{o.statusBlockedReason}</p>}
-        <Select id="new-status" value={status} onChange={(e) => setStatus(e.target.value)} disabled={o.allowedStatuses.length === 0}>
+        <Select
+          id="new-status"
+          value={status}
+          onChange={(e) => setStatus(e.target.value)}
+          disabled={o.allowedStatuses.length === 0}
+        >
           <option value="">Выберите статус…</option>
           {/* Only what the server's lifecycle allows: CANCELED goes through «Отменить заказ». */}
           {o.allowedStatuses.map((code) => (
@@ -311,7 +347,13 @@ function StatusControl({ order: o }: { order: Order }) {
         <label htmlFor="status-comment" className="sr-only">
           Комментарий к статусу
         </label>
-        <Input id="status-comment" placeholder="Комментарий (необязательно)" value={comment} onChange={(e) => setComment(e.target.value)} maxLength={1000} />
+        <Input
+          id="status-comment"
+          placeholder="Комментарий (необязательно)"
+          value={comment}
+          onChange={(e) => setComment(e.target.value)}
+          maxLength={1000}
+        />
         <Button type="submit" disabled={!status || mutation.isPending}>
           {mutation.isPending ? "Сохранение…" : "Изменить статус"}
         </Button>
