@@ -122,7 +122,7 @@ export function mayJoinManifest(status: string): boolean {
   return !FINAL_STATUSES.has(status);
 }
 
-/** SQL filter for orders that may go into a manifest (the manifest picker and `addOrders` use the same rule). */
+/** `mayJoinManifest` as SQL, for the manifest picker's list (`addOrders` checks each order with the function). */
 export function mayJoinManifestSql() {
   return sql`${orders.status} not in (${sql.join(
     [...FINAL_STATUSES].map((s) => sql`${s}`),
