@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { runMigrations } from "../db/migrate";
 import { orders, orderStatusHistory } from "../db/schema";
-import { createOrders } from "../db/test/factories";
+import { createOrders, today } from "../db/test/factories";
 import { createSyncPair } from "../db/test/sync-pair";
 import { createDatabaseIfMissing, dropDatabase, ensureDatabaseServer, withDatabase } from "../server/runtime/database";
 import { addOrdersToManifest, createManifest, markManifestAssembled, setManifestSendDate } from "../server/services/manifests";
@@ -105,7 +105,7 @@ async function handOver(p: Awaited<ReturnType<typeof createSyncPair>>, bags: { i
   const start = Date.now();
   for (const [i, bag] of bags.entries()) {
     if (paceMs) await new Promise((r) => setTimeout(r, Math.max(0, start + i * paceMs - Date.now())));
-    await setManifestSendDate({ ctx: p.ctxA, input: { id: bag.ids[0]!, sendDate: "2026-11-28" } });
+    await setManifestSendDate({ ctx: p.ctxA, input: { id: bag.ids[0]!, sendDate: today() } });
     const t = Date.now();
     for (const n of bag.numbers) sentAt.set(n, t);
   }

@@ -73,3 +73,6 @@ export async function createTenant(db: Queryable) {
 export function ctxFor(db: Queryable, actor: Actor): ServiceContext {
   return { db, actor };
 }
+
+/** Today as YYYY-MM-DD (UTC): send dates must lie within a year of now, so fixtures never hard-code one. */
+export const today = () => new Date().toISOString().slice(0, 10);

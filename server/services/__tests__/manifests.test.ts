@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { ZodError } from "zod";
-import { createBranch, createOrders, createTenant } from "@/db/test/factories";
+import { createBranch, createOrders, createTenant, today } from "@/db/test/factories";
 import { withTestTransaction } from "@/db/test/helpers";
 import {
   addOrdersToManifest,
@@ -34,12 +34,12 @@ describe("manifests", () => {
       await addOrdersToManifest({ ctx: t.staffCtx, input: { manifestId: m.id, numbers: orders.map((o) => o.number) } });
       await removeOrderFromManifest({ ctx: t.staffCtx, input: { manifestId: m.id, orderId: orders[2]!.id } });
       await markManifestAssembled({ ctx: t.staffCtx, input: { id: m.id } });
-      const sent = await setManifestSendDate({ ctx: t.staffCtx, input: { id: m.id, sendDate: "2026-11-30" } });
+      const sent = await setManifestSendDate({ ctx: t.staffCtx, input: { id: m.id, sendDate: today() } });
       expect(sent.orderIds.sort()).toEqual([orders[0]!.id, orders[1]!.id].sort());
 
       const card = await getManifest({ ctx: t.staffCtx, input: { id: m.id } });
       expect(card.state).toBe("sent");
-      expect(card.sendDate).toBe("2026-11-30");
+      expect(card.sendDate).toBe(today());
       expect((await getOrder({ ctx: t.staffCtx, input: { id: orders[0]!.id } })).responsibleBranchId).toBe(partner.id);
       expect((await getOrder({ ctx: t.staffCtx, input: { id: orders[2]!.id } })).responsibleBranchId).toBeNull();
       const listed = await listManifests({ ctx: t.staffCtx, input: {} });
@@ -56,7 +56,7 @@ describe("manifests", () => {
         message: "В манифесте нет заказов",
       });
       await expect(
-        setManifestSendDate({ ctx: t.staffCtx, input: { id: m.id, sendDate: "2026-11-30" } }),
+        setManifestSendDate({ ctx: t.staffCtx, input: { id: m.id, sendDate: today() } }),
       ).rejects.toMatchObject({ message: "Сначала скомплектуйте манифест" });
       await addOrdersToManifest({ ctx: t.staffCtx, input: { manifestId: m.id, orderIds: [o!.id] } });
       await markManifestAssembled({ ctx: t.staffCtx, input: { id: m.id } });

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { clients } from "@/db/schema";
 import type { ApiOrderRules, RequirableField } from "../api-settings";
-import { NotFoundError, type FieldErrors } from "../errors";
+import { NotFoundError, type FieldErrors, zodFieldErrors } from "../errors";
 import { resolveTown } from "../reference";
 import { cabinetOrderDataSchema, normalizePhone, orderDataSchema, type OrderData } from "./schemas";
 
@@ -29,7 +29,7 @@ export async function validateOrder(db: Queryable, raw: unknown, rules: ApiOrder
   const errors: FieldErrors = {};
   const add = (path: string, message: string) => (errors[path] ??= []).push(message);
   const parsed = (door === "cabinet" ? cabinetOrderDataSchema : orderDataSchema).safeParse(raw);
-  if (!parsed.success) for (const issue of parsed.error.issues) add(issue.path.join(".") || "_", issue.message);
+  if (!parsed.success) Object.assign(errors, zodFieldErrors(parsed.error));
 
   const r = raw as { receiver?: Record<string, unknown>; sender?: Record<string, unknown> } | null;
   const str = (v: unknown) => (typeof v === "string" ? v.trim() : "");

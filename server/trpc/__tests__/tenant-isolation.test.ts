@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import type { Transaction } from "@/db/client";
-import { createOrders, createTenant, sampleOrder } from "@/db/test/factories";
+import { createOrders, createTenant, sampleOrder, today } from "@/db/test/factories";
 import { withTestTransaction } from "@/db/test/helpers";
 import { authenticate } from "@/server/services/auth/authenticate";
 import { saveIntegration } from "@/server/services/integrations";
@@ -56,7 +56,7 @@ const attacks: Record<string, (c: Caller, f: Fixture) => Promise<unknown>> = {
   },
   "manifests.removeOrder": (c, f) => c.manifests.removeOrder({ manifestId: f.manifest.id, orderId: f.order.id }),
   "manifests.markAssembled": (c, f) => c.manifests.markAssembled({ id: f.manifest.id }),
-  "manifests.setSendDate": (c, f) => c.manifests.setSendDate({ id: f.manifest.id, sendDate: "2026-12-01" }),
+  "manifests.setSendDate": (c, f) => c.manifests.setSendDate({ id: f.manifest.id, sendDate: today() }),
   "sync.order": (c, f) => c.sync.order({ orderId: f.order.id }),
   "sync.retry": (c, f) => c.sync.retry({ orderId: f.order.id }),
   "clients.get": (c, f) => c.clients.get({ id: f.victim.client.id }),

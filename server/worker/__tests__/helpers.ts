@@ -3,7 +3,7 @@ import { createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
 import { and, count, eq } from "drizzle-orm";
 import { orders, orderStatusHistory, transfers } from "@/db/schema";
-import { createOrders } from "@/db/test/factories";
+import { createOrders, today } from "@/db/test/factories";
 import type { SyncPair } from "@/db/test/sync-pair";
 import { saveIntegration } from "@/server/services/integrations/save";
 import { addOrdersToManifest, createManifest, markManifestAssembled, setManifestSendDate } from "@/server/services/manifests";
@@ -90,7 +90,7 @@ export async function handOver(p: SyncPair, n: number) {
   const m = await createManifest({ ctx: p.ctxA, input: { responsibleBranchId: p.branchA.id } });
   await addOrdersToManifest({ ctx: p.ctxA, input: { manifestId: m.id, orderIds: created.map((o) => o.id) } });
   await markManifestAssembled({ ctx: p.ctxA, input: { id: m.id } });
-  await setManifestSendDate({ ctx: p.ctxA, input: { id: m.id, sendDate: "2026-11-28" } });
+  await setManifestSendDate({ ctx: p.ctxA, input: { id: m.id, sendDate: today() } });
   return created;
 }
 

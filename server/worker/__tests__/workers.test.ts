@@ -1,7 +1,7 @@
 import { and, count, eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { orders, orderStatusHistory, syncLog, transfers } from "@/db/schema";
-import { createOrders } from "@/db/test/factories";
+import { createOrders, today } from "@/db/test/factories";
 import { createIsolatedSyncPair } from "@/db/test/isolated-pair";
 import { addOrdersToManifest, createManifest, markManifestAssembled, setManifestSendDate } from "@/server/services/manifests";
 import { setOrderStatus } from "@/server/services/orders/set-status";
@@ -41,7 +41,7 @@ describe("worker processes", () => {
     const m = await createManifest({ ctx: p.ctxA, input: { responsibleBranchId: p.branchA.id } });
     await addOrdersToManifest({ ctx: p.ctxA, input: { manifestId: m.id, orderIds: created.map((o) => o.id) } });
     await markManifestAssembled({ ctx: p.ctxA, input: { id: m.id } });
-    await setManifestSendDate({ ctx: p.ctxA, input: { id: m.id, sendDate: "2026-11-28" } });
+    await setManifestSendDate({ ctx: p.ctxA, input: { id: m.id, sendDate: today() } });
 
     await until(async () => {
       const [{ n } = { n: 0 }] = await p.a.db.select({ n: count() }).from(transfers).where(eq(transfers.state, "sent"));

@@ -4,7 +4,7 @@ import { and, count, eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase } from "@/db/client";
 import { hookDeliveries, integrations, orderStatusHistory, orders, transfers } from "@/db/schema";
-import { createOrders, createTenant } from "@/db/test/factories";
+import { createOrders, createTenant, today } from "@/db/test/factories";
 import { createIsolatedDatabase } from "@/db/test/helpers";
 import { fakeIntegrator } from "@/server/integrators/__tests__/fake";
 import { startFakePartner } from "@/server/integrators/__tests__/fake/partner-server";
@@ -89,7 +89,7 @@ async function setUp(n: number) {
   const m = await createManifest({ ctx: t.staffCtx, input: { responsibleBranchId: t.branch.id } });
   await addOrdersToManifest({ ctx: t.staffCtx, input: { manifestId: m.id, orderIds: created.map((o) => o.id) } });
   await markManifestAssembled({ ctx: t.staffCtx, input: { id: m.id } });
-  await setManifestSendDate({ ctx: t.staffCtx, input: { id: m.id, sendDate: "2026-11-28" } });
+  await setManifestSendDate({ ctx: t.staffCtx, input: { id: m.id, sendDate: today() } });
   return { t, integration: integration!, numbers: created.map((o) => o.number), ids: created.map((o) => o.id) };
 }
 

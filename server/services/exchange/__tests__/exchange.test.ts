@@ -1,7 +1,7 @@
 import { and, count, eq, sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { integrations, orders, orderStatusHistory, syncLog, transfers } from "@/db/schema";
-import { createOrders } from "@/db/test/factories";
+import { createOrders, today } from "@/db/test/factories";
 import { createIsolatedSyncPair } from "@/db/test/isolated-pair";
 import type { SyncPair } from "@/db/test/sync-pair";
 import { setIntegrationEnabled } from "@/server/services/integrations/set-enabled";
@@ -34,7 +34,7 @@ async function ship(p: SyncPair, n: number) {
   const m = await createManifest({ ctx: p.ctxA, input: { responsibleBranchId: p.branchA.id } });
   await addOrdersToManifest({ ctx: p.ctxA, input: { manifestId: m.id, orderIds: created.map((o) => o.id) } });
   await markManifestAssembled({ ctx: p.ctxA, input: { id: m.id } });
-  const sent = await setManifestSendDate({ ctx: p.ctxA, input: { id: m.id, sendDate: "2026-11-28" } });
+  const sent = await setManifestSendDate({ ctx: p.ctxA, input: { id: m.id, sendDate: today() } });
   expect(sent.queuedTransfers).toBe(n);
   return created;
 }
@@ -200,7 +200,7 @@ describe("MeaSoft → MeaSoft exchange between two deployments", () => {
     const m = await createManifest({ ctx: p.ctxB, input: { responsibleBranchId: p.branchAtB.id } });
     await addOrdersToManifest({ ctx: p.ctxB, input: { manifestId: m.id, orderIds: [fromAlfa!.id] } });
     await markManifestAssembled({ ctx: p.ctxB, input: { id: m.id } });
-    const sent = await setManifestSendDate({ ctx: p.ctxB, input: { id: m.id, sendDate: "2026-11-28" } });
+    const sent = await setManifestSendDate({ ctx: p.ctxB, input: { id: m.id, sendDate: today() } });
     expect(sent.queuedTransfers).toBe(0);
     const [log] = await p.b.db.select().from(syncLog).where(eq(syncLog.orderId, fromAlfa!.id));
     expect(log!.result).toMatch(/обратно/);

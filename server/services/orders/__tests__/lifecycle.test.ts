@@ -3,7 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Queryable, Transaction } from "@/db/client";
 import { branches, integrations, orders, transfers } from "@/db/schema";
-import { createClient, createOrders, createTenant, sampleOrder } from "@/db/test/factories";
+import { createClient, createOrders, createTenant, sampleOrder, today } from "@/db/test/factories";
 import { withTestTransaction } from "@/db/test/helpers";
 import { createIsolatedSyncPair } from "@/db/test/isolated-pair";
 import type { SyncPair } from "@/db/test/sync-pair";
@@ -309,7 +309,7 @@ describe("the worker applies partner statuses and cancellations through the same
     const m = await createManifest({ ctx: p.ctxA, input: { responsibleBranchId: p.branchA.id } });
     await addOrdersToManifest({ ctx: p.ctxA, input: { manifestId: m.id, orderIds: created.map((o) => o.id) } });
     await markManifestAssembled({ ctx: p.ctxA, input: { id: m.id } });
-    await setManifestSendDate({ ctx: p.ctxA, input: { id: m.id, sendDate: "2026-11-28" } });
+    await setManifestSendDate({ ctx: p.ctxA, input: { id: m.id, sendDate: today() } });
     await runTransfers(p.a.db, p.integrationId);
     const atB = await p.b.db
       .select({ id: orders.id, number: orders.number })
