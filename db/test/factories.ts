@@ -74,5 +74,5 @@ export function ctxFor(db: Queryable, actor: Actor): ServiceContext {
   return { db, actor };
 }
 
-/** Today as YYYY-MM-DD (UTC): send dates must lie within a year of now, so fixtures never hard-code one. */
-export const today = () => new Date().toISOString().slice(0, 10);
+/** Today (± days) as YYYY-MM-DD (UTC): send dates must lie within a year of now, so fixtures never hard-code one. */
+export const today = (offsetDays = 0) => new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);

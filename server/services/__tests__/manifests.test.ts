@@ -18,7 +18,6 @@ import { cancelOrder, setOrderStatus } from "../orders/lifecycle";
 import { listOrders } from "../orders/list";
 
 process.env.SECRETS_KEY ??= randomBytes(32).toString("base64");
-const today = (offset = 0) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
 describe("manifests", () => {
   it("goes draft → assembled → sent and copies the responsible branch onto every order", () =>
