@@ -56,7 +56,7 @@ export async function startWorker(options: WorkerOptions) {
   };
 
   const work = (job: Job) =>
-    boss.work(job.name, { pollingIntervalSeconds: 0.5, batchSize: 1 }, async (batch) => {
+    boss.work(job.name, { pollingIntervalSeconds: job.queue?.pollSeconds ?? 0.5, batchSize: 1 }, async (batch) => {
       for (const item of batch) {
         const parsed = job.payload.safeParse(item.data);
         if (!parsed.success) {

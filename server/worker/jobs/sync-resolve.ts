@@ -5,7 +5,8 @@ import { defineJob } from "./types";
 /** Asks partners that accept asynchronously about orders whose verdict no webhook brought. */
 export default defineJob({
   name: "sync-resolve",
-  queue: { singletonKey: byIntegration },
+  // Verdicts are asked for after seconds at the earliest (webhooks come first), so a slower pick-up costs nothing.
+  queue: { singletonKey: byIntegration, pollSeconds: 2 },
   payload: integrationPayload,
   async handler({ integrationId: id }, { db, log }) {
     const r = await resolveSubmitted(db, id);

@@ -21,6 +21,11 @@ export interface Job<P = unknown> {
   queue?: {
     /** Parallel consumers per worker process. */
     concurrency?: number;
+    /**
+     * How often each consumer asks pg-boss for work (default 0.5 s). Every consumer costs a query per interval on the
+     * worker's small pg-boss pool, so queues that are rarely busy ask less often.
+     */
+    pollSeconds?: number;
     /** NOTIFY channel whose payload (an integration id) queues this job: event-driven start, the clock covers misses. */
     wakeOn?: string;
     singletonKey?(payload: P): string;
