@@ -5,7 +5,10 @@ import { Providers } from "@/components/providers";
 // Rendered per request, so every page carries the CSP nonce proxy.ts generated for it (a prerendered page has none).
 export const dynamic = "force-dynamic";
 
-export const metadata: Metadata = { title: "Курьер-Хаб — личный кабинет", description: "Личный кабинет и интеграционный хаб курьерской службы" };
+export const metadata: Metadata = {
+  title: "Курьер-Хаб — личный кабинет",
+  description: "Личный кабинет и интеграционный хаб курьерской службы",
+};
 
 export default function RootLayout({ children }: { children: React.ReactNode }) {
   return (

@@ -17,7 +17,11 @@ const RUNS = 7;
 export const ordersList: Bench = {
   name: "orders-list",
   async run() {
-    const server = await ensureDatabaseServer({ dataDir: ".data/pg-bench", port: Number(process.env.EMBEDDED_PG_BENCH_PORT ?? 54359), log: () => {} });
+    const server = await ensureDatabaseServer({
+      dataDir: ".data/pg-bench",
+      port: Number(process.env.EMBEDDED_PG_BENCH_PORT ?? 54359),
+      log: () => {},
+    });
     const name = `kh_bench_list_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
     await createDatabaseIfMissing(server.adminUrl, name);
     const url = withDatabase(server.adminUrl, name);
@@ -39,7 +43,10 @@ export const ordersList: Bench = {
       await db.execute(sql`analyze orders`);
       console.log(`generated ${TOTAL.toLocaleString("en")} orders in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
-      const ctx: ServiceContext = { db, actor: { type: "staff", companyId: company.id, userId: staff.id, role: "admin" } };
+      const ctx: ServiceContext = {
+        db,
+        actor: { type: "staff", companyId: company.id, userId: staff.id, role: "admin" },
+      };
       const time = async (label: string, input: Parameters<typeof listOrders>[0]["input"]) => {
         const ms: number[] = [];
         let rows = 0;
@@ -49,10 +56,14 @@ export const ordersList: Bench = {
           ms.push(performance.now() - s);
         }
         ms.sort((a, b) => a - b);
-        console.log(`${label.padEnd(44)} median ${ms[Math.floor(RUNS / 2)]!.toFixed(1)} ms, max ${ms[RUNS - 1]!.toFixed(1)} ms (${rows} rows)`);
+        console.log(
+          `${label.padEnd(44)} median ${ms[Math.floor(RUNS / 2)]!.toFixed(1)} ms, max ${ms[RUNS - 1]!.toFixed(1)} ms (${rows} rows)`,
+        );
       };
       const deepCursor = Math.floor(TOTAL / 2);
-      const [{ id: midId } = { id: 0 }] = await db.execute<{ id: number }>(sql`select id from orders order by id limit 1 offset ${deepCursor}`);
+      const [{ id: midId } = { id: 0 }] = await db.execute<{ id: number }>(
+        sql`select id from orders order by id limit 1 offset ${deepCursor}`,
+      );
       await time("first page (50)", { limit: 50 });
       await time("page in the middle (keyset cursor)", { limit: 50, cursor: Number(midId) });
       await time("status = DELIVERY", { limit: 50, status: "DELIVERY" });

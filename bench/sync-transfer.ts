@@ -6,7 +6,12 @@ import { orders, orderStatusHistory } from "../db/schema";
 import { createOrders, today } from "../db/test/factories";
 import { createSyncPair } from "../db/test/sync-pair";
 import { createDatabaseIfMissing, dropDatabase, ensureDatabaseServer, withDatabase } from "../server/runtime/database";
-import { addOrdersToManifest, createManifest, markManifestAssembled, setManifestSendDate } from "../server/services/manifests";
+import {
+  addOrdersToManifest,
+  createManifest,
+  markManifestAssembled,
+  setManifestSendDate,
+} from "../server/services/manifests";
 import { startWorker } from "../server/worker/runner";
 import type { Bench } from "./index";
 
@@ -28,7 +33,11 @@ const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 export const syncTransfer: Bench = {
   name: "sync-transfer",
   async run() {
-    const server = await ensureDatabaseServer({ dataDir: ".data/pg-bench", port: Number(process.env.EMBEDDED_PG_BENCH_PORT ?? 54359), log: () => {} });
+    const server = await ensureDatabaseServer({
+      dataDir: ".data/pg-bench",
+      port: Number(process.env.EMBEDDED_PG_BENCH_PORT ?? 54359),
+      log: () => {},
+    });
     const stamp = `${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
     const names = [`kh_bench_a_${stamp}`, `kh_bench_b_${stamp}`];
     for (const n of names) {
@@ -38,7 +47,13 @@ export const syncTransfer: Bench = {
     const [urlA, urlB] = names.map((n) => withDatabase(server.adminUrl, n)) as [string, string];
     const partner = await startPartnerProcess(urlB);
     const p = await createSyncPair(urlA, urlB, { externalApiUrl: partner.url });
-    const worker = await startWorker({ databaseUrl: urlA, pollSeconds: POLL_SECONDS, log: process.env.BENCH_VERBOSE ? (m) => console.log(`  [${new Date().toISOString().slice(11, 23)}] ${m}`) : () => {} });
+    const worker = await startWorker({
+      databaseUrl: urlA,
+      pollSeconds: POLL_SECONDS,
+      log: process.env.BENCH_VERBOSE
+        ? (m) => console.log(`  [${new Date().toISOString().slice(11, 23)}] ${m}`)
+        : () => {},
+    });
     try {
       const created = await createOrders(p.a.db, p.companyA.id, p.shopA.id, TOTAL);
       const bags: { ids: number[]; numbers: string[] }[] = [];
@@ -59,18 +74,41 @@ export const syncTransfer: Bench = {
         xs.length / ((Math.max(...xs.map((x) => x.arrivedAt)) - Math.min(...xs.map((x) => x.sentAt))) / 1000);
 
       // Statuses back: B's operators move every order to DELIVERY, in chunks as a busy dispatch desk would.
-      const atB = await p.b.db.select({ id: orders.id, number: orders.number }).from(orders).where(eq(orders.companyId, p.companyB.id));
+      const atB = await p.b.db
+        .select({ id: orders.id, number: orders.number })
+        .from(orders)
+        .where(eq(orders.companyId, p.companyB.id));
       const changedAt = new Map<string, number>();
       for (let i = 0; i < atB.length; i += 500) {
         const chunk = atB.slice(i, i + 500);
         await p.b.db.transaction(async (tx) => {
           const now = new Date();
-          await tx.insert(orderStatusHistory).values(chunk.map((o) => ({ orderId: o.id, companyId: p.companyB.id, status: "DELIVERY", eventTime: now, source: "cabinet" as const })));
-          await tx.update(orders).set({ status: "DELIVERY", statusAt: now, updatedAt: sql`now()` }).where(and(eq(orders.companyId, p.companyB.id), inArray(orders.id, chunk.map((o) => o.id))));
+          await tx.insert(orderStatusHistory).values(
+            chunk.map((o) => ({
+              orderId: o.id,
+              companyId: p.companyB.id,
+              status: "DELIVERY",
+              eventTime: now,
+              source: "cabinet" as const,
+            })),
+          );
+          await tx
+            .update(orders)
+            .set({ status: "DELIVERY", statusAt: now, updatedAt: sql`now()` })
+            .where(
+              and(
+                eq(orders.companyId, p.companyB.id),
+                inArray(
+                  orders.id,
+                  chunk.map((o) => o.id),
+                ),
+              ),
+            );
         });
         const t = Date.now();
         for (const o of chunk) changedAt.set(o.number, t);
-        if (process.env.BENCH_VERBOSE) console.log(`  [${new Date(t).toISOString().slice(11, 23)}] B changed ${i + chunk.length}`);
+        if (process.env.BENCH_VERBOSE)
+          console.log(`  [${new Date(t).toISOString().slice(11, 23)}] B changed ${i + chunk.length}`);
       }
       const back = await waitFor(async () => {
         const rows = await p.a.db
@@ -83,12 +121,20 @@ export const syncTransfer: Bench = {
       const statusLatency = back.map((r) => r.at.getTime() - changedAt.get(r.number)!);
 
       const lat = (xs: { latency: number }[]) => xs.map((x) => x.latency);
-      console.log(`paced hand-over:           ${paced.length} orders offered at ${((PER_MANIFEST * 1000) / PACE_MS).toFixed(0)} orders/s → delivered at ${rate(paced).toFixed(0)} orders/s`);
-      console.log(`transfer latency (paced):  p50 ${sec(pct(lat(paced), 50))}, p95 ${sec(pct(lat(paced), 95))} (send date set → order exists at B; target p95 ≤ 2 s)`);
-      console.log(`burst hand-over:           ${burst.length} orders, every send date at once → ${rate(burst).toFixed(0)} orders/s (target ≥ 300)`);
+      console.log(
+        `paced hand-over:           ${paced.length} orders offered at ${((PER_MANIFEST * 1000) / PACE_MS).toFixed(0)} orders/s → delivered at ${rate(paced).toFixed(0)} orders/s`,
+      );
+      console.log(
+        `transfer latency (paced):  p50 ${sec(pct(lat(paced), 50))}, p95 ${sec(pct(lat(paced), 95))} (send date set → order exists at B; target p95 ≤ 2 s)`,
+      );
+      console.log(
+        `burst hand-over:           ${burst.length} orders, every send date at once → ${rate(burst).toFixed(0)} orders/s (target ≥ 300)`,
+      );
       console.log(`transfer latency (burst):  p50 ${sec(pct(lat(burst), 50))}, p95 ${sec(pct(lat(burst), 95))}`);
       console.log(`status changes back B→A:   ${TOTAL}, poll interval ${POLL_SECONDS} s`);
-      console.log(`status propagation:        p50 ${sec(pct(statusLatency, 50))}, p95 ${sec(pct(statusLatency, 95))} (target p95 ≤ ${POLL_SECONDS} s)`);
+      console.log(
+        `status propagation:        p50 ${sec(pct(statusLatency, 50))}, p95 ${sec(pct(statusLatency, 95))} (target p95 ≤ ${POLL_SECONDS} s)`,
+      );
     } finally {
       await worker.stop();
       partner.stop();
@@ -100,7 +146,11 @@ export const syncTransfer: Bench = {
 };
 
 /** Sets the bags' send dates (one every `paceMs`) and waits until all their orders exist at B. */
-async function handOver(p: Awaited<ReturnType<typeof createSyncPair>>, bags: { ids: number[]; numbers: string[] }[], paceMs: number) {
+async function handOver(
+  p: Awaited<ReturnType<typeof createSyncPair>>,
+  bags: { ids: number[]; numbers: string[] }[],
+  paceMs: number,
+) {
   const sentAt = new Map<string, number>();
   const start = Date.now();
   for (const [i, bag] of bags.entries()) {
@@ -116,12 +166,19 @@ async function handOver(p: Awaited<ReturnType<typeof createSyncPair>>, bags: { i
       .where(and(eq(orders.companyId, p.companyB.id), inArray(orders.number, [...sentAt.keys()])));
     return got.length >= sentAt.size ? got : null;
   }, 600_000);
-  return rows.map((r) => ({ sentAt: sentAt.get(r.number)!, arrivedAt: r.createdAt.getTime(), latency: r.createdAt.getTime() - sentAt.get(r.number)! }));
+  return rows.map((r) => ({
+    sentAt: sentAt.get(r.number)!,
+    arrivedAt: r.createdAt.getTime(),
+    latency: r.createdAt.getTime() - sentAt.get(r.number)!,
+  }));
 }
 
 /** B's XML API as its own process: the partner's CPU is not ours, as between two real deployments. */
 async function startPartnerProcess(databaseUrl: string): Promise<{ url: string; stop(): void }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "bench/partner-server.ts"], { env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "bench/partner-server.ts"], {
+    env: { ...process.env, DATABASE_URL: databaseUrl },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout!.on("data", (chunk: Buffer) => {
       const m = /PORT (\d+)/.exec(chunk.toString());

@@ -3,7 +3,13 @@
 export function formatDateTime(value: Date | string | null | undefined): string {
   if (!value) return "—";
   const d = value instanceof Date ? value : new Date(value);
-  return d.toLocaleString("ru-RU", { day: "2-digit", month: "2-digit", year: "numeric", hour: "2-digit", minute: "2-digit" });
+  return d.toLocaleString("ru-RU", {
+    day: "2-digit",
+    month: "2-digit",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+  });
 }
 
 /** A calendar date as stored by PostgreSQL (`YYYY-MM-DD`) or a timestamp, shown as ДД.ММ.ГГГГ. */
@@ -20,9 +26,15 @@ export function formatDate(value: Date | string | null | undefined): string {
 const CURRENCY_SIGNS: Record<string, string> = { RUB: "₽" };
 
 /** Money with two decimals and the currency sign («₽» for roubles, the ISO code otherwise). */
-export function formatMoney(value: string | number | null | undefined, currency: string | null | undefined = "RUB"): string {
+export function formatMoney(
+  value: string | number | null | undefined,
+  currency: string | null | undefined = "RUB",
+): string {
   const n = Number(value ?? 0);
-  const text = (Number.isFinite(n) ? n : 0).toLocaleString("ru-RU", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const text = (Number.isFinite(n) ? n : 0).toLocaleString("ru-RU", {
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+  });
   const code = currency ?? "RUB";
   return `${text} ${CURRENCY_SIGNS[code] ?? code}`;
 }

@@ -15,7 +15,13 @@ function fieldLabel(integrator: string, name: string) {
 }
 
 /** The branch's integration history: who, when, what, which fields (values are never recorded). */
-export function IntegrationAudit({ branch, onClose }: { branch: { id: number; code: string; name: string }; onClose: () => void }) {
+export function IntegrationAudit({
+  branch,
+  onClose,
+}: {
+  branch: { id: number; code: string; name: string };
+  onClose: () => void;
+}) {
   const trpc = useTRPC();
   const audit = useQuery(trpc.integrations.audit.queryOptions({ branchId: branch.id }));
   return (
@@ -43,7 +49,9 @@ export function IntegrationAudit({ branch, onClose }: { branch: { id: number; co
                 <td>{a.actorName}</td>
                 <td>
                   {a.integratorTitle}: {AUDIT_ACTION_TITLES[a.action]}
-                  {a.action === "checked" && a.detail ? ` — ${HEALTH_TITLES[a.detail as HealthStatus] ?? a.detail}` : ""}
+                  {a.action === "checked" && a.detail
+                    ? ` — ${HEALTH_TITLES[a.detail as HealthStatus] ?? a.detail}`
+                    : ""}
                 </td>
                 <td className="text-slate-600">{a.fields.map((f) => fieldLabel(a.integrator, f)).join(", ") || "—"}</td>
               </tr>

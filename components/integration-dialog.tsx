@@ -22,7 +22,13 @@ function initialValues(fields: FieldSpec[], stored: Record<string, unknown> | un
 }
 
 /** «Настроить»: pick the integrator, fill its generated form, save. Validates with the same schema as the server. */
-export function IntegrationDialog({ branch, onClose }: { branch: { id: number; code: string; name: string }; onClose: () => void }) {
+export function IntegrationDialog({
+  branch,
+  onClose,
+}: {
+  branch: { id: number; code: string; name: string };
+  onClose: () => void;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const current = useQuery(trpc.integrations.get.queryOptions({ branchId: branch.id }));
@@ -65,7 +71,9 @@ function IntegrationForm({
   const [integrator, setIntegrator] = useState(stored?.integrator ?? "");
   const form = integratorForm(integrator);
   const sameAsStored = !!stored && stored.integrator === integrator;
-  const [values, setValues] = useState<Values>(() => (form ? initialValues(form.fields, sameAsStored ? stored?.settings : undefined) : {}));
+  const [values, setValues] = useState<Values>(() =>
+    form ? initialValues(form.fields, sameAsStored ? stored?.settings : undefined) : {},
+  );
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
   const [confirming, setConfirming] = useState(false);
   const save = useMutation(trpc.integrations.save.mutationOptions({ onSuccess: () => onSaved() }));
@@ -110,7 +118,12 @@ function IntegrationForm({
   return (
     <form onSubmit={submit} className="flex flex-col gap-3" noValidate>
       <Field label="Интегратор" htmlFor={selectId} error={errors.integrator}>
-        <Select id={selectId} value={integrator} onChange={(e) => pick(e.target.value)} aria-invalid={errors.integrator ? true : undefined}>
+        <Select
+          id={selectId}
+          value={integrator}
+          onChange={(e) => pick(e.target.value)}
+          aria-invalid={errors.integrator ? true : undefined}
+        >
           <option value="">— выберите —</option>
           {INTEGRATOR_FORMS.map((f) => (
             <option key={f.id} value={f.id}>
@@ -134,7 +147,8 @@ function IntegrationForm({
       {server.message && <Alert>{server.message}</Alert>}
       {confirming && stored && (
         <Alert tone="amber">
-          Филиал уже настроен на «{integratorTitle(stored.integrator)}». Сохранение заменит интегратора на «{form?.title}»: прежние настройки и пароли будут удалены.
+          Филиал уже настроен на «{integratorTitle(stored.integrator)}». Сохранение заменит интегратора на «
+          {form?.title}»: прежние настройки и пароли будут удалены.
         </Alert>
       )}
       <div className="mt-1 flex justify-end gap-2">
@@ -191,13 +205,22 @@ function SettingField({
       </Field>
     );
   }
-  const hint = field.secret && secretStored ? "Сохранён. Оставьте пустым, чтобы не менять, или введите новый." : field.help;
+  const hint =
+    field.secret && secretStored ? "Сохранён. Оставьте пустым, чтобы не менять, или введите новый." : field.help;
   return (
     <TextField
       label={label}
       error={error}
       hint={hint}
-      type={field.type === "password" ? "password" : field.type === "number" ? "text" : field.type === "url" ? "url" : "text"}
+      type={
+        field.type === "password"
+          ? "password"
+          : field.type === "number"
+            ? "text"
+            : field.type === "url"
+              ? "url"
+              : "text"
+      }
       inputMode={field.type === "number" ? "numeric" : undefined}
       autoComplete={field.secret ? "new-password" : "off"}
       placeholder={field.secret && secretStored ? "•••••••• (задан)" : placeholder}

@@ -43,7 +43,9 @@ export function IntegrationTable() {
   if (list.isPending) return <Spinner />;
   if (list.error) return <Alert>{errorInfo(list.error).message}</Alert>;
   if (list.data.items.length === 0) {
-    return <Empty>Филиалов пока нет. Добавьте филиал в разделе «Справочники → Филиалы» — он сразу появится здесь.</Empty>;
+    return (
+      <Empty>Филиалов пока нет. Добавьте филиал в разделе «Справочники → Филиалы» — он сразу появится здесь.</Empty>
+    );
   }
   return (
     <>
@@ -65,7 +67,14 @@ export function IntegrationTable() {
         </thead>
         <tbody>
           {list.data.items.map((row) => (
-            <IntegrationRow key={row.branch.id} row={row} now={now} promiseMinutes={list.data.promiseMinutes} onConfigure={() => setConfiguring(row.branch)} onAudit={() => setAuditing(row.branch)} />
+            <IntegrationRow
+              key={row.branch.id}
+              row={row}
+              now={now}
+              promiseMinutes={list.data.promiseMinutes}
+              onConfigure={() => setConfiguring(row.branch)}
+              onAudit={() => setAuditing(row.branch)}
+            />
           ))}
         </tbody>
       </Table>
@@ -75,7 +84,19 @@ export function IntegrationTable() {
   );
 }
 
-function IntegrationRow({ row, now, promiseMinutes, onConfigure, onAudit }: { row: Row; now: number; promiseMinutes: number; onConfigure: () => void; onAudit: () => void }) {
+function IntegrationRow({
+  row,
+  now,
+  promiseMinutes,
+  onConfigure,
+  onAudit,
+}: {
+  row: Row;
+  now: number;
+  promiseMinutes: number;
+  onConfigure: () => void;
+  onAudit: () => void;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.integrations.pathKey() });
@@ -89,7 +110,11 @@ function IntegrationRow({ row, now, promiseMinutes, onConfigure, onAudit }: { ro
   const late = sync.ordersWaiting > 0 && oldestAgeMs > promiseMinutes * 60_000;
 
   return (
-    <tr data-testid={`integration-row-${row.branch.code}`} className={it && sync.stalled ? "bg-red-50" : undefined} data-stalled={it && sync.stalled ? "true" : undefined}>
+    <tr
+      data-testid={`integration-row-${row.branch.code}`}
+      className={it && sync.stalled ? "bg-red-50" : undefined}
+      data-stalled={it && sync.stalled ? "true" : undefined}
+    >
       <td className="font-mono whitespace-nowrap">{row.branch.code}</td>
       <td>{row.branch.name}</td>
       <td>{row.branch.town}</td>
@@ -113,7 +138,9 @@ function IntegrationRow({ row, now, promiseMinutes, onConfigure, onAudit }: { ro
           <div className="flex flex-col gap-0.5">
             <div className="flex items-center gap-2">
               <HealthBadge status={it.health.status} />
-              {it.health.checkedAt && <span className="text-xs text-slate-500">{formatDateTime(it.health.checkedAt)}</span>}
+              {it.health.checkedAt && (
+                <span className="text-xs text-slate-500">{formatDateTime(it.health.checkedAt)}</span>
+              )}
             </div>
             {it.health.message && <span className="text-xs break-words text-slate-700">{it.health.message}</span>}
           </div>
@@ -150,7 +177,10 @@ function IntegrationRow({ row, now, promiseMinutes, onConfigure, onAudit }: { ro
       <td className="text-right tabular-nums" data-testid="sync-errors">
         {it ? sync.errors : dash}
       </td>
-      <td className={`text-right tabular-nums ${sync.ordersFailed > 0 ? "font-medium text-red-600" : ""}`} data-testid="sync-failed">
+      <td
+        className={`text-right tabular-nums ${sync.ordersFailed > 0 ? "font-medium text-red-600" : ""}`}
+        data-testid="sync-failed"
+      >
         {it ? sync.ordersFailed : dash}
       </td>
       <td>
@@ -160,10 +190,18 @@ function IntegrationRow({ row, now, promiseMinutes, onConfigure, onAudit }: { ro
           </Button>
           {it && (
             <>
-              <Button variant="secondary" disabled={check.isPending} onClick={() => check.mutate({ branchId: row.branch.id })}>
+              <Button
+                variant="secondary"
+                disabled={check.isPending}
+                onClick={() => check.mutate({ branchId: row.branch.id })}
+              >
                 {check.isPending ? "Проверяю…" : "Проверить подключение"}
               </Button>
-              <Button variant="secondary" disabled={toggle.isPending} onClick={() => toggle.mutate({ branchId: row.branch.id, enabled: !it.enabled })}>
+              <Button
+                variant="secondary"
+                disabled={toggle.isPending}
+                onClick={() => toggle.mutate({ branchId: row.branch.id, enabled: !it.enabled })}
+              >
                 {it.enabled ? "Выключить" : "Включить"}
               </Button>
             </>

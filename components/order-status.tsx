@@ -3,7 +3,16 @@ import { Badge } from "./ui";
 
 const DONE = new Set(["COMPLETE", "COURIERDELIVERED"]);
 const BAD = new Set(["CANCELED", "LOST", "COURIERCANCELED", "UNCONFIRM"]);
-const WARN = new Set(["PARTIALLY", "COURIERPARTIALLY", "RETURNING", "RETURNED", "PARTLYRETURNING", "PARTLYRETURNED", "COURIERRETURN", "DATECHANGE"]);
+const WARN = new Set([
+  "PARTIALLY",
+  "COURIERPARTIALLY",
+  "RETURNING",
+  "RETURNED",
+  "PARTLYRETURNING",
+  "PARTLYRETURNED",
+  "COURIERRETURN",
+  "DATECHANGE",
+]);
 const FRESH = new Set(["AWAITING_SYNC", "NEW", "NEWPICKUP"]);
 
 export function statusTone(code: string) {

@@ -10,19 +10,53 @@ const variants: Record<Variant, string> = {
   ghost: "text-blue-700 hover:bg-blue-50",
 };
 
-export function Button({ variant = "primary", className = "", ...props }: React.ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant }) {
-  return <button className={`inline-flex items-center justify-center gap-1 rounded-md px-3 py-1.5 font-medium transition-colors disabled:cursor-not-allowed ${variants[variant]} ${className}`} {...props} />;
+export function Button({
+  variant = "primary",
+  className = "",
+  ...props
+}: React.ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant }) {
+  return (
+    <button
+      className={`inline-flex items-center justify-center gap-1 rounded-md px-3 py-1.5 font-medium transition-colors disabled:cursor-not-allowed ${variants[variant]} ${className}`}
+      {...props}
+    />
+  );
 }
 
-export function LinkButton({ href, variant = "primary", children }: { href: string; variant?: Variant; children: React.ReactNode }) {
+export function LinkButton({
+  href,
+  variant = "primary",
+  children,
+}: {
+  href: string;
+  variant?: Variant;
+  children: React.ReactNode;
+}) {
   return (
-    <Link href={href} className={`inline-flex items-center gap-1 rounded-md px-3 py-1.5 font-medium ${variants[variant]}`}>
+    <Link
+      href={href}
+      className={`inline-flex items-center gap-1 rounded-md px-3 py-1.5 font-medium ${variants[variant]}`}
+    >
       {children}
     </Link>
   );
 }
 
-export function Field({ label, error, hint, children, htmlFor, messageId }: { label: string; error?: string | string[] | null; hint?: string; children: React.ReactNode; htmlFor?: string; messageId?: string }) {
+export function Field({
+  label,
+  error,
+  hint,
+  children,
+  htmlFor,
+  messageId,
+}: {
+  label: string;
+  error?: string | string[] | null;
+  hint?: string;
+  children: React.ReactNode;
+  htmlFor?: string;
+  messageId?: string;
+}) {
   const message = Array.isArray(error) ? error[0] : error;
   return (
     <div className="flex flex-col gap-1">
@@ -43,9 +77,13 @@ export function Field({ label, error, hint, children, htmlFor, messageId }: { la
   );
 }
 
-const inputClass = "rounded-md border border-slate-300 bg-white px-2 py-1.5 outline-none focus:border-blue-500 focus:ring-2 focus:ring-blue-100 aria-[invalid=true]:border-red-500";
+const inputClass =
+  "rounded-md border border-slate-300 bg-white px-2 py-1.5 outline-none focus:border-blue-500 focus:ring-2 focus:ring-blue-100 aria-[invalid=true]:border-red-500";
 
-export const Input = forwardRef<HTMLInputElement, React.InputHTMLAttributes<HTMLInputElement>>(function Input({ className = "", ...props }, ref) {
+export const Input = forwardRef<HTMLInputElement, React.InputHTMLAttributes<HTMLInputElement>>(function Input(
+  { className = "", ...props },
+  ref,
+) {
   return <input ref={ref} className={`${inputClass} ${className}`} {...props} />;
 });
 
@@ -58,16 +96,36 @@ export function Textarea({ className = "", ...props }: React.TextareaHTMLAttribu
 }
 
 /** A labelled input whose id/label pairing is generated, so tests and screen readers find it by its label. */
-export function TextField({ label, error, hint, ...props }: React.InputHTMLAttributes<HTMLInputElement> & { label: string; error?: string | string[] | null; hint?: string }) {
+export function TextField({
+  label,
+  error,
+  hint,
+  ...props
+}: React.InputHTMLAttributes<HTMLInputElement> & { label: string; error?: string | string[] | null; hint?: string }) {
   const id = useId();
   return (
     <Field label={label} error={error} hint={hint} htmlFor={id} messageId={`${id}-msg`}>
-      <Input id={id} aria-invalid={error ? true : undefined} aria-describedby={error || hint ? `${id}-msg` : undefined} {...props} />
+      <Input
+        id={id}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error || hint ? `${id}-msg` : undefined}
+        {...props}
+      />
     </Field>
   );
 }
 
-export function Card({ title, actions, children, className = "" }: { title?: React.ReactNode; actions?: React.ReactNode; children: React.ReactNode; className?: string }) {
+export function Card({
+  title,
+  actions,
+  children,
+  className = "",
+}: {
+  title?: React.ReactNode;
+  actions?: React.ReactNode;
+  children: React.ReactNode;
+  className?: string;
+}) {
   return (
     <section className={`rounded-lg border border-slate-200 bg-white shadow-sm ${className}`}>
       {(title || actions) && (
@@ -81,7 +139,15 @@ export function Card({ title, actions, children, className = "" }: { title?: Rea
   );
 }
 
-export function PageHeader({ title, actions, subtitle }: { title: React.ReactNode; actions?: React.ReactNode; subtitle?: React.ReactNode }) {
+export function PageHeader({
+  title,
+  actions,
+  subtitle,
+}: {
+  title: React.ReactNode;
+  actions?: React.ReactNode;
+  subtitle?: React.ReactNode;
+}) {
   return (
     <div className="mb-4 flex flex-wrap items-end justify-between gap-3">
       <div>
@@ -102,11 +168,26 @@ const tones = {
 } as const;
 
 export function Badge({ tone = "gray", children }: { tone?: keyof typeof tones; children: React.ReactNode }) {
-  return <span className={`inline-flex items-center rounded px-1.5 py-0.5 text-xs font-medium ${tones[tone]}`}>{children}</span>;
+  return (
+    <span className={`inline-flex items-center rounded px-1.5 py-0.5 text-xs font-medium ${tones[tone]}`}>
+      {children}
+    </span>
+  );
 }
 
-export function Alert({ tone = "red", children }: { tone?: "red" | "green" | "amber" | "blue"; children: React.ReactNode }) {
-  const cls = { red: "border-red-200 bg-red-50 text-red-800", green: "border-green-200 bg-green-50 text-green-800", amber: "border-amber-200 bg-amber-50 text-amber-900", blue: "border-blue-200 bg-blue-50 text-blue-900" }[tone];
+export function Alert({
+  tone = "red",
+  children,
+}: {
+  tone?: "red" | "green" | "amber" | "blue";
+  children: React.ReactNode;
+}) {
+  const cls = {
+    red: "border-red-200 bg-red-50 text-red-800",
+    green: "border-green-200 bg-green-50 text-green-800",
+    amber: "border-amber-200 bg-amber-50 text-amber-900",
+    blue: "border-blue-200 bg-blue-50 text-blue-900",
+  }[tone];
   return (
     <div role={tone === "red" ? "alert" : "status"} className={`rounded-md border px-3 py-2 ${cls}`}>
       {children}
@@ -133,11 +214,22 @@ export function Empty({ children }: { children: React.ReactNode }) {
 }
 
 /** A labelled select, paired like `TextField`. */
-export function SelectField({ label, error, hint, children, ...props }: React.SelectHTMLAttributes<HTMLSelectElement> & { label: string; error?: string | string[] | null; hint?: string }) {
+export function SelectField({
+  label,
+  error,
+  hint,
+  children,
+  ...props
+}: React.SelectHTMLAttributes<HTMLSelectElement> & { label: string; error?: string | string[] | null; hint?: string }) {
   const id = useId();
   return (
     <Field label={label} error={error} hint={hint} htmlFor={id} messageId={`${id}-msg`}>
-      <Select id={id} aria-invalid={error ? true : undefined} aria-describedby={error || hint ? `${id}-msg` : undefined} {...props}>
+      <Select
+        id={id}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error || hint ? `${id}-msg` : undefined}
+        {...props}
+      >
         {children}
       </Select>
     </Field>
@@ -145,17 +237,39 @@ export function SelectField({ label, error, hint, children, ...props }: React.Se
 }
 
 /** A labelled textarea, paired like `TextField`. */
-export function TextareaField({ label, error, hint, ...props }: React.TextareaHTMLAttributes<HTMLTextAreaElement> & { label: string; error?: string | string[] | null; hint?: string }) {
+export function TextareaField({
+  label,
+  error,
+  hint,
+  ...props
+}: React.TextareaHTMLAttributes<HTMLTextAreaElement> & {
+  label: string;
+  error?: string | string[] | null;
+  hint?: string;
+}) {
   const id = useId();
   return (
     <Field label={label} error={error} hint={hint} htmlFor={id} messageId={`${id}-msg`}>
-      <Textarea id={id} aria-invalid={error ? true : undefined} aria-describedby={error || hint ? `${id}-msg` : undefined} {...props} />
+      <Textarea
+        id={id}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error || hint ? `${id}-msg` : undefined}
+        {...props}
+      />
     </Field>
   );
 }
 
 /** Tabs as buttons; the caller renders the active panel. A dot marks a tab whose fields have errors. */
-export function Tabs<T extends string>({ tabs, active, onChange }: { tabs: { id: T; label: string; invalid?: boolean }[]; active: T; onChange: (id: T) => void }) {
+export function Tabs<T extends string>({
+  tabs,
+  active,
+  onChange,
+}: {
+  tabs: { id: T; label: string; invalid?: boolean }[];
+  active: T;
+  onChange: (id: T) => void;
+}) {
   return (
     <div role="tablist" className="mb-4 flex gap-1 border-b border-slate-200">
       {tabs.map((t) => (
@@ -168,7 +282,12 @@ export function Tabs<T extends string>({ tabs, active, onChange }: { tabs: { id:
           className={`-mb-px border-b-2 px-3 py-2 font-medium ${active === t.id ? "border-blue-600 text-blue-700" : "border-transparent text-slate-600 hover:text-slate-900"}`}
         >
           {t.label}
-          {t.invalid && <span className="ml-1.5 inline-block h-1.5 w-1.5 rounded-full bg-red-500 align-middle" aria-label="есть ошибки" />}
+          {t.invalid && (
+            <span
+              className="ml-1.5 inline-block h-1.5 w-1.5 rounded-full bg-red-500 align-middle"
+              aria-label="есть ошибки"
+            />
+          )}
         </button>
       ))}
     </div>
@@ -182,7 +301,9 @@ export function DetailList({ items }: { items: [string, React.ReactNode][] }) {
       {items.map(([k, v]) => (
         <div key={k} className="contents">
           <dt className="text-slate-500">{k}</dt>
-          <dd className="min-w-0 break-words text-slate-900">{v === null || v === undefined || v === "" ? <span className="text-slate-400">—</span> : v}</dd>
+          <dd className="min-w-0 break-words text-slate-900">
+            {v === null || v === undefined || v === "" ? <span className="text-slate-400">—</span> : v}
+          </dd>
         </div>
       ))}
     </dl>
@@ -208,7 +329,11 @@ export function QueryError({ error, onRetry }: { error: unknown; onRetry?: () =>
 }
 
 /** The next page of a keyset-paged list, for any `useInfiniteQuery` result. */
-export function ShowMoreButton({ query }: { query: { hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage: () => Promise<unknown> } }) {
+export function ShowMoreButton({
+  query,
+}: {
+  query: { hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage: () => Promise<unknown> };
+}) {
   if (!query.hasNextPage) return null;
   return (
     <Button variant="secondary" onClick={() => void query.fetchNextPage()} disabled={query.isFetchingNextPage}>

@@ -24,25 +24,31 @@ export function useFormErrors(options: { onFieldErrors?: (fields: FieldErrors) =
     [onFieldErrors],
   );
 
-  const validate = useCallback(<S extends z.ZodType>(schema: S, input: unknown, extra?: FieldErrors): z.output<S> | null => {
-    const parsed = schema.safeParse(input);
-    const found: FieldErrors = { ...(parsed.success ? {} : zodFieldErrors(parsed.error)) };
-    for (const [k, m] of Object.entries(extra ?? {})) found[k] ??= m;
-    if (!parsed.success || Object.keys(found).length) {
-      setErrors(found);
-      setBanner(FIX_MARKED_FIELDS);
-      return null;
-    }
-    setErrors({});
-    setBanner(null);
-    return parsed.data;
-  }, [setErrors]);
+  const validate = useCallback(
+    <S extends z.ZodType>(schema: S, input: unknown, extra?: FieldErrors): z.output<S> | null => {
+      const parsed = schema.safeParse(input);
+      const found: FieldErrors = { ...(parsed.success ? {} : zodFieldErrors(parsed.error)) };
+      for (const [k, m] of Object.entries(extra ?? {})) found[k] ??= m;
+      if (!parsed.success || Object.keys(found).length) {
+        setErrors(found);
+        setBanner(FIX_MARKED_FIELDS);
+        return null;
+      }
+      setErrors({});
+      setBanner(null);
+      return parsed.data;
+    },
+    [setErrors],
+  );
 
-  const onServerError = useCallback((e: unknown) => {
-    const info = serverErrors(e);
-    setErrors(info.fields);
-    setBanner(Object.keys(info.fields).length ? FIX_MARKED_FIELDS : info.message);
-  }, [setErrors]);
+  const onServerError = useCallback(
+    (e: unknown) => {
+      const info = serverErrors(e);
+      setErrors(info.fields);
+      setBanner(Object.keys(info.fields).length ? FIX_MARKED_FIELDS : info.message);
+    },
+    [setErrors],
+  );
 
   /** Drops one field's error once the user edits it. */
   const clearError = useCallback((key: string) => {

@@ -44,11 +44,19 @@ const CONNECTION_LOSS = new Set([
 
 /** True when `e` (or its cause) says PostgreSQL could not be reached or the connection dropped. */
 export function isConnectionLoss(e: unknown): boolean {
-  for (let x: unknown = e, depth = 0; x && typeof x === "object" && depth < 5; x = (x as { cause?: unknown }).cause, depth++) {
+  for (
+    let x: unknown = e, depth = 0;
+    x && typeof x === "object" && depth < 5;
+    x = (x as { cause?: unknown }).cause, depth++
+  ) {
     const code = (x as { code?: unknown }).code;
     if (typeof code === "string" && CONNECTION_LOSS.has(code)) return true;
     if (x instanceof AggregateError && x.errors.some(isConnectionLoss)) return true;
-    if (x instanceof Error && /Connection terminated|Cannot read properties of null \(reading 'write'\)/.test(x.message)) return true;
+    if (
+      x instanceof Error &&
+      /Connection terminated|Cannot read properties of null \(reading 'write'\)/.test(x.message)
+    )
+      return true;
   }
   return false;
 }
@@ -82,14 +90,24 @@ function guardTransactions(sql: postgres.Sql) {
 
 function guardScope<T>(fn: (tx: Scope) => T, isLost: () => boolean, gone: Promise<void>) {
   return async (tx: Scope): Promise<Awaited<T>> => {
-    const refuse = () => Promise.reject(Object.assign(new Error("CONNECTION_CLOSED: the transaction's connection is gone"), { code: "CONNECTION_CLOSED" }));
+    const refuse = () =>
+      Promise.reject(
+        Object.assign(new Error("CONNECTION_CLOSED: the transaction's connection is gone"), {
+          code: "CONNECTION_CLOSED",
+        }),
+      );
     const unsafe = tx.unsafe.bind(tx);
     const savepoint = tx.savepoint.bind(tx) as (...args: unknown[]) => Promise<unknown>;
     Object.assign(tx, {
       unsafe: (...args: Parameters<Scope["unsafe"]>) => {
         if (!isLost()) return unsafe(...args);
         // Drizzle awaits the query or calls `.values()` on it; both must fail without touching the connection.
-        return { then: (ok: never, fail: never) => refuse().then(ok, fail), catch: (fail: never) => refuse().catch(fail), values: refuse, execute: refuse };
+        return {
+          then: (ok: never, fail: never) => refuse().then(ok, fail),
+          catch: (fail: never) => refuse().catch(fail),
+          values: refuse,
+          execute: refuse,
+        };
       },
       savepoint: (...args: unknown[]) => {
         if (isLost()) return refuse();
@@ -101,7 +119,9 @@ function guardScope<T>(fn: (tx: Scope) => T, isLost: () => boolean, gone: Promis
       return await fn(tx);
     } catch (e) {
       // The connection's close reaches the transaction a moment after the failed query: wait for it before deciding.
-      await (isConnectionLoss(e) ? Promise.race([gone, new Promise((r) => setTimeout(r, 2_000))]) : new Promise((r) => setImmediate(r)));
+      await (isConnectionLoss(e)
+        ? Promise.race([gone, new Promise((r) => setTimeout(r, 2_000))])
+        : new Promise((r) => setImmediate(r)));
       if (isLost()) return new Promise<never>(() => {});
       throw e;
     }

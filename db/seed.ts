@@ -4,7 +4,17 @@ import { insertOrders, appendStatus } from "@/server/services/orders/write";
 import { saveIntegration } from "@/server/services/integrations/save";
 import { orderDataSchema } from "@/server/services/orders/schemas";
 import type { Database } from "./client";
-import { branches, clients, companies, deliveryServices, manifests, orders, staffUsers, tariffs, tariffZones } from "./schema";
+import {
+  branches,
+  clients,
+  companies,
+  deliveryServices,
+  manifests,
+  orders,
+  staffUsers,
+  tariffs,
+  tariffZones,
+} from "./schema";
 
 /** Demo data listed in the README. Runs once: a second start finds company 101 and seeds nothing. */
 export async function seedDemo(db: Database, log: (m: string) => void = console.log): Promise<boolean> {
@@ -13,8 +23,14 @@ export async function seedDemo(db: Database, log: (m: string) => void = console.
   log("Заполняю демо-данные …");
   await db.transaction(async (tx) => {
     const hash = (p: string) => bcrypt.hashSync(p, 10);
-    const [alfa] = await tx.insert(companies).values({ name: "Альфа Курьер", extraCode: 101, inn: "7701234567" }).returning();
-    const [beta] = await tx.insert(companies).values({ name: "Бета Экспресс", extraCode: 202, inn: "5401234567" }).returning();
+    const [alfa] = await tx
+      .insert(companies)
+      .values({ name: "Альфа Курьер", extraCode: 101, inn: "7701234567" })
+      .returning();
+    const [beta] = await tx
+      .insert(companies)
+      .values({ name: "Бета Экспресс", extraCode: 202, inn: "5401234567" })
+      .returning();
     await tx.insert(staffUsers).values([
       { companyId: alfa!.id, login: "admin", passwordHash: hash("admin"), name: "Администратор Альфы", role: "admin" },
       { companyId: beta!.id, login: "admin", passwordHash: hash("admin"), name: "Администратор Беты", role: "admin" },
@@ -37,7 +53,14 @@ export async function seedDemo(db: Database, log: (m: string) => void = console.
       .returning();
     const [otherShop] = await tx
       .insert(clients)
-      .values({ companyId: alfa!.id, name: "Книжная лавка", kind: "shop", inn: "7723456789", currency: "RUB", paymentIntermediary: "pimpay" })
+      .values({
+        companyId: alfa!.id,
+        name: "Книжная лавка",
+        kind: "shop",
+        inn: "7723456789",
+        currency: "RUB",
+        paymentIntermediary: "pimpay",
+      })
       .returning();
     await tx.insert(clients).values({
       companyId: beta!.id,
@@ -50,21 +73,40 @@ export async function seedDemo(db: Database, log: (m: string) => void = console.
       login: "alfa",
       passwordHash: hash("alfa"),
     });
-    const [moscow] = await tx.insert(branches).values({ companyId: alfa!.id, code: "MSK", name: "Москва (головной)", town: "Москва" }).returning();
-    const [novosib] = await tx.insert(branches).values({ companyId: alfa!.id, code: "BETA-NSK", name: "Бета Экспресс (Новосибирск)", town: "Новосибирск" }).returning();
+    const [moscow] = await tx
+      .insert(branches)
+      .values({ companyId: alfa!.id, code: "MSK", name: "Москва (головной)", town: "Москва" })
+      .returning();
+    const [novosib] = await tx
+      .insert(branches)
+      .values({ companyId: alfa!.id, code: "BETA-NSK", name: "Бета Экспресс (Новосибирск)", town: "Новосибирск" })
+      .returning();
     await tx.insert(branches).values({ companyId: beta!.id, code: "NSK", name: "Новосибирск", town: "Новосибирск" });
     // Бета as Альфа's delivery partner: a client account at Альфа that the branch «Бета Экспресс (Новосибирск)»
     // stands for; Бета pulls its work with statusreq client=AGENT and reports with setorderinfo.
     const [betaAgent] = await tx
       .insert(clients)
-      .values({ companyId: alfa!.id, name: "Бета Экспресс (агент)", kind: "courier", inn: "5401234567", currency: "RUB", partnerExtraCode: 202, login: "beta", passwordHash: hash("beta") })
+      .values({
+        companyId: alfa!.id,
+        name: "Бета Экспресс (агент)",
+        kind: "courier",
+        inn: "5401234567",
+        currency: "RUB",
+        partnerExtraCode: 202,
+        login: "beta",
+        passwordHash: hash("beta"),
+      })
       .returning();
     await tx.update(branches).set({ agentClientId: betaAgent!.id }).where(eq(branches.id, novosib!.id));
     // …and the other way round: Альфа hands orders to Бета through Бета's XML API (here: this same deployment) as
     // Бета's client «Альфа Курьер», so setting a send date on a manifest to this branch transfers its orders.
     await saveIntegration({
       ctx: { db: tx, actor: { type: "system", companyId: alfa!.id, job: "демо-данные" } },
-      input: { branchId: novosib!.id, integrator: "measoft", values: { login: "alfa", password: "alfa", extra: "202", apiUrl: "" } },
+      input: {
+        branchId: novosib!.id,
+        integrator: "measoft",
+        values: { login: "alfa", password: "alfa", extra: "202", apiUrl: "" },
+      },
     });
     // Delivery modes and a small tariff: zone 1 — Moscow region, zone 2 — the rest; an own price for Москва → Тверь.
     await tx.insert(deliveryServices).values([
@@ -78,27 +120,107 @@ export async function seedDemo(db: Database, log: (m: string) => void = console.
       { companyId: alfa!.id, townFrom: "Москва", townTo: "Химки", zone: 1 },
     ]);
     await tx.insert(tariffs).values([
-      { companyId: alfa!.id, serviceCode: 1, zone: 1, weightFrom: "0", weightTo: "1", price: "300", minDays: 1, maxDays: 1 },
-      { companyId: alfa!.id, serviceCode: 1, zone: 1, weightFrom: "1", weightTo: "5", price: "400", minDays: 1, maxDays: 2 },
-      { companyId: alfa!.id, serviceCode: 1, zone: 1, weightFrom: "5", price: "400", extraPerKg: "30", minDays: 1, maxDays: 2 },
-      { companyId: alfa!.id, serviceCode: 2, zone: 1, weightFrom: "0", weightTo: "5", price: "700", minDays: 0, maxDays: 1 },
+      {
+        companyId: alfa!.id,
+        serviceCode: 1,
+        zone: 1,
+        weightFrom: "0",
+        weightTo: "1",
+        price: "300",
+        minDays: 1,
+        maxDays: 1,
+      },
+      {
+        companyId: alfa!.id,
+        serviceCode: 1,
+        zone: 1,
+        weightFrom: "1",
+        weightTo: "5",
+        price: "400",
+        minDays: 1,
+        maxDays: 2,
+      },
+      {
+        companyId: alfa!.id,
+        serviceCode: 1,
+        zone: 1,
+        weightFrom: "5",
+        price: "400",
+        extraPerKg: "30",
+        minDays: 1,
+        maxDays: 2,
+      },
+      {
+        companyId: alfa!.id,
+        serviceCode: 2,
+        zone: 1,
+        weightFrom: "0",
+        weightTo: "5",
+        price: "700",
+        minDays: 0,
+        maxDays: 1,
+      },
       { companyId: alfa!.id, serviceCode: 1, weightFrom: "0", weightTo: "1", price: "550", minDays: 3, maxDays: 7 },
       { companyId: alfa!.id, serviceCode: 1, weightFrom: "1", price: "550", extraPerKg: "60", minDays: 3, maxDays: 7 },
-      { companyId: alfa!.id, serviceCode: 1, townFrom: "Москва", townTo: "Тверь", weightFrom: "0", weightTo: "1", price: "350", minDays: 1, maxDays: 2 },
-      { companyId: alfa!.id, serviceCode: 1, townFrom: "Москва", townTo: "Тверь", weightFrom: "1", price: "350", extraPerKg: "40", minDays: 1, maxDays: 2 },
+      {
+        companyId: alfa!.id,
+        serviceCode: 1,
+        townFrom: "Москва",
+        townTo: "Тверь",
+        weightFrom: "0",
+        weightTo: "1",
+        price: "350",
+        minDays: 1,
+        maxDays: 2,
+      },
+      {
+        companyId: alfa!.id,
+        serviceCode: 1,
+        townFrom: "Москва",
+        townTo: "Тверь",
+        weightFrom: "1",
+        price: "350",
+        extraPerKg: "40",
+        minDays: 1,
+        maxDays: 2,
+      },
     ]);
 
     const rnd = mulberry32(2026);
     const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
-    const people = ["Иванов Иван", "Петрова Анна", "Сидоров Пётр", "Кузнецова Мария", "Смирнов Алексей", "Попова Елена", "Волков Дмитрий", "Новикова Ольга"];
-    const towns = ["Москва", "Санкт-Петербург", "Новосибирск", "Екатеринбург", "Казань", "Нижний Новгород", "Тверь", "Самара"];
+    const people = [
+      "Иванов Иван",
+      "Петрова Анна",
+      "Сидоров Пётр",
+      "Кузнецова Мария",
+      "Смирнов Алексей",
+      "Попова Елена",
+      "Волков Дмитрий",
+      "Новикова Ольга",
+    ];
+    const towns = [
+      "Москва",
+      "Санкт-Петербург",
+      "Новосибирск",
+      "Екатеринбург",
+      "Казань",
+      "Нижний Новгород",
+      "Тверь",
+      "Самара",
+    ];
     const streets = ["ул. Ленина", "пр. Мира", "ул. Гагарина", "ул. Садовая", "ул. Советская", "Красный пр."];
     const goods = ["Настольная лампа", "Книга", "Чайник", "Наушники", "Рюкзак", "Кружка", "Плед"];
     const requests = Array.from({ length: 300 }, (_, i) => {
       const price = Math.round(500 + rnd() * 9500);
       const data = orderDataSchema.parse({
         number: `DEMO-${String(i + 1).padStart(4, "0")}`,
-        sender: { company: "Демо-магазин", person: "Ирина Соколова", phone: "+7 495 123-45-67", town: "Москва", address: "ул. Тверская, 1" },
+        sender: {
+          company: "Демо-магазин",
+          person: "Ирина Соколова",
+          phone: "+7 495 123-45-67",
+          town: "Москва",
+          address: "ул. Тверская, 1",
+        },
         receiver: {
           person: pick(people),
           phone: `+7 9${Math.floor(10 + rnd() * 89)} ${Math.floor(100 + rnd() * 899)}-${Math.floor(10 + rnd() * 89)}-${Math.floor(10 + rnd() * 89)}`,
@@ -138,17 +260,47 @@ export async function seedDemo(db: Database, log: (m: string) => void = console.
     const [draft, assembled, sent] = await tx
       .insert(manifests)
       .values([
-        { companyId: alfa!.id, number: "М-00001", creatingBranchId: moscow!.id, responsibleBranchId: novosib!.id, state: "draft" },
-        { companyId: alfa!.id, number: "М-00002", creatingBranchId: moscow!.id, responsibleBranchId: novosib!.id, state: "assembled" },
-        { companyId: alfa!.id, number: "М-00003", creatingBranchId: moscow!.id, responsibleBranchId: moscow!.id, state: "sent", sendDate: "2026-11-01" },
+        {
+          companyId: alfa!.id,
+          number: "М-00001",
+          creatingBranchId: moscow!.id,
+          responsibleBranchId: novosib!.id,
+          state: "draft",
+        },
+        {
+          companyId: alfa!.id,
+          number: "М-00002",
+          creatingBranchId: moscow!.id,
+          responsibleBranchId: novosib!.id,
+          state: "assembled",
+        },
+        {
+          companyId: alfa!.id,
+          number: "М-00003",
+          creatingBranchId: moscow!.id,
+          responsibleBranchId: moscow!.id,
+          state: "sent",
+          sendDate: "2026-11-01",
+        },
       ])
       .returning();
     const slice = (a: number, b: number) => fresh.slice(a, b).map((o) => o.id);
-    await tx.update(orders).set({ manifestId: draft!.id }).where(inArray(orders.id, slice(0, 3)));
-    await tx.update(orders).set({ manifestId: assembled!.id }).where(inArray(orders.id, slice(3, 8)));
-    await tx.update(orders).set({ manifestId: sent!.id, responsibleBranchId: moscow!.id }).where(inArray(orders.id, slice(8, 12)));
+    await tx
+      .update(orders)
+      .set({ manifestId: draft!.id })
+      .where(inArray(orders.id, slice(0, 3)));
+    await tx
+      .update(orders)
+      .set({ manifestId: assembled!.id })
+      .where(inArray(orders.id, slice(3, 8)));
+    await tx
+      .update(orders)
+      .set({ manifestId: sent!.id, responsibleBranchId: moscow!.id })
+      .where(inArray(orders.id, slice(8, 12)));
   });
-  log("Демо-данные готовы: Альфа Курьер (101) admin/admin, клиент shop/shop, партнёр beta/beta; Бета Экспресс (202) admin/admin, клиент alfa/alfa");
+  log(
+    "Демо-данные готовы: Альфа Курьер (101) admin/admin, клиент shop/shop, партнёр beta/beta; Бета Экспресс (202) admin/admin, клиент alfa/alfa",
+  );
   return true;
 }
 

@@ -11,13 +11,19 @@ import { checkSupervisor } from "./supervisor";
 // (whole runs only) `npm start` under trouble: PostgreSQL cut for 10 s mid-hand-over, kill -9 of the worker, SIGTERM.
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 if (!existsSync(chromium)) {
-  console.error(`[e2e] Chromium не найден: ${chromium}. Установите его (apt-get install -y chromium) или укажите CHROMIUM_PATH.`);
+  console.error(
+    `[e2e] Chromium не найден: ${chromium}. Установите его (apt-get install -y chromium) или укажите CHROMIUM_PATH.`,
+  );
   process.exit(1);
 }
 
 const port = process.env.E2E_PORT ?? "3999";
 const baseURL = `http://127.0.0.1:${port}`;
-const server = await ensureDatabaseServer({ dataDir: ".data/pg-e2e", port: Number(process.env.EMBEDDED_PG_E2E_PORT ?? 54349), log: () => {} });
+const server = await ensureDatabaseServer({
+  dataDir: ".data/pg-e2e",
+  port: Number(process.env.EMBEDDED_PG_E2E_PORT ?? 54349),
+  log: () => {},
+});
 const dbName = `kh_e2e_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
 await createDatabaseIfMissing(server.adminUrl, dbName);
 const databaseUrl = withDatabase(server.adminUrl, dbName);
@@ -44,13 +50,23 @@ let code = 1;
 try {
   await waitForServer(`${baseURL}/login`, 600_000);
   // Not spawnSync: the database proxy above lives in this process and must keep serving while Playwright runs.
-  const pw = spawn(process.execPath, [path.resolve("node_modules/@playwright/test/cli.js"), "test", ...process.argv.slice(2)], {
-    env: { ...process.env, E2E_BASE_URL: baseURL, CHROMIUM_PATH: chromium },
-    stdio: "inherit",
-  });
+  const pw = spawn(
+    process.execPath,
+    [path.resolve("node_modules/@playwright/test/cli.js"), "test", ...process.argv.slice(2)],
+    {
+      env: { ...process.env, E2E_BASE_URL: baseURL, CHROMIUM_PATH: chromium },
+      stdio: "inherit",
+    },
+  );
   code = await new Promise<number>((resolve) => pw.on("exit", (c) => resolve(c ?? 1)));
   if (process.argv.length <= 2 && process.env.E2E_SUPERVISOR !== "0") {
-    const failures = await checkSupervisor({ startPid: app.pid!, baseURL, pg, databaseUrl, startExited: () => appExited });
+    const failures = await checkSupervisor({
+      startPid: app.pid!,
+      baseURL,
+      pg,
+      databaseUrl,
+      startExited: () => appExited,
+    });
     if (failures.length) code = 1;
   }
 } catch (e) {

@@ -5,7 +5,12 @@ import { branches, clients, companies, orders, staffUsers, transfers } from "../
 import { createOrders } from "../db/test/factories";
 import type { startPgProxy } from "../db/test/pg-proxy";
 import type { ServiceContext } from "../server/services/context";
-import { addOrdersToManifest, createManifest, markManifestAssembled, setManifestSendDate } from "../server/services/manifests";
+import {
+  addOrdersToManifest,
+  createManifest,
+  markManifestAssembled,
+  setManifestSendDate,
+} from "../server/services/manifests";
 
 /**
  * `npm start` under trouble, on the production build the e2e run already made: PostgreSQL away for 10 s while a
@@ -34,7 +39,9 @@ export async function checkSupervisor(options: {
     const numbers = await startHandOver(db, 300);
     await until(async () => (await states(db, numbers)).some((s) => s !== "pending"), 30_000);
     options.pg.cut();
-    console.log(`[e2e supervisor] PostgreSQL cut for 10 s with the hand-over in flight: ${JSON.stringify(count(await states(db, numbers)))}`);
+    console.log(
+      `[e2e supervisor] PostgreSQL cut for 10 s with the hand-over in flight: ${JSON.stringify(count(await states(db, numbers)))}`,
+    );
     await new Promise((r) => setTimeout(r, 10_000));
     await options.pg.restore();
     const done = await until(async () => (await states(db, numbers)).every((s) => s === "sent"), 120_000);
@@ -46,10 +53,16 @@ export async function checkSupervisor(options: {
       .innerJoin(companies, eq(companies.id, orders.companyId))
       .where(and(eq(companies.extraCode, 202), inArray(orders.number, numbers)))
       .groupBy(orders.number);
-    check(atBeta.length === numbers.length && atBeta.every((r) => r.n === 1), `Бета holds each of the ${numbers.length} orders exactly once (${atBeta.length} numbers)`);
+    check(
+      atBeta.length === numbers.length && atBeta.every((r) => r.n === 1),
+      `Бета holds each of the ${numbers.length} orders exactly once (${atBeta.length} numbers)`,
+    );
     const afterOutage = children(options.startPid);
     check(afterOutage.web === before.web, "the web server stayed up through the outage (same process)");
-    check(afterOutage.worker !== null, `the worker runs after the outage (${afterOutage.worker === before.worker ? "same process" : "restarted"})`);
+    check(
+      afterOutage.worker !== null,
+      `the worker runs after the outage (${afterOutage.worker === before.worker ? "same process" : "restarted"})`,
+    );
     check(await answers(`${options.baseURL}/login`), "/login answers 200 after the outage");
 
     // 2. kill -9 of the worker: restarted, the web server untouched.
@@ -66,7 +79,10 @@ export async function checkSupervisor(options: {
     process.kill(options.startPid, "SIGTERM");
     const stopped = await until(async () => options.startExited(), 45_000);
     check(stopped, `npm start stops on SIGTERM (${Math.round((Date.now() - stopAsked) / 1000)} s)`);
-    check(![last.web, last.worker].some((pid) => pid !== null && alive(pid)), "no web server or worker is left running");
+    check(
+      ![last.web, last.worker].some((pid) => pid !== null && alive(pid)),
+      "no web server or worker is left running",
+    );
   } finally {
     await pool.end({ timeout: 5 });
   }
@@ -76,9 +92,18 @@ export async function checkSupervisor(options: {
 /** Queues a hand-over the way a dispatcher does: orders on the branch served by Бета, a manifest with a send date. */
 async function startHandOver(db: ReturnType<typeof createDatabase>["db"], n: number): Promise<string[]> {
   const [alfa] = await db.select().from(companies).where(eq(companies.extraCode, 101));
-  const [branch] = await db.select().from(branches).where(and(eq(branches.companyId, alfa!.id), eq(branches.code, "BETA-NSK")));
-  const [shop] = await db.select().from(clients).where(and(eq(clients.companyId, alfa!.id), eq(clients.kind, "shop")));
-  const [admin] = await db.select().from(staffUsers).where(and(eq(staffUsers.companyId, alfa!.id), eq(staffUsers.login, "admin")));
+  const [branch] = await db
+    .select()
+    .from(branches)
+    .where(and(eq(branches.companyId, alfa!.id), eq(branches.code, "BETA-NSK")));
+  const [shop] = await db
+    .select()
+    .from(clients)
+    .where(and(eq(clients.companyId, alfa!.id), eq(clients.kind, "shop")));
+  const [admin] = await db
+    .select()
+    .from(staffUsers)
+    .where(and(eq(staffUsers.companyId, alfa!.id), eq(staffUsers.login, "admin")));
   const ctx: ServiceContext = { db, actor: { type: "staff", companyId: alfa!.id, userId: admin!.id, role: "admin" } };
   const created = await createOrders(db, alfa!.id, shop!.id, n);
   const m = await createManifest({ ctx, input: { responsibleBranchId: branch!.id } });
@@ -89,7 +114,10 @@ async function startHandOver(db: ReturnType<typeof createDatabase>["db"], n: num
 }
 
 async function states(db: ReturnType<typeof createDatabase>["db"], numbers: string[]): Promise<string[]> {
-  const rows = await db.select({ state: transfers.state }).from(transfers).where(inArray(transfers.partnerNumber, numbers));
+  const rows = await db
+    .select({ state: transfers.state })
+    .from(transfers)
+    .where(inArray(transfers.partnerNumber, numbers));
   return rows.length === numbers.length ? rows.map((r) => r.state) : ["pending"];
 }
 
@@ -98,7 +126,10 @@ async function lastErrors(db: ReturnType<typeof createDatabase>["db"], numbers: 
     .selectDistinct({ error: transfers.lastError })
     .from(transfers)
     .where(inArray(transfers.partnerNumber, numbers));
-  return rows.map((r) => r.error).filter(Boolean).slice(0, 5);
+  return rows
+    .map((r) => r.error)
+    .filter(Boolean)
+    .slice(0, 5);
 }
 
 const count = (xs: string[]) => xs.reduce<Record<string, number>>((acc, x) => ({ ...acc, [x]: (acc[x] ?? 0) + 1 }), {});
@@ -110,7 +141,10 @@ function children(pid: number): { web: number | null; worker: number | null } {
   while (queue.length) {
     const parent = queue.shift()!;
     for (const task of safe(() => readdirSync(`/proc/${parent}/task`), [])) {
-      for (const child of safe(() => readFileSync(`/proc/${parent}/task/${task}/children`, "utf8"), "").split(" ").filter(Boolean).map(Number)) {
+      for (const child of safe(() => readFileSync(`/proc/${parent}/task/${task}/children`, "utf8"), "")
+        .split(" ")
+        .filter(Boolean)
+        .map(Number)) {
         const cmd = safe(() => readFileSync(`/proc/${child}/cmdline`, "utf8"), "");
         if (cmd.includes("server/worker/index.ts")) out.worker ??= child;
         else if (cmd.includes("next")) out.web ??= child;

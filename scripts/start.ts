@@ -113,7 +113,16 @@ const env = { ...process.env, ...secrets, DATABASE_URL: db.url, AUTH_TRUST_HOST:
 if (!dev && !(await ensureBuild(env))) await shutdown(1);
 
 function supervise(name: string, title: string, args: string[]) {
-  const service: Service = { name, title, args, child: null, exited: Promise.resolve(), startedAt: 0, failures: 0, restartTimer: null };
+  const service: Service = {
+    name,
+    title,
+    args,
+    child: null,
+    exited: Promise.resolve(),
+    startedAt: 0,
+    failures: 0,
+    restartTimer: null,
+  };
   services.push(service);
   launch(service);
 }
@@ -161,10 +170,14 @@ log(`Кабинет: http://localhost:${port}  (Альфа Курьер: код 
 async function ensureBuild(buildEnv: NodeJS.ProcessEnv): Promise<boolean> {
   const fingerprint = sourceFingerprint();
   const stamp = path.join(".next", "kurier-source-fingerprint");
-  if (existsSync(path.join(".next", "BUILD_ID")) && existsSync(stamp) && readFileSync(stamp, "utf8") === fingerprint) return true;
+  if (existsSync(path.join(".next", "BUILD_ID")) && existsSync(stamp) && readFileSync(stamp, "utf8") === fingerprint)
+    return true;
   log("Собираю веб-кабинет (next build), это займёт около минуты …");
   // Not spawnSync: a signal during the build must stop it (see shutdown), not wait a minute for it.
-  building = spawn(process.execPath, [nextBin, "build"], { env: { ...buildEnv, NODE_ENV: "production" }, stdio: "inherit" });
+  building = spawn(process.execPath, [nextBin, "build"], {
+    env: { ...buildEnv, NODE_ENV: "production" },
+    stdio: "inherit",
+  });
   const status = await new Promise<number | null>((resolve) => {
     building!.once("exit", (code) => resolve(code));
     building!.once("error", () => resolve(null));
@@ -193,6 +206,7 @@ function sourceFingerprint(): string {
     }
   };
   for (const d of ["app", "components", "server", "db", "public"]) walk(d);
-  for (const f of ["package-lock.json", "next.config.mjs", "postcss.config.mjs", "tsconfig.json"]) if (existsSync(f)) hash.update(`${f}:${statSync(f).mtimeMs}\n`);
+  for (const f of ["package-lock.json", "next.config.mjs", "postcss.config.mjs", "tsconfig.json"])
+    if (existsSync(f)) hash.update(`${f}:${statSync(f).mtimeMs}\n`);
   return hash.digest("hex");
 }

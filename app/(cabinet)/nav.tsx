@@ -50,7 +50,10 @@ export function CabinetNav({ isStaff, isAdmin = false, userName, companyName, ex
           aria-label="Разделы"
         >
           {links.map((l) => {
-            const active = pathname === l.href || pathname.startsWith(`${l.href}/`) || (l.href === "/directories/branches" && pathname.startsWith("/directories"));
+            const active =
+              pathname === l.href ||
+              pathname.startsWith(`${l.href}/`) ||
+              (l.href === "/directories/branches" && pathname.startsWith("/directories"));
             return (
               <Link
                 key={l.href}
@@ -63,11 +66,16 @@ export function CabinetNav({ isStaff, isAdmin = false, userName, companyName, ex
             );
           })}
         </nav>
-        <div className={`${open ? "flex" : "hidden"} w-full items-center justify-between gap-3 pb-3 text-xs text-slate-500 md:flex md:w-auto md:pb-0`}>
+        <div
+          className={`${open ? "flex" : "hidden"} w-full items-center justify-between gap-3 pb-3 text-xs text-slate-500 md:flex md:w-auto md:pb-0`}
+        >
           <span data-testid="whoami" className="min-w-0 break-words">
             {userName} · {companyName} ({extra})
           </span>
-          <button className="rounded px-2 py-1 text-slate-600 hover:bg-slate-100" onClick={() => void signOut({ callbackUrl: "/login" })}>
+          <button
+            className="rounded px-2 py-1 text-slate-600 hover:bg-slate-100"
+            onClick={() => void signOut({ callbackUrl: "/login" })}
+          >
             Выйти
           </button>
         </div>

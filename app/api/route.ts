@@ -8,7 +8,8 @@ import { readLimited } from "./read-limited";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-const xml = (body: string, status = 200) => new Response(body, { status, headers: { "content-type": XML_CONTENT_TYPE } });
+const xml = (body: string, status = 200) =>
+  new Response(body, { status, headers: { "content-type": XML_CONTENT_TYPE } });
 
 export async function POST(req: Request) {
   const body = await readLimited(req, MAX_BODY_BYTES);
@@ -18,5 +19,13 @@ export async function POST(req: Request) {
 }
 
 export function GET() {
-  return xml(buildXml(el("info", {}, "MeaSoft-compatible XML API: POST one UTF-8 XML document here; the root element selects the function. See docs/xml-api.md")));
+  return xml(
+    buildXml(
+      el(
+        "info",
+        {},
+        "MeaSoft-compatible XML API: POST one UTF-8 XML document here; the root element selects the function. See docs/xml-api.md",
+      ),
+    ),
+  );
 }

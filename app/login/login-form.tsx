@@ -31,7 +31,14 @@ export function LoginForm({ callbackUrl, defaultExtra }: { callbackUrl: string; 
   return (
     <form onSubmit={onSubmit} className="flex flex-col gap-3">
       {error && <Alert>{error}</Alert>}
-      <TextField label="Код службы" name="extra" inputMode="numeric" defaultValue={defaultExtra} required autoFocus={!defaultExtra} />
+      <TextField
+        label="Код службы"
+        name="extra"
+        inputMode="numeric"
+        defaultValue={defaultExtra}
+        required
+        autoFocus={!defaultExtra}
+      />
       <TextField label="Логин" name="login" autoComplete="username" required autoFocus={!!defaultExtra} />
       <TextField label="Пароль" name="password" type="password" autoComplete="current-password" required />
       <Button type="submit" disabled={pending} className="mt-2 py-2">

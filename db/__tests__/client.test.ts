@@ -43,7 +43,10 @@ describe("a transaction whose connection drops", () => {
     const failures: unknown[] = [];
     for (;;) {
       const attempt = await Promise.race([
-        db.execute<{ one: number }>(sql`select 1 as one`).then((rows) => rows[0]!.one, (e: unknown) => e),
+        db.execute<{ one: number }>(sql`select 1 as one`).then(
+          (rows) => rows[0]!.one,
+          (e: unknown) => e,
+        ),
         new Promise((r) => setTimeout(() => r(new Error("no answer in 5 s")), 5_000)),
       ]);
       if (attempt === 1) break;

@@ -43,9 +43,21 @@ export function readCities(file = CITIES_CSV): { rows: CityRow[]; sha256: string
     return i;
   };
   const c = {
-    address: col("address"), zip: col("postal_code"), fd: col("federal_district"), regionType: col("region_type"), region: col("region"),
-    area: col("area"), cityType: col("city_type"), city: col("city"), kladr: col("kladr_id"), fias: col("fias_id"),
-    capital: col("capital_marker"), tz: col("timezone"), lat: col("geo_lat"), lon: col("geo_lon"), population: col("population"),
+    address: col("address"),
+    zip: col("postal_code"),
+    fd: col("federal_district"),
+    regionType: col("region_type"),
+    region: col("region"),
+    area: col("area"),
+    cityType: col("city_type"),
+    city: col("city"),
+    kladr: col("kladr_id"),
+    fias: col("fias_id"),
+    capital: col("capital_marker"),
+    tz: col("timezone"),
+    lat: col("geo_lat"),
+    lon: col("geo_lon"),
+    population: col("population"),
   };
   const rows = lines
     .filter((l) => l.length > 1)
@@ -92,7 +104,14 @@ export async function ensureReferenceData(db: Database): Promise<boolean> {
   for (const r of rows) {
     if (!regions.has(r.regionCode)) {
       const fullName = regionFullName(r.regionType, r.regionName);
-      regions.set(r.regionCode, { code: r.regionCode, name: r.regionName, typeShort: r.regionType, fullName, federalDistrict: r.federalDistrict, searchName: searchKey(r.regionName) });
+      regions.set(r.regionCode, {
+        code: r.regionCode,
+        name: r.regionName,
+        typeShort: r.regionType,
+        fullName,
+        federalDistrict: r.federalDistrict,
+        searchName: searchKey(r.regionName),
+      });
     }
   }
   await db.transaction(async (tx) => {
@@ -102,9 +121,21 @@ export async function ensureReferenceData(db: Database): Promise<boolean> {
     for (let i = 0; i < rows.length; i += 500) {
       await tx.insert(refTowns).values(
         rows.slice(i, i + 500).map((r) => ({
-          code: r.code, name: r.name, typeShort: r.typeShort, fullName: r.fullName, regionCode: r.regionCode, area: r.area, zip: r.zip,
-          kladrCode: r.kladrCode, fiasCode: r.fiasCode, population: r.population, timezone: r.timezone, lat: r.lat, lon: r.lon,
-          capitalMarker: r.capitalMarker, searchName: searchKey(r.name),
+          code: r.code,
+          name: r.name,
+          typeShort: r.typeShort,
+          fullName: r.fullName,
+          regionCode: r.regionCode,
+          area: r.area,
+          zip: r.zip,
+          kladrCode: r.kladrCode,
+          fiasCode: r.fiasCode,
+          population: r.population,
+          timezone: r.timezone,
+          lat: r.lat,
+          lon: r.lon,
+          capitalMarker: r.capitalMarker,
+          searchName: searchKey(r.name),
         })),
       );
     }

@@ -31,7 +31,9 @@ export const clients = pgTable(
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex("clients_company_login_uq").on(t.companyId, t.login).where(sql`${t.login} is not null`),
+    uniqueIndex("clients_company_login_uq")
+      .on(t.companyId, t.login)
+      .where(sql`${t.login} is not null`),
     index("clients_company_name_idx").on(t.companyId, t.name),
     // Two clients of one company may not share a name in any letter case: the pickers and the sender show names.
     uniqueIndex("clients_company_name_uq").on(t.companyId, sql`lower(${t.name})`),

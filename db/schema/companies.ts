@@ -10,7 +10,10 @@ export const companies = pgTable(
     inn: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("companies_extra_code_uq").on(t.extraCode), check("companies_extra_code_positive", sql`${t.extraCode} > 0`)],
+  (t) => [
+    uniqueIndex("companies_extra_code_uq").on(t.extraCode),
+    check("companies_extra_code_positive", sql`${t.extraCode} > 0`),
+  ],
 );
 
 export const staffRole = pgEnum("staff_role", ["admin", "operator"]);

@@ -32,16 +32,24 @@ export const integrations = pgTable(
     hookKey: text()
       .notNull()
       .default(sql`replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '')`),
-    healthStatus: text({ enum: ["unknown", "ok", "error", "unreachable"] }).notNull().default("unknown"),
+    healthStatus: text({ enum: ["unknown", "ok", "error", "unreachable"] })
+      .notNull()
+      .default("unknown"),
     healthMessage: text(),
     healthCheckedAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex("integrations_branch_uq").on(t.branchId).where(sql`${t.ownerKind} = 'branch'`),
-    uniqueIndex("integrations_client_uq").on(t.clientId, t.integrator).where(sql`${t.ownerKind} = 'client'`),
-    uniqueIndex("integrations_company_owner_uq").on(t.companyId, t.integrator).where(sql`${t.ownerKind} = 'company'`),
+    uniqueIndex("integrations_branch_uq")
+      .on(t.branchId)
+      .where(sql`${t.ownerKind} = 'branch'`),
+    uniqueIndex("integrations_client_uq")
+      .on(t.clientId, t.integrator)
+      .where(sql`${t.ownerKind} = 'client'`),
+    uniqueIndex("integrations_company_owner_uq")
+      .on(t.companyId, t.integrator)
+      .where(sql`${t.ownerKind} = 'company'`),
     uniqueIndex("integrations_hook_key_uq").on(t.hookKey),
     check(
       "integrations_owner_chk",
@@ -69,7 +77,10 @@ export const integrationAudit = pgTable(
     actorUserId: integer().references(() => staffUsers.id),
     actorName: text().notNull(),
     action: text({ enum: ["configured", "changed", "enabled", "disabled", "checked"] }).notNull(),
-    fields: text().array().notNull().default(sql`'{}'::text[]`),
+    fields: text()
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     /** For `checked`: the probe's outcome (ok / error / unreachable); never a credential. */
     detail: text(),
     at: timestamp({ withTimezone: true }).notNull().defaultNow(),

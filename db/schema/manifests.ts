@@ -22,5 +22,8 @@ export const manifests = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("manifests_company_number_uq").on(t.companyId, t.number), index("manifests_company_id_idx").on(t.companyId, t.id.desc())],
+  (t) => [
+    uniqueIndex("manifests_company_number_uq").on(t.companyId, t.number),
+    index("manifests_company_id_idx").on(t.companyId, t.id.desc()),
+  ],
 );

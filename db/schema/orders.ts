@@ -88,9 +88,15 @@ export const orders = pgTable(
     index("orders_company_created_idx").on(t.companyId, t.createdAt.desc()),
     index("orders_company_number_idx").on(t.companyId, t.number.op("text_pattern_ops")),
     // The number search also matches barcodes; without this index the OR falls back to scanning the company.
-    index("orders_company_barcode_idx").on(t.companyId, t.barcode).where(sql`${t.barcode} is not null`),
-    index("orders_manifest_idx").on(t.manifestId).where(sql`${t.manifestId} is not null`),
-    index("orders_responsible_branch_idx").on(t.responsibleBranchId).where(sql`${t.responsibleBranchId} is not null`),
+    index("orders_company_barcode_idx")
+      .on(t.companyId, t.barcode)
+      .where(sql`${t.barcode} is not null`),
+    index("orders_manifest_idx")
+      .on(t.manifestId)
+      .where(sql`${t.manifestId} is not null`),
+    index("orders_responsible_branch_idx")
+      .on(t.responsibleBranchId)
+      .where(sql`${t.responsibleBranchId} is not null`),
   ],
 );
 

@@ -37,7 +37,11 @@ export const refTowns = pgTable(
     /** Lower-cased, «ё» → «е»: what lookups compare against. */
     searchName: text().notNull(),
   },
-  (t) => [index("ref_towns_search_idx").on(t.searchName), index("ref_towns_zip_idx").on(t.zip), index("ref_towns_region_idx").on(t.regionCode)],
+  (t) => [
+    index("ref_towns_search_idx").on(t.searchName),
+    index("ref_towns_zip_idx").on(t.zip),
+    index("ref_towns_region_idx").on(t.regionCode),
+  ],
 );
 
 /** Which version (sha256) of each reference file is loaded, so the loader runs once per file change. */

@@ -10,7 +10,15 @@ import { orders } from "./orders";
  * processing, its result comes by webhook or is asked for at `nextAttemptAt`; sent — the partner has it;
  * failed — gave up (see lastError); cancelled — the order was cancelled before it was sent.
  */
-export const transferState = pgEnum("transfer_state", ["waiting", "pending", "sending", "sent", "failed", "cancelled", "submitted"]);
+export const transferState = pgEnum("transfer_state", [
+  "waiting",
+  "pending",
+  "sending",
+  "sent",
+  "failed",
+  "cancelled",
+  "submitted",
+]);
 export const cancelState = pgEnum("transfer_cancel_state", ["none", "pending", "done", "failed"]);
 
 /** One order handed to one partner. The unique (order, integration) pair is the idempotency key of the hand-over. */
@@ -69,7 +77,10 @@ export const syncLog = pgTable(
     durationMs: integer(),
     at: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("sync_log_order_idx").on(t.companyId, t.orderId, t.id), index("sync_log_integration_idx").on(t.integrationId, t.at)],
+  (t) => [
+    index("sync_log_order_idx").on(t.companyId, t.orderId, t.id),
+    index("sync_log_integration_idx").on(t.integrationId, t.at),
+  ],
 );
 
 /**
@@ -95,7 +106,9 @@ export const hookDeliveries = pgTable(
   },
   (t) => [
     uniqueIndex("hook_deliveries_key_uq").on(t.integrationId, t.deliveryKey),
-    index("hook_deliveries_due_idx").on(t.integrationId, t.id).where(sql`${t.processedAt} is null`),
+    index("hook_deliveries_due_idx")
+      .on(t.integrationId, t.id)
+      .where(sql`${t.processedAt} is null`),
   ],
 );
 

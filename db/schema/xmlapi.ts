@@ -33,7 +33,9 @@ export const orderChanges = pgTable(
     id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
     companyId: integer().notNull(),
     orderId: bigint({ mode: "number" }).notNull(),
-    txid: xid8().notNull().default(sql`pg_current_xact_id()`),
+    txid: xid8()
+      .notNull()
+      .default(sql`pg_current_xact_id()`),
     at: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("order_changes_company_txid_idx").on(t.companyId, t.txid), index("order_changes_at_idx").on(t.at)],
@@ -54,7 +56,9 @@ export const feedCursors = pgTable(
       .references(() => clients.id),
     mode: text({ enum: ["CLIENT", "AGENT"] }).notNull(),
     streamId: integer().notNull(),
-    committedSnapshot: pgSnapshot().notNull().default(sql`'1:1:'::pg_snapshot`),
+    committedSnapshot: pgSnapshot()
+      .notNull()
+      .default(sql`'1:1:'::pg_snapshot`),
     polledSnapshot: pgSnapshot(),
     polledAt: timestamp({ withTimezone: true }),
     committedAt: timestamp({ withTimezone: true }),
@@ -68,7 +72,10 @@ export const apiSettings = pgTable("api_settings", {
     .primaryKey()
     .references(() => companies.id),
   // Any of: receiver.company, sender.company, sender.person, sender.phone, sender.address
-  requiredFields: text().array().notNull().default(sql`'{}'::text[]`),
+  requiredFields: text()
+    .array()
+    .notNull()
+    .default(sql`'{}'::text[]`),
   /**
    * Refuse orders whose town is not in the reference (errors 5 and 6). Off by default: the reference holds 1,117
    * cities, and a courier company must not lose orders to villages; unknown towns are then stored as typed.

@@ -12,21 +12,41 @@ let extraSeq = 0;
 const hash = (p: string) => bcrypt.hashSync(p, 4);
 
 export async function createCompany(db: Queryable, overrides: Partial<typeof companies.$inferInsert> = {}) {
-  const extraCode = overrides.extraCode ?? 100_000 + ((process.pid * 1000 + ++extraSeq * 7 + Math.floor(Math.random() * 1000)) % 899_999);
-  const [c] = await db.insert(companies).values({ name: `Компания ${uniq()}`, extraCode, ...overrides }).returning();
+  const extraCode =
+    overrides.extraCode ??
+    100_000 + ((process.pid * 1000 + ++extraSeq * 7 + Math.floor(Math.random() * 1000)) % 899_999);
+  const [c] = await db
+    .insert(companies)
+    .values({ name: `Компания ${uniq()}`, extraCode, ...overrides })
+    .returning();
   return c!;
 }
 
-export async function createStaff(db: Queryable, companyId: number, overrides: Partial<typeof staffUsers.$inferInsert> & { password?: string } = {}) {
+export async function createStaff(
+  db: Queryable,
+  companyId: number,
+  overrides: Partial<typeof staffUsers.$inferInsert> & { password?: string } = {},
+) {
   const { password = "secret", ...rest } = overrides;
   const [u] = await db
     .insert(staffUsers)
-    .values({ companyId, login: `staff_${uniq()}`, name: "Оператор", role: "admin", passwordHash: hash(password), ...rest })
+    .values({
+      companyId,
+      login: `staff_${uniq()}`,
+      name: "Оператор",
+      role: "admin",
+      passwordHash: hash(password),
+      ...rest,
+    })
     .returning();
   return u!;
 }
 
-export async function createClient(db: Queryable, companyId: number, overrides: Partial<typeof clients.$inferInsert> & { password?: string } = {}) {
+export async function createClient(
+  db: Queryable,
+  companyId: number,
+  overrides: Partial<typeof clients.$inferInsert> & { password?: string } = {},
+) {
   const { password, ...rest } = overrides;
   const [c] = await db
     .insert(clients)
@@ -35,8 +55,15 @@ export async function createClient(db: Queryable, companyId: number, overrides: 
   return c!;
 }
 
-export async function createBranch(db: Queryable, companyId: number, overrides: Partial<typeof branches.$inferInsert> = {}) {
-  const [b] = await db.insert(branches).values({ companyId, code: `B${uniq()}`, name: "Филиал", town: "Москва", ...overrides }).returning();
+export async function createBranch(
+  db: Queryable,
+  companyId: number,
+  overrides: Partial<typeof branches.$inferInsert> = {},
+) {
+  const [b] = await db
+    .insert(branches)
+    .values({ companyId, code: `B${uniq()}`, name: "Филиал", town: "Москва", ...overrides })
+    .returning();
   return b!;
 }
 
@@ -50,8 +77,17 @@ export function sampleOrder(overrides: Record<string, unknown> = {}) {
   };
 }
 
-export async function createOrders(db: Queryable, companyId: number, clientId: number, count: number, overrides: Record<string, unknown> = {}) {
-  const requests = Array.from({ length: count }, () => ({ clientId, data: orderDataSchema.parse(sampleOrder(overrides)) }));
+export async function createOrders(
+  db: Queryable,
+  companyId: number,
+  clientId: number,
+  count: number,
+  overrides: Record<string, unknown> = {},
+) {
+  const requests = Array.from({ length: count }, () => ({
+    clientId,
+    data: orderDataSchema.parse(sampleOrder(overrides)),
+  }));
   const results = await insertOrders(db, companyId, "cabinet", requests);
   return results.map((r) => {
     if (!r.ok) throw new Error(`factory order failed: ${r.reason}`);
@@ -65,7 +101,10 @@ export async function createTenant(db: Queryable) {
   const staff = await createStaff(db, company.id);
   const client = await createClient(db, company.id, { login: `shop_${uniq()}`, password: "shop" });
   const branch = await createBranch(db, company.id);
-  const staffCtx: ServiceContext = { db, actor: { type: "staff", companyId: company.id, userId: staff.id, role: "admin" } };
+  const staffCtx: ServiceContext = {
+    db,
+    actor: { type: "staff", companyId: company.id, userId: staff.id, role: "admin" },
+  };
   const clientCtx: ServiceContext = { db, actor: { type: "client", companyId: company.id, clientId: client.id } };
   return { company, staff, client, branch, staffCtx, clientCtx };
 }

@@ -2,7 +2,12 @@ import { randomBytes } from "node:crypto";
 import postgres from "postgres";
 import type { TestProject } from "vitest/node";
 import { runMigrations } from "../migrate";
-import { createDatabaseIfMissing, dropDatabase, ensureDatabaseServer, withDatabase } from "../../server/runtime/database";
+import {
+  createDatabaseIfMissing,
+  dropDatabase,
+  ensureDatabaseServer,
+  withDatabase,
+} from "../../server/runtime/database";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -17,7 +22,11 @@ declare module "vitest" {
  * rolled-back transactions on it; tests that need several connections clone it as a template.
  */
 export default async function setup(project: TestProject) {
-  const server = await ensureDatabaseServer({ dataDir: ".data/pg-test", port: Number(process.env.EMBEDDED_PG_TEST_PORT ?? 54339), log: () => {} });
+  const server = await ensureDatabaseServer({
+    dataDir: ".data/pg-test",
+    port: Number(process.env.EMBEDDED_PG_TEST_PORT ?? 54339),
+    log: () => {},
+  });
   const stamp = `${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
   // A pristine migrated template nobody connects to, so isolated databases can be cloned from it at any time
   // (PostgreSQL refuses to copy a database that has open connections).

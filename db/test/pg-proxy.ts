@@ -5,7 +5,9 @@ import type { AddressInfo } from "node:net";
  * A TCP proxy between the app and PostgreSQL that can simulate an outage without touching the shared server: `cut()`
  * resets every connection and stops listening (new ones are refused: ECONNREFUSED) until `restore()`.
  */
-export async function startPgProxy(databaseUrl: string): Promise<{ url: string; cut(): void; restore(): Promise<void>; close(): Promise<void> }> {
+export async function startPgProxy(
+  databaseUrl: string,
+): Promise<{ url: string; cut(): void; restore(): Promise<void>; close(): Promise<void> }> {
   const target = new URL(databaseUrl);
   const sockets = new Set<Socket>();
   const server = createServer((client) => {

@@ -102,7 +102,11 @@ interface AllowEntry {
 
 /** Host names and IPv6 literals compared in one spelling: lower case, no brackets, no trailing dot. */
 function normalizeHost(host: string): string {
-  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, "$1").replace(/\.$/, "");
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, "$1")
+    .replace(/\.$/, "");
   if (isIP(h) === 6) {
     try {
       return new URL(`http://[${h}]/`).hostname.replace(/^\[(.*)\]$/, "$1");

@@ -5,7 +5,20 @@ import type { FieldMeta, FieldSpec, FieldType, IntegratorSettings } from "./type
 type AnySchema = z.core.$ZodType;
 
 function defOf(s: AnySchema) {
-  return (s as unknown as { _zod: { def: { type: string; innerType?: AnySchema; defaultValue?: unknown; entries?: Record<string, string>; in?: AnySchema; out?: AnySchema } } })._zod.def;
+  return (
+    s as unknown as {
+      _zod: {
+        def: {
+          type: string;
+          innerType?: AnySchema;
+          defaultValue?: unknown;
+          entries?: Record<string, string>;
+          in?: AnySchema;
+          out?: AnySchema;
+        };
+      };
+    }
+  )._zod.def;
 }
 
 /** Walks wrappers (optional, default, pipe…) to the base type, collecting meta, optionality and default on the way. */
@@ -27,7 +40,9 @@ function inspect(schema: AnySchema) {
     } else if (d.type === "pipe") {
       cur = d.in;
     } else {
-      format = (d as { format?: string }).format ?? (cur as unknown as { _zod: { bag?: { format?: string } } })._zod.bag?.format;
+      format =
+        (d as { format?: string }).format ??
+        (cur as unknown as { _zod: { bag?: { format?: string } } })._zod.bag?.format;
       return { base: d, meta, optional, def, format };
     }
   }
@@ -49,10 +64,17 @@ export function fieldsOf(settings: IntegratorSettings): FieldSpec[] {
     } else if (meta.secret) type = "password";
     else if (format === "url") type = "url";
     else type = "text";
-    const spec: FieldSpec = { name, label: meta.label, type, required: !optional && def === undefined && type !== "boolean", secret: !!meta.secret };
+    const spec: FieldSpec = {
+      name,
+      label: meta.label,
+      type,
+      required: !optional && def === undefined && type !== "boolean",
+      secret: !!meta.secret,
+    };
     if (meta.help) spec.help = meta.help;
     if (meta.placeholder) spec.placeholder = meta.placeholder;
-    if (def !== undefined && (typeof def === "string" || typeof def === "number" || typeof def === "boolean")) spec.default = def;
+    if (def !== undefined && (typeof def === "string" || typeof def === "number" || typeof def === "boolean"))
+      spec.default = def;
     if (options) spec.options = options;
     return spec;
   });
@@ -78,8 +100,14 @@ export function normalizeValues(values: Record<string, unknown>): Record<string,
  * Validates form values the way both the dialog and `saveIntegration` do. A secret already stored may be left blank
  * (it is kept), so those fields are optional here; everything else follows the integrator's schema.
  */
-export function validateSettings(settings: IntegratorSettings, values: Record<string, unknown>, storedSecrets: readonly string[] = []) {
-  const keep = Object.fromEntries(storedSecrets.filter((n) => n in settings.schema.shape).map((n) => [n, true] as const));
+export function validateSettings(
+  settings: IntegratorSettings,
+  values: Record<string, unknown>,
+  storedSecrets: readonly string[] = [],
+) {
+  const keep = Object.fromEntries(
+    storedSecrets.filter((n) => n in settings.schema.shape).map((n) => [n, true] as const),
+  );
   const schema = Object.keys(keep).length > 0 ? settings.schema.partial(keep as never) : settings.schema;
   const result = schema.safeParse(normalizeValues(values));
   if (result.success) return { ok: true as const, data: result.data as Record<string, unknown> };

@@ -3,10 +3,7 @@ import { safeString } from "../services/primitives";
 
 /** Small builders so every integrator's fields get Russian messages, trimming and the same blank handling. */
 export const requiredText = (message: string, max = 200) =>
-  safeString(message)
-    .trim()
-    .min(1, message)
-    .max(max, `Не длиннее ${max} символов`);
+  safeString(message).trim().min(1, message).max(max, `Не длиннее ${max} символов`);
 
 export const optionalText = (max = 250) => safeString().trim().max(max, `Не длиннее ${max} символов`).optional();
 

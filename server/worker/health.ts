@@ -48,7 +48,9 @@ export function describe(e: unknown): string {
 export function installProcessGuards(log: (m: string) => void, monitor: () => ConnectionMonitor | null) {
   process.on("unhandledRejection", (reason) => {
     if (monitor()?.lost(reason) || isConnectionLoss(reason)) return;
-    log(`необработанная ошибка (процесс продолжает работу): ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`);
+    log(
+      `необработанная ошибка (процесс продолжает работу): ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`,
+    );
   });
   process.on("uncaughtException", (error) => {
     if (monitor()?.lost(error) || isConnectionLoss(error)) return;

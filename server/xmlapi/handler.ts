@@ -45,7 +45,9 @@ export const XML_CONTENT_TYPE = "text/xml; charset=utf-8";
 /** windows-1251 is not in the spec, but a body labelled so (header or XML declaration) is decoded as labelled. */
 function decode(body: string | Buffer, contentType?: string | null): string | Buffer {
   if (typeof body === "string") return body;
-  const label = /charset=["']?([\w-]+)/i.exec(contentType ?? "")?.[1] ?? /^<\?xml[^>]*encoding=["']([\w-]+)["']/i.exec(body.subarray(0, 200).toString("latin1"))?.[1];
+  const label =
+    /charset=["']?([\w-]+)/i.exec(contentType ?? "")?.[1] ??
+    /^<\?xml[^>]*encoding=["']([\w-]+)["']/i.exec(body.subarray(0, 200).toString("latin1"))?.[1];
   if (label && /^(windows-1251|cp1251)$/i.test(label)) return new TextDecoder("windows-1251").decode(body);
   return body;
 }
@@ -59,7 +61,8 @@ function decode(body: string | Buffer, contentType?: string | null): string | Bu
  */
 export async function handleXmlRequest(req: XmlRequest): Promise<XmlResponse> {
   const size = typeof req.body === "string" ? Buffer.byteLength(req.body) : req.body.length;
-  if (size > MAX_BODY_BYTES) return { status: 413, body: buildXml(errorAnswer("error", 1, `запрос больше ${MAX_BODY_BYTES / 1024 / 1024} МБ`)) };
+  if (size > MAX_BODY_BYTES)
+    return { status: 413, body: buildXml(errorAnswer("error", 1, `запрос больше ${MAX_BODY_BYTES / 1024 / 1024} МБ`)) };
   let root: string;
   let call: XmlCall;
   try {
@@ -95,14 +98,23 @@ export async function handleXmlRequest(req: XmlRequest): Promise<XmlResponse> {
   }
 }
 
-const BUSY = { error: 13, errormsg: "Server busy", errormsgru: "Сервер занят разбором больших запросов, повторите позже" };
+const BUSY = {
+  error: 13,
+  errormsg: "Server busy",
+  errormsgru: "Сервер занят разбором больших запросов, повторите позже",
+};
 
 /** `ip` from the route (clientIp): the XML door shares the cabinet's sign-in throttle, `clientcode` logins included. */
 async function authenticate(call: XmlCall, ip: string | undefined): Promise<ApiAccount | { code: 24 | 25 }> {
   const auth = one(call.node.auth);
   const login = attr(auth, "login");
   if (!auth || !login) return { code: 24 };
-  const creds = { extra: attr(auth, "extra") ?? "", login, pass: attr(auth, "pass") ?? "", clientCode: attr(auth, "clientcode") };
+  const creds = {
+    extra: attr(auth, "extra") ?? "",
+    login,
+    pass: attr(auth, "pass") ?? "",
+    clientCode: attr(auth, "clientcode"),
+  };
   const account = await authenticateApi(call.db, creds, ip ?? "unknown");
   return account ?? { code: 25 };
 }

@@ -23,7 +23,9 @@ export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Pr
   return Buffer.concat(chunks);
 }
 
-const HINT = buildXml(el("info", {}, "MeaSoft-compatible XML API: POST one XML document to /api/ (see docs/xml-api.md)"));
+const HINT = buildXml(
+  el("info", {}, "MeaSoft-compatible XML API: POST one XML document to /api/ (see docs/xml-api.md)"),
+);
 
 /**
  * The XML API on plain node:http (used by the benchmark; any deployment without Next.js can use it too). Serves POST
@@ -33,7 +35,9 @@ export function createXmlApiServer(db: Queryable): Server {
   return createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
     if (path !== "/" && path !== "/api" && path !== "/api/") {
-      res.writeHead(404, { "content-type": XML_CONTENT_TYPE }).end(buildXml(el("error", { error: 14, errormsg: "Not found" })));
+      res
+        .writeHead(404, { "content-type": XML_CONTENT_TYPE })
+        .end(buildXml(el("error", { error: 14, errormsg: "Not found" })));
       return;
     }
     if (req.method !== "POST") {
@@ -43,11 +47,22 @@ export function createXmlApiServer(db: Queryable): Server {
     void (async () => {
       try {
         const body = await readBody(req);
-        const out = body === null ? await handleXmlRequest({ db, body: Buffer.alloc(MAX_BODY_BYTES + 1) }) : await handleXmlRequest({ db, body, contentType: req.headers["content-type"], ip: req.socket.remoteAddress });
+        const out =
+          body === null
+            ? await handleXmlRequest({ db, body: Buffer.alloc(MAX_BODY_BYTES + 1) })
+            : await handleXmlRequest({
+                db,
+                body,
+                contentType: req.headers["content-type"],
+                ip: req.socket.remoteAddress,
+              });
         res.writeHead(out.status, { "content-type": XML_CONTENT_TYPE }).end(out.body);
       } catch (e) {
         console.error("[xmlapi] http", e);
-        if (!res.headersSent) res.writeHead(200, { "content-type": XML_CONTENT_TYPE }).end(buildXml(el("error", { error: 13, errormsg: "Database error" })));
+        if (!res.headersSent)
+          res
+            .writeHead(200, { "content-type": XML_CONTENT_TYPE })
+            .end(buildXml(el("error", { error: 13, errormsg: "Database error" })));
       }
     })();
   });

@@ -23,11 +23,24 @@ function party(p: XNode | undefined) {
   };
 }
 
-const ORDER_EXTRAS = ["receiverpays", "discount", "return", "return_weight", "return_service", "return_type", "type", "pickup", "acceptpartially"] as const;
+const ORDER_EXTRAS = [
+  "receiverpays",
+  "discount",
+  "return",
+  "return_weight",
+  "return_service",
+  "return_type",
+  "type",
+  "pickup",
+  "acceptpartially",
+] as const;
 const ITEM_EXTRAS = ["extcode", "type", "volume", "length", "width", "height"] as const;
 
 /** One <order> of neworder/editorder → the order service's input, plus the fields our model keeps only as sent. */
-export function orderFromXml(o: XNode, root?: XNode): { data: Record<string, unknown>; extras: Record<string, unknown> } {
+export function orderFromXml(
+  o: XNode,
+  root?: XNode,
+): { data: Record<string, unknown>; extras: Record<string, unknown> } {
   const sender = party(one(o.sender));
   const { regionCode: _senderRegion, ...senderFields } = sender;
   const receiver = party(one(o.receiver));
@@ -81,14 +94,31 @@ export function orderFromXml(o: XNode, root?: XNode): { data: Record<string, unk
       below: many(ds.below).map((b) => ({ below_sum: field(b, "below_sum"), price: field(b, "price") })),
     };
   }
-  const itemExtras = itemNodes.map((i) => Object.fromEntries(ITEM_EXTRAS.flatMap((k) => (field(i, k) !== undefined ? [[k, field(i, k)]] : []))));
+  const itemExtras = itemNodes.map((i) =>
+    Object.fromEntries(ITEM_EXTRAS.flatMap((k) => (field(i, k) !== undefined ? [[k, field(i, k)]] : []))),
+  );
   if (itemExtras.some((x) => Object.keys(x).length)) extras.items = itemExtras;
   const newfolder = attr(root, "newfolder");
   if (newfolder) extras.newfolder = newfolder;
   return { data, extras };
 }
 
-function partyXml(name: string, p: { company?: string | null; person?: string | null; phone?: string | null; town?: string | null; regionCode?: string | null; address?: string | null; zip?: string | null; date?: string | null; timeMin?: string | null; timeMax?: string | null; pvz?: string | null }): OutNode {
+function partyXml(
+  name: string,
+  p: {
+    company?: string | null;
+    person?: string | null;
+    phone?: string | null;
+    town?: string | null;
+    regionCode?: string | null;
+    address?: string | null;
+    zip?: string | null;
+    date?: string | null;
+    timeMin?: string | null;
+    timeMax?: string | null;
+    pvz?: string | null;
+  },
+): OutNode {
   return el(name, {}, [
     el("company", {}, p.company),
     el("person", {}, p.person),
@@ -116,10 +146,29 @@ export function orderToXml(d: OrderDetails): OutNode {
   const delivered = FINALS_DELIVERED.has(o.status);
   return el("order", { orderno: o.number, awb: o.barcode ?? "", orderno2: "", ordercode: o.id, givencode: "" }, [
     el("barcode", {}, o.barcode ?? o.number),
-    partyXml("sender", { company: o.senderCompany, person: o.senderPerson, phone: o.senderPhone, town: o.senderTown, address: o.senderAddress, zip: o.senderZip, date: o.senderDate, timeMin: o.senderTimeMin, timeMax: o.senderTimeMax }),
+    partyXml("sender", {
+      company: o.senderCompany,
+      person: o.senderPerson,
+      phone: o.senderPhone,
+      town: o.senderTown,
+      address: o.senderAddress,
+      zip: o.senderZip,
+      date: o.senderDate,
+      timeMin: o.senderTimeMin,
+      timeMax: o.senderTimeMax,
+    }),
     partyXml("receiver", {
-      company: o.receiverCompany, person: o.receiverPerson, phone: o.receiverPhone, town: o.receiverTown, regionCode: o.receiverRegionCode, address: o.receiverAddress,
-      zip: o.receiverZip, pvz: o.receiverPvz ?? "", date: o.receiverDate, timeMin: o.receiverTimeMin, timeMax: o.receiverTimeMax,
+      company: o.receiverCompany,
+      person: o.receiverPerson,
+      phone: o.receiverPhone,
+      town: o.receiverTown,
+      regionCode: o.receiverRegionCode,
+      address: o.receiverAddress,
+      zip: o.receiverZip,
+      pvz: o.receiverPvz ?? "",
+      date: o.receiverDate,
+      timeMin: o.receiverTimeMin,
+      timeMax: o.receiverTimeMax,
     }),
     el("department", {}, o.department),
     el("weight", {}, num(o.weight)),
@@ -130,12 +179,43 @@ export function orderToXml(d: OrderDetails): OutNode {
     el("inshprice", {}, num(o.declaredValue)),
     el("enclosure", {}, o.enclosure),
     el("instruction", {}, o.instruction),
-    ...["receiverpays", "discount", "return", "return_weight", "return_service", "return_type", "type", "pickup", "acceptpartially"].map((k) => (exText(k) !== undefined ? el(k, {}, exText(k)) : null)),
-    el("status", { eventstore: d.branch?.name ?? "", eventtime: formatDateTime(o.statusAt), createtimegmt: formatUtc(current?.createdAt ?? o.createdAt), title: statusTitle(o.status) }, o.status),
+    ...[
+      "receiverpays",
+      "discount",
+      "return",
+      "return_weight",
+      "return_service",
+      "return_type",
+      "type",
+      "pickup",
+      "acceptpartially",
+    ].map((k) => (exText(k) !== undefined ? el(k, {}, exText(k)) : null)),
+    el(
+      "status",
+      {
+        eventstore: d.branch?.name ?? "",
+        eventtime: formatDateTime(o.statusAt),
+        createtimegmt: formatUtc(current?.createdAt ?? o.createdAt),
+        title: statusTitle(o.status),
+      },
+      o.status,
+    ),
     el(
       "statushistory",
       {},
-      d.history.map((h) => el("status", { eventtime: formatDateTime(h.eventTime), createtimegmt: formatUtc(h.createdAt), title: statusTitle(h.status), source: h.source, message: h.comment ?? undefined }, h.status)),
+      d.history.map((h) =>
+        el(
+          "status",
+          {
+            eventtime: formatDateTime(h.eventTime),
+            createtimegmt: formatUtc(h.createdAt),
+            title: statusTitle(h.status),
+            source: h.source,
+            message: h.comment ?? undefined,
+          },
+          h.status,
+        ),
+      ),
     ),
     delivered ? el("delivereddate", {}, formatDateTime(o.statusAt)!.slice(0, 10)) : null,
     delivered ? el("deliveredtime", {}, formatDateTime(o.statusAt)!.slice(11, 16)) : null,
@@ -146,13 +226,35 @@ export function orderToXml(d: OrderDetails): OutNode {
       "items",
       {},
       d.items.map((i, n) =>
-        el("item", { article: i.article ?? undefined, barcode: i.barcode ?? undefined, quantity: num(i.quantity), mass: num(i.mass), retprice: num(i.retailPrice), VATrate: i.vatRate ?? undefined, ...(itemExtras[n] ?? {}) }, i.name),
+        el(
+          "item",
+          {
+            article: i.article ?? undefined,
+            barcode: i.barcode ?? undefined,
+            quantity: num(i.quantity),
+            mass: num(i.mass),
+            retprice: num(i.retailPrice),
+            VATrate: i.vatRate ?? undefined,
+            ...(itemExtras[n] ?? {}),
+          },
+          i.name,
+        ),
       ),
     ),
     el(
       "packages",
       {},
-      d.packages.map((p) => el("package", { strbarcode: p.barcode ?? undefined, mass: num(p.mass), length: num(p.length), width: num(p.width), height: num(p.height), quantity: p.quantity, message: p.message ?? undefined })),
+      d.packages.map((p) =>
+        el("package", {
+          strbarcode: p.barcode ?? undefined,
+          mass: num(p.mass),
+          length: num(p.length),
+          width: num(p.width),
+          height: num(p.height),
+          quantity: p.quantity,
+          message: p.message ?? undefined,
+        }),
+      ),
     ),
   ]);
 }

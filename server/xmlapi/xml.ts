@@ -8,8 +8,9 @@ export class XmlInputError extends Error {}
 
 const PREDEFINED: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" };
 // XML 1.0 Char production: tab, LF, CR and from U+0020, minus surrogates and U+FFFE/FFFF.
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const INVALID_XML_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const INVALID_XML_CHARS =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /**
  * The parser runs with entity processing off (no DTD, no custom entities can ever expand); the five predefined
@@ -176,7 +177,8 @@ export function parseXml(body: string | Uint8Array): { root: string; node: XNode
     throw new XmlInputError("Invalid XML");
   }
   const roots = Object.keys(doc).filter((k) => !k.startsWith("?") && k !== "#text");
-  if (roots.length !== 1 || Array.isArray(doc[roots[0]!])) throw new XmlInputError("Invalid XML: exactly one root element expected");
+  if (roots.length !== 1 || Array.isArray(doc[roots[0]!]))
+    throw new XmlInputError("Invalid XML: exactly one root element expected");
   const rootName = roots[0]!;
   const value = doc[rootName]!;
   return { root: rootName, node: typeof value === "string" ? { "#text": value } : (value as XNode) };
@@ -198,7 +200,14 @@ export function many(v: XValue | undefined): XNode[] {
 export function text(v: XValue | undefined): string | undefined {
   const x = Array.isArray(v) ? v[0] : v;
   if (x === undefined) return undefined;
-  const s = typeof x === "string" ? x : Array.isArray(x) ? text(x) : typeof x["#text"] === "string" ? (x["#text"] as string) : undefined;
+  const s =
+    typeof x === "string"
+      ? x
+      : Array.isArray(x)
+        ? text(x)
+        : typeof x["#text"] === "string"
+          ? (x["#text"] as string)
+          : undefined;
   const t = s?.trim();
   return t ? t : undefined;
 }
@@ -223,8 +232,11 @@ export interface OutNode {
   text?: string | number | null;
 }
 
-export const el = (name: string, attrs?: OutNode["attrs"], children?: OutNode["children"] | string | number | null): OutNode =>
-  Array.isArray(children) ? { name, attrs, children } : { name, attrs, text: children ?? undefined };
+export const el = (
+  name: string,
+  attrs?: OutNode["attrs"],
+  children?: OutNode["children"] | string | number | null,
+): OutNode => (Array.isArray(children) ? { name, attrs, children } : { name, attrs, text: children ?? undefined });
 
 const clean = (v: string | number) => String(v).replace(INVALID_XML_CHARS, "");
 
@@ -281,7 +293,15 @@ export function parseDateTime(s: string | undefined): Date | undefined {
   if (!m) return undefined;
   const [, y, mo, d, h = "00", mi = "00", se = "00"] = m;
   const t = new Date(`${y}-${mo}-${d}T${h}:${mi}:${se}+03:00`);
-  if (Number.isNaN(t.getTime()) || Number(mo) > 12 || Number(d) > 31 || Number(h) > 23 || Number(mi) > 59 || Number(se) > 59) return undefined;
+  if (
+    Number.isNaN(t.getTime()) ||
+    Number(mo) > 12 ||
+    Number(d) > 31 ||
+    Number(h) > 23 ||
+    Number(mi) > 59 ||
+    Number(se) > 59
+  )
+    return undefined;
   // Reject dates the Date constructor rolled over (2025-02-31).
   if (formatDateTime(t)!.slice(0, 10) !== `${y}-${mo}-${d}`) return undefined;
   return t;

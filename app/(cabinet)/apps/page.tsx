@@ -2,7 +2,10 @@ import { StaffOnly } from "@/components/staff-only";
 import { Card, PageHeader } from "@/components/ui";
 
 const PLANNED = [
-  { name: "InSales", text: "заказы из магазинов на InSales приходят в кабинет сами, статусы доставки возвращаются в магазин." },
+  {
+    name: "InSales",
+    text: "заказы из магазинов на InSales приходят в кабинет сами, статусы доставки возвращаются в магазин.",
+  },
   { name: "RetailCRM", text: "обмен заказами и статусами с RetailCRM через модуль доставки." },
 ];
 
@@ -12,7 +15,9 @@ export default function AppsPage() {
       <PageHeader title="Приложения" subtitle="Готовые подключения к платформам интернет-магазинов" />
       <Card>
         <p className="text-slate-700">Приложений пока не установлено.</p>
-        <p className="mt-2 text-slate-600">Здесь появятся приложения, которые ваши клиенты смогут подключить без программиста, и их настройки:</p>
+        <p className="mt-2 text-slate-600">
+          Здесь появятся приложения, которые ваши клиенты смогут подключить без программиста, и их настройки:
+        </p>
         <ul className="mt-2 list-disc pl-6 text-slate-600">
           {PLANNED.map((p) => (
             <li key={p.name}>

@@ -58,7 +58,13 @@ export function ClientForm({ client }: { client?: Client }) {
   const [values, setValues] = useState<Values>(() => toValues(client));
   const [tab, setTab] = useState<Tab>("main");
   const [saved, setSaved] = useState(false);
-  const { errors, banner, validate, onServerError: onError, clearError } = useFormErrors({
+  const {
+    errors,
+    banner,
+    validate,
+    onServerError: onError,
+    clearError,
+  } = useFormErrors({
     onFieldErrors: (fields) => {
       const first = (Object.keys(TAB_FIELDS) as Tab[]).find((t) => hasErrorsUnder(fields, TAB_FIELDS[t]));
       if (first) setTab(first);
@@ -90,7 +96,11 @@ export function ClientForm({ client }: { client?: Client }) {
     setSaved(false);
     clearError(k);
   };
-  const field = (k: TextKey, label: string, extra: React.InputHTMLAttributes<HTMLInputElement> & { hint?: string } = {}) => (
+  const field = (
+    k: TextKey,
+    label: string,
+    extra: React.InputHTMLAttributes<HTMLInputElement> & { hint?: string } = {},
+  ) => (
     <TextField label={label} value={values[k]} onChange={(e) => set(k, e.target.value)} error={errors[k]} {...extra} />
   );
 
@@ -103,7 +113,8 @@ export function ClientForm({ client }: { client?: Client }) {
     // An existing login without a stored password would lock the client out; say so here rather than after a round trip.
     const missingPassword = client && values.login.trim() && !client.hasPassword && !values.password;
     const extra = missingPassword ? { password: ["Задайте пароль для входа в кабинет"] } : undefined;
-    if (!validate(client ? updateClientSchema : createClientSchema, client ? { ...data, id: client.id } : data, extra)) return;
+    if (!validate(client ? updateClientSchema : createClientSchema, client ? { ...data, id: client.id } : data, extra))
+      return;
     if (client) update.mutate({ ...data, id: client.id });
     else create.mutate(data);
   }
@@ -148,7 +159,12 @@ export function ClientForm({ client }: { client?: Client }) {
           {tab === "main" && (
             <div className="grid gap-3 md:grid-cols-2">
               {field("name", "Название", { maxLength: 250 })}
-              <SelectField label="Тип клиента" value={values.kind} onChange={(e) => set("kind", e.target.value)} error={errors.kind}>
+              <SelectField
+                label="Тип клиента"
+                value={values.kind}
+                onChange={(e) => set("kind", e.target.value)}
+                error={errors.kind}
+              >
                 {(Object.keys(KIND_TITLES) as (keyof typeof KIND_TITLES)[]).map((k) => (
                   <option key={k} value={k}>
                     {KIND_TITLES[k]}
@@ -164,7 +180,11 @@ export function ClientForm({ client }: { client?: Client }) {
                   })}
                 </div>
               )}
-              {field("inn", "ИНН", { inputMode: "numeric", hint: "10 цифр для организации, 12 — для ИП", maxLength: 12 })}
+              {field("inn", "ИНН", {
+                inputMode: "numeric",
+                hint: "10 цифр для организации, 12 — для ИП",
+                maxLength: 12,
+              })}
               {field("contactPerson", "Контактное лицо")}
               {field("phone", "Телефон", { type: "tel" })}
               {field("email", "E-mail", { type: "email" })}
@@ -173,7 +193,10 @@ export function ClientForm({ client }: { client?: Client }) {
           )}
           {tab === "other" && (
             <div className="grid gap-3 md:grid-cols-2">
-              <div className="md:col-span-2 text-slate-600">Логин и пароль, с которыми клиент входит в свой кабинет (код службы — ваш). Без логина вход для клиента закрыт.</div>
+              <div className="md:col-span-2 text-slate-600">
+                Логин и пароль, с которыми клиент входит в свой кабинет (код службы — ваш). Без логина вход для клиента
+                закрыт.
+              </div>
               {field("login", "Логин в кабинет", { autoComplete: "off", maxLength: 100 })}
               <div className="flex flex-col gap-1">
                 {client && (
@@ -191,13 +214,23 @@ export function ClientForm({ client }: { client?: Client }) {
           )}
           {tab === "finance" && (
             <div className="grid gap-3 md:grid-cols-2">
-              {field("currency", "Валюта (код ISO 4217)", { list: "currencies", maxLength: 3, hint: "Три буквы, например RUB, KZT, BYN", className: "uppercase" })}
+              {field("currency", "Валюта (код ISO 4217)", {
+                list: "currencies",
+                maxLength: 3,
+                hint: "Три буквы, например RUB, KZT, BYN",
+                className: "uppercase",
+              })}
               <datalist id="currencies">
                 {CURRENCIES.map((c) => (
                   <option key={c} value={c} />
                 ))}
               </datalist>
-              <SelectField label="Платёжный посредник" value={values.paymentIntermediary} onChange={(e) => set("paymentIntermediary", e.target.value)} error={errors.paymentIntermediary}>
+              <SelectField
+                label="Платёжный посредник"
+                value={values.paymentIntermediary}
+                onChange={(e) => set("paymentIntermediary", e.target.value)}
+                error={errors.paymentIntermediary}
+              >
                 {(Object.keys(INTERMEDIARY_TITLES) as (keyof typeof INTERMEDIARY_TITLES)[]).map((k) => (
                   <option key={k} value={k}>
                     {INTERMEDIARY_TITLES[k]}

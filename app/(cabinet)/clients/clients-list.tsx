@@ -20,7 +20,8 @@ export function ClientsList() {
   useEffect(() => {
     const t = setTimeout(() => {
       const next = text.trim() || undefined;
-      if (next !== search) router.replace(next ? `${pathname}?q=${encodeURIComponent(next)}` : pathname, { scroll: false });
+      if (next !== search)
+        router.replace(next ? `${pathname}?q=${encodeURIComponent(next)}` : pathname, { scroll: false });
     }, 300);
     return () => clearTimeout(t);
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -30,10 +31,21 @@ export function ClientsList() {
 
   return (
     <div>
-      <PageHeader title="Клиенты" subtitle="Интернет-магазины и курьерские службы, которые передают вам заказы" actions={<LinkButton href="/clients/new">+ Новый клиент</LinkButton>} />
+      <PageHeader
+        title="Клиенты"
+        subtitle="Интернет-магазины и курьерские службы, которые передают вам заказы"
+        actions={<LinkButton href="/clients/new">+ Новый клиент</LinkButton>}
+      />
       <div className="mb-3 flex items-end gap-3 rounded-lg border border-slate-200 bg-white p-3">
         <Field label="Поиск по названию или ИНН" htmlFor="client-search">
-          <Input id="client-search" type="search" value={text} onChange={(e) => setText(e.target.value)} className="w-72" placeholder="Например, Демо или 7712…" />
+          <Input
+            id="client-search"
+            type="search"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            className="w-72"
+            placeholder="Например, Демо или 7712…"
+          />
         </Field>
       </div>
       <QueryState query={query} empty={search ? "Никого не нашли" : "Клиентов пока нет"}>
@@ -54,9 +66,17 @@ export function ClientsList() {
               </thead>
               <tbody>
                 {clients.map((c) => (
-                  <tr key={c.id} className="cursor-pointer hover:bg-blue-50/50" onClick={() => router.push(`/clients/${c.id}`)}>
+                  <tr
+                    key={c.id}
+                    className="cursor-pointer hover:bg-blue-50/50"
+                    onClick={() => router.push(`/clients/${c.id}`)}
+                  >
                     <td className="font-medium">
-                      <Link href={`/clients/${c.id}`} className="text-blue-700 hover:underline" onClick={(e) => e.stopPropagation()}>
+                      <Link
+                        href={`/clients/${c.id}`}
+                        className="text-blue-700 hover:underline"
+                        onClick={(e) => e.stopPropagation()}
+                      >
                         {c.name}
                       </Link>
                     </td>

@@ -15,7 +15,10 @@ export function ManifestsList() {
   const router = useRouter();
   const [state, setState] = useState<ManifestState | undefined>(undefined);
   const query = useInfiniteQuery({
-    ...trpc.manifests.list.infiniteQueryOptions({ state, limit: 50 }, { getNextPageParam: (last) => last.nextCursor ?? undefined }),
+    ...trpc.manifests.list.infiniteQueryOptions(
+      { state, limit: 50 },
+      { getNextPageParam: (last) => last.nextCursor ?? undefined },
+    ),
     placeholderData: keepPreviousData,
   });
   const rows = query.data?.pages.flatMap((p) => p.items) ?? [];
@@ -26,7 +29,11 @@ export function ManifestsList() {
 
   return (
     <div>
-      <PageHeader title="Манифесты" subtitle="Мешки и партии заказов, передаваемые между филиалами" actions={<LinkButton href="/manifests/new">+ Новый манифест</LinkButton>} />
+      <PageHeader
+        title="Манифесты"
+        subtitle="Мешки и партии заказов, передаваемые между филиалами"
+        actions={<LinkButton href="/manifests/new">+ Новый манифест</LinkButton>}
+      />
       <div className="mb-3 flex gap-1" role="group" aria-label="Состояние">
         {filters.map((f) => (
           <button
@@ -40,7 +47,11 @@ export function ManifestsList() {
           </button>
         ))}
       </div>
-      <QueryState query={query} empty={state ? "Нет манифестов в этом состоянии" : "Манифестов пока нет"} isEmpty={() => rows.length === 0}>
+      <QueryState
+        query={query}
+        empty={state ? "Нет манифестов в этом состоянии" : "Манифестов пока нет"}
+        isEmpty={() => rows.length === 0}
+      >
         {() => (
           <div className={query.isPlaceholderData ? "opacity-60" : undefined}>
             <Table>
@@ -57,9 +68,17 @@ export function ManifestsList() {
               </thead>
               <tbody>
                 {rows.map((m) => (
-                  <tr key={m.id} className="cursor-pointer hover:bg-blue-50/50" onClick={() => router.push(`/manifests/${m.id}`)}>
+                  <tr
+                    key={m.id}
+                    className="cursor-pointer hover:bg-blue-50/50"
+                    onClick={() => router.push(`/manifests/${m.id}`)}
+                  >
                     <td className="font-medium">
-                      <Link href={`/manifests/${m.id}`} className="text-blue-700 hover:underline" onClick={(e) => e.stopPropagation()}>
+                      <Link
+                        href={`/manifests/${m.id}`}
+                        className="text-blue-700 hover:underline"
+                        onClick={(e) => e.stopPropagation()}
+                      >
                         {m.number}
                       </Link>
                     </td>

@@ -15,8 +15,26 @@ type Order = RouterOutputs["orders"]["get"];
 type PartyKey = "company" | "person" | "phone" | "town" | "address" | "zip" | "date" | "timeMin" | "timeMax";
 type Party = Record<PartyKey, string>;
 type Receiver = Party & { regionCode: string; pvz: string };
-type ItemRow = { key: string; name: string; article: string; barcode: string; quantity: string; mass: string; retailPrice: string; vatRate: string };
-type PackageRow = { key: string; barcode: string; mass: string; length: string; width: string; height: string; quantity: string; message: string };
+type ItemRow = {
+  key: string;
+  name: string;
+  article: string;
+  barcode: string;
+  quantity: string;
+  mass: string;
+  retailPrice: string;
+  vatRate: string;
+};
+type PackageRow = {
+  key: string;
+  barcode: string;
+  mass: string;
+  length: string;
+  width: string;
+  height: string;
+  quantity: string;
+  message: string;
+};
 type PayType = (typeof PAY_TYPES)[number];
 
 export interface OrderFormValues {
@@ -42,9 +60,37 @@ type TopKey = Exclude<keyof OrderFormValues, "sender" | "receiver" | "items" | "
 
 let rowSeq = 0;
 const rowKey = () => `r${++rowSeq}`;
-const emptyParty = (): Party => ({ company: "", person: "", phone: "", town: "", address: "", zip: "", date: "", timeMin: "", timeMax: "" });
-const emptyItem = (): ItemRow => ({ key: rowKey(), name: "", article: "", barcode: "", quantity: "1", mass: "", retailPrice: "", vatRate: "" });
-const emptyPackage = (): PackageRow => ({ key: rowKey(), barcode: "", mass: "", length: "", width: "", height: "", quantity: "1", message: "" });
+const emptyParty = (): Party => ({
+  company: "",
+  person: "",
+  phone: "",
+  town: "",
+  address: "",
+  zip: "",
+  date: "",
+  timeMin: "",
+  timeMax: "",
+});
+const emptyItem = (): ItemRow => ({
+  key: rowKey(),
+  name: "",
+  article: "",
+  barcode: "",
+  quantity: "1",
+  mass: "",
+  retailPrice: "",
+  vatRate: "",
+});
+const emptyPackage = (): PackageRow => ({
+  key: rowKey(),
+  barcode: "",
+  mass: "",
+  length: "",
+  width: "",
+  height: "",
+  quantity: "1",
+  message: "",
+});
 
 export function emptyOrderValues(): OrderFormValues {
   return {
@@ -166,7 +212,14 @@ export function OrderForm({ isStaff, order }: { isStaff: boolean; order?: Order 
   const router = useRouter();
   const queryClient = useQueryClient();
   const [values, setValues] = useState<OrderFormValues>(() => (order ? orderToValues(order) : emptyOrderValues()));
-  const { errors, setErrors, banner, validate, onServerError: onError, clearError } = useFormErrors({ onFieldErrors: focusFirstError });
+  const {
+    errors,
+    setErrors,
+    banner,
+    validate,
+    onServerError: onError,
+    clearError,
+  } = useFormErrors({ onFieldErrors: focusFirstError });
   const clients = useQuery({ ...trpc.clients.list.queryOptions({}), enabled: isStaff, staleTime: 60_000 });
 
   const onSaved = async (id: number) => {
@@ -205,18 +258,36 @@ export function OrderForm({ isStaff, order }: { isStaff: boolean; order?: Order 
     // zod skips the receiver-contacts refinement while other fields fail; check the receiver alone so every error shows at once.
     const extra: FieldErrors = {};
     const receiverOnly = createOrderSchema.safeParse({ receiver: input.receiver });
-    if (!receiverOnly.success) for (const [k, m] of Object.entries(zodFieldErrors(receiverOnly.error))) if (k.startsWith("receiver.")) extra[k] = m;
+    if (!receiverOnly.success)
+      for (const [k, m] of Object.entries(zodFieldErrors(receiverOnly.error)))
+        if (k.startsWith("receiver.")) extra[k] = m;
     if (isStaff && !order && !input.clientId) extra.clientId = ["Выберите клиента"];
-    if (!validate(order ? updateOrderSchema : createOrderSchema, order ? { ...input, id: order.id } : input, extra)) return;
+    if (!validate(order ? updateOrderSchema : createOrderSchema, order ? { ...input, id: order.id } : input, extra))
+      return;
     if (order) update.mutate({ ...input, id: order.id });
     else create.mutate(input);
   }
 
   const err = (path: string) => errors[path]?.[0];
-  const partyField = (side: "sender" | "receiver", k: keyof Receiver, label: string, extra: React.InputHTMLAttributes<HTMLInputElement> = {}) => (
-    <TextField label={label} value={values[side][k as PartyKey]} onChange={(e) => setParty(side, k, e.target.value)} error={err(`${side}.${k}`)} {...extra} />
+  const partyField = (
+    side: "sender" | "receiver",
+    k: keyof Receiver,
+    label: string,
+    extra: React.InputHTMLAttributes<HTMLInputElement> = {},
+  ) => (
+    <TextField
+      label={label}
+      value={values[side][k as PartyKey]}
+      onChange={(e) => setParty(side, k, e.target.value)}
+      error={err(`${side}.${k}`)}
+      {...extra}
+    />
   );
-  const topField = (k: TopKey, label: string, extra: React.InputHTMLAttributes<HTMLInputElement> & { hint?: string } = {}) => (
+  const topField = (
+    k: TopKey,
+    label: string,
+    extra: React.InputHTMLAttributes<HTMLInputElement> & { hint?: string } = {},
+  ) => (
     <TextField label={label} value={values[k]} onChange={(e) => setTop(k, e.target.value)} error={err(k)} {...extra} />
   );
   const otherErrors = Object.entries(errors).filter(([k]) => k === "_" || k === "items" || k === "packages");
@@ -244,7 +315,13 @@ export function OrderForm({ isStaff, order }: { isStaff: boolean; order?: Order 
         <Card title="Основное">
           <div className="grid gap-3 md:grid-cols-4">
             {isStaff && (
-              <SelectField label="Клиент" value={values.clientId} onChange={(e) => setTop("clientId", e.target.value)} error={err("clientId")} disabled={clients.isPending}>
+              <SelectField
+                label="Клиент"
+                value={values.clientId}
+                onChange={(e) => setTop("clientId", e.target.value)}
+                error={err("clientId")}
+                disabled={clients.isPending}
+              >
                 <option value="">{clients.isPending ? "Загрузка…" : "Выберите клиента"}</option>
                 {clients.data?.map((c) => (
                   <option key={c.id} value={c.id}>
@@ -253,7 +330,10 @@ export function OrderForm({ isStaff, order }: { isStaff: boolean; order?: Order 
                 ))}
               </SelectField>
             )}
-            {topField("number", "Номер заказа", { hint: order ? undefined : "Пусто — присвоится автоматически", maxLength: 50 })}
+            {topField("number", "Номер заказа", {
+              hint: order ? undefined : "Пусто — присвоится автоматически",
+              maxLength: 50,
+            })}
             {topField("barcode", "Штрихкод")}
             {topField("department", "Подразделение")}
           </div>
@@ -261,7 +341,9 @@ export function OrderForm({ isStaff, order }: { isStaff: boolean; order?: Order 
 
         <div className="grid gap-4 lg:grid-cols-2">
           <Card title="Отправитель">
-            <p className="mb-3 text-xs text-slate-500">Пустые поля заполнятся из карточки клиента: название, контакт, телефон, адрес.</p>
+            <p className="mb-3 text-xs text-slate-500">
+              Пустые поля заполнятся из карточки клиента: название, контакт, телефон, адрес.
+            </p>
             <div className="grid gap-3 md:grid-cols-2">
               {partyField("sender", "company", "Компания отправителя")}
               {partyField("sender", "person", "Контактное лицо отправителя")}
@@ -298,7 +380,12 @@ export function OrderForm({ isStaff, order }: { isStaff: boolean; order?: Order 
             {topField("codAmount", "Наложенный платёж", { inputMode: "decimal" })}
             {topField("declaredValue", "Объявленная ценность", { inputMode: "decimal" })}
             {topField("deliveryPrice", "Стоимость доставки", { inputMode: "decimal" })}
-            <SelectField label="Тип оплаты" value={values.payType} onChange={(e) => setValues((s) => ({ ...s, payType: e.target.value as PayType }))} error={err("payType")}>
+            <SelectField
+              label="Тип оплаты"
+              value={values.payType}
+              onChange={(e) => setValues((s) => ({ ...s, payType: e.target.value as PayType }))}
+              error={err("payType")}
+            >
               {PAY_TYPES.map((p) => (
                 <option key={p} value={p}>
                   {PAY_TYPE_TITLES[p]}
@@ -308,7 +395,13 @@ export function OrderForm({ isStaff, order }: { isStaff: boolean; order?: Order 
             {topField("serviceCode", "Режим доставки (код услуги)", { inputMode: "numeric" })}
             {topField("enclosure", "Вложение")}
             <div className="md:col-span-4">
-              <TextareaField label="Поручение (инструкция курьеру)" rows={2} value={values.instruction} onChange={(e) => setTop("instruction", e.target.value)} error={err("instruction")} />
+              <TextareaField
+                label="Поручение (инструкция курьеру)"
+                rows={2}
+                value={values.instruction}
+                onChange={(e) => setTop("instruction", e.target.value)}
+                error={err("instruction")}
+              />
             </div>
           </div>
         </Card>
@@ -316,25 +409,73 @@ export function OrderForm({ isStaff, order }: { isStaff: boolean; order?: Order 
         <Card
           title={`Товары (${values.items.length})`}
           actions={
-            <Button type="button" variant="secondary" onClick={() => setValues((s) => ({ ...s, items: [...s.items, emptyItem()] }))}>
+            <Button
+              type="button"
+              variant="secondary"
+              onClick={() => setValues((s) => ({ ...s, items: [...s.items, emptyItem()] }))}
+            >
               + Товар
             </Button>
           }
         >
           {values.items.length === 0 ? (
-            <p className="text-slate-500">Товары не добавлены. Для заказов с наложенным платежом укажите состав — он нужен для чека.</p>
+            <p className="text-slate-500">
+              Товары не добавлены. Для заказов с наложенным платежом укажите состав — он нужен для чека.
+            </p>
           ) : (
             <RowsTable headers={["Наименование", "Артикул", "Штрихкод", "Кол-во", "Вес, кг", "Цена", "НДС", ""]}>
               {values.items.map((row, i) => (
                 <tr key={row.key}>
-                  <Cell label={`Товар ${i + 1}: наименование`} value={row.name} onChange={(v) => setItem(i, "name", v)} error={err(`items.${i}.name`)} wide />
-                  <Cell label={`Товар ${i + 1}: артикул`} value={row.article} onChange={(v) => setItem(i, "article", v)} error={err(`items.${i}.article`)} />
-                  <Cell label={`Товар ${i + 1}: штрихкод`} value={row.barcode} onChange={(v) => setItem(i, "barcode", v)} error={err(`items.${i}.barcode`)} />
-                  <Cell label={`Товар ${i + 1}: количество`} value={row.quantity} onChange={(v) => setItem(i, "quantity", v)} error={err(`items.${i}.quantity`)} narrow inputMode="decimal" />
-                  <Cell label={`Товар ${i + 1}: вес`} value={row.mass} onChange={(v) => setItem(i, "mass", v)} error={err(`items.${i}.mass`)} narrow inputMode="decimal" />
-                  <Cell label={`Товар ${i + 1}: цена`} value={row.retailPrice} onChange={(v) => setItem(i, "retailPrice", v)} error={err(`items.${i}.retailPrice`)} narrow inputMode="decimal" />
+                  <Cell
+                    label={`Товар ${i + 1}: наименование`}
+                    value={row.name}
+                    onChange={(v) => setItem(i, "name", v)}
+                    error={err(`items.${i}.name`)}
+                    wide
+                  />
+                  <Cell
+                    label={`Товар ${i + 1}: артикул`}
+                    value={row.article}
+                    onChange={(v) => setItem(i, "article", v)}
+                    error={err(`items.${i}.article`)}
+                  />
+                  <Cell
+                    label={`Товар ${i + 1}: штрихкод`}
+                    value={row.barcode}
+                    onChange={(v) => setItem(i, "barcode", v)}
+                    error={err(`items.${i}.barcode`)}
+                  />
+                  <Cell
+                    label={`Товар ${i + 1}: количество`}
+                    value={row.quantity}
+                    onChange={(v) => setItem(i, "quantity", v)}
+                    error={err(`items.${i}.quantity`)}
+                    narrow
+                    inputMode="decimal"
+                  />
+                  <Cell
+                    label={`Товар ${i + 1}: вес`}
+                    value={row.mass}
+                    onChange={(v) => setItem(i, "mass", v)}
+                    error={err(`items.${i}.mass`)}
+                    narrow
+                    inputMode="decimal"
+                  />
+                  <Cell
+                    label={`Товар ${i + 1}: цена`}
+                    value={row.retailPrice}
+                    onChange={(v) => setItem(i, "retailPrice", v)}
+                    error={err(`items.${i}.retailPrice`)}
+                    narrow
+                    inputMode="decimal"
+                  />
                   <td className="align-top">
-                    <Select aria-label={`Товар ${i + 1}: ставка НДС`} value={row.vatRate} onChange={(e) => setItem(i, "vatRate", e.target.value)} aria-invalid={err(`items.${i}.vatRate`) ? true : undefined}>
+                    <Select
+                      aria-label={`Товар ${i + 1}: ставка НДС`}
+                      value={row.vatRate}
+                      onChange={(e) => setItem(i, "vatRate", e.target.value)}
+                      aria-invalid={err(`items.${i}.vatRate`) ? true : undefined}
+                    >
                       {VAT_OPTIONS.map((o) => (
                         <option key={o.value} value={o.value}>
                           {o.label}
@@ -361,7 +502,11 @@ export function OrderForm({ isStaff, order }: { isStaff: boolean; order?: Order 
         <Card
           title={`Места (${values.packages.length})`}
           actions={
-            <Button type="button" variant="secondary" onClick={() => setValues((s) => ({ ...s, packages: [...s.packages, emptyPackage()] }))}>
+            <Button
+              type="button"
+              variant="secondary"
+              onClick={() => setValues((s) => ({ ...s, packages: [...s.packages, emptyPackage()] }))}
+            >
               + Место
             </Button>
           }
@@ -369,16 +514,73 @@ export function OrderForm({ isStaff, order }: { isStaff: boolean; order?: Order 
           {values.packages.length === 0 ? (
             <p className="text-slate-500">Места не описаны — заказ считается одним местом с указанным весом.</p>
           ) : (
-            <RowsTable headers={["Штрихкод места", "Вес, кг", "Длина, см", "Ширина, см", "Высота, см", "Кол-во", "Сообщение", ""]}>
+            <RowsTable
+              headers={[
+                "Штрихкод места",
+                "Вес, кг",
+                "Длина, см",
+                "Ширина, см",
+                "Высота, см",
+                "Кол-во",
+                "Сообщение",
+                "",
+              ]}
+            >
               {values.packages.map((row, i) => (
                 <tr key={row.key}>
-                  <Cell label={`Место ${i + 1}: штрихкод`} value={row.barcode} onChange={(v) => setPackage(i, "barcode", v)} error={err(`packages.${i}.barcode`)} />
-                  <Cell label={`Место ${i + 1}: вес`} value={row.mass} onChange={(v) => setPackage(i, "mass", v)} error={err(`packages.${i}.mass`)} narrow inputMode="decimal" />
-                  <Cell label={`Место ${i + 1}: длина`} value={row.length} onChange={(v) => setPackage(i, "length", v)} error={err(`packages.${i}.length`)} narrow inputMode="decimal" />
-                  <Cell label={`Место ${i + 1}: ширина`} value={row.width} onChange={(v) => setPackage(i, "width", v)} error={err(`packages.${i}.width`)} narrow inputMode="decimal" />
-                  <Cell label={`Место ${i + 1}: высота`} value={row.height} onChange={(v) => setPackage(i, "height", v)} error={err(`packages.${i}.height`)} narrow inputMode="decimal" />
-                  <Cell label={`Место ${i + 1}: количество`} value={row.quantity} onChange={(v) => setPackage(i, "quantity", v)} error={err(`packages.${i}.quantity`)} narrow inputMode="numeric" />
-                  <Cell label={`Место ${i + 1}: сообщение`} value={row.message} onChange={(v) => setPackage(i, "message", v)} error={err(`packages.${i}.message`)} wide />
+                  <Cell
+                    label={`Место ${i + 1}: штрихкод`}
+                    value={row.barcode}
+                    onChange={(v) => setPackage(i, "barcode", v)}
+                    error={err(`packages.${i}.barcode`)}
+                  />
+                  <Cell
+                    label={`Место ${i + 1}: вес`}
+                    value={row.mass}
+                    onChange={(v) => setPackage(i, "mass", v)}
+                    error={err(`packages.${i}.mass`)}
+                    narrow
+                    inputMode="decimal"
+                  />
+                  <Cell
+                    label={`Место ${i + 1}: длина`}
+                    value={row.length}
+                    onChange={(v) => setPackage(i, "length", v)}
+                    error={err(`packages.${i}.length`)}
+                    narrow
+                    inputMode="decimal"
+                  />
+                  <Cell
+                    label={`Место ${i + 1}: ширина`}
+                    value={row.width}
+                    onChange={(v) => setPackage(i, "width", v)}
+                    error={err(`packages.${i}.width`)}
+                    narrow
+                    inputMode="decimal"
+                  />
+                  <Cell
+                    label={`Место ${i + 1}: высота`}
+                    value={row.height}
+                    onChange={(v) => setPackage(i, "height", v)}
+                    error={err(`packages.${i}.height`)}
+                    narrow
+                    inputMode="decimal"
+                  />
+                  <Cell
+                    label={`Место ${i + 1}: количество`}
+                    value={row.quantity}
+                    onChange={(v) => setPackage(i, "quantity", v)}
+                    error={err(`packages.${i}.quantity`)}
+                    narrow
+                    inputMode="numeric"
+                  />
+                  <Cell
+                    label={`Место ${i + 1}: сообщение`}
+                    value={row.message}
+                    onChange={(v) => setPackage(i, "message", v)}
+                    error={err(`packages.${i}.message`)}
+                    wide
+                  />
                   <td className="align-top">
                     <RemoveButton
                       label={`Удалить место ${i + 1}`}
@@ -432,7 +634,23 @@ function RowsTable({ headers, children }: { headers: string[]; children: React.R
   );
 }
 
-function Cell({ label, value, onChange, error, wide, narrow, inputMode }: { label: string; value: string; onChange: (v: string) => void; error?: string; wide?: boolean; narrow?: boolean; inputMode?: "decimal" | "numeric" }) {
+function Cell({
+  label,
+  value,
+  onChange,
+  error,
+  wide,
+  narrow,
+  inputMode,
+}: {
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  error?: string;
+  wide?: boolean;
+  narrow?: boolean;
+  inputMode?: "decimal" | "numeric";
+}) {
   const id = useId();
   return (
     <td className={`align-top ${wide ? "min-w-48" : narrow ? "w-24" : "min-w-28"}`}>
@@ -461,7 +679,13 @@ function CellError({ message, id }: { message?: string; id?: string }) {
 
 function RemoveButton({ label, onClick }: { label: string; onClick: () => void }) {
   return (
-    <button type="button" aria-label={label} title={label} onClick={onClick} className="rounded px-2 py-1.5 text-slate-400 hover:bg-red-50 hover:text-red-600">
+    <button
+      type="button"
+      aria-label={label}
+      title={label}
+      onClick={onClick}
+      className="rounded px-2 py-1.5 text-slate-400 hover:bg-red-50 hover:text-red-600"
+    >
       ✕
     </button>
   );

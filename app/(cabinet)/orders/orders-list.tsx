@@ -56,7 +56,10 @@ export function OrdersList({ isStaff }: { isStaff: boolean }) {
 
   const clients = useQuery({ ...trpc.clients.list.queryOptions({}), enabled: isStaff, staleTime: 60_000 });
   const query = useInfiniteQuery({
-    ...trpc.orders.list.infiniteQueryOptions({ ...filters, limit: PAGE_SIZE }, { getNextPageParam: (last) => last.nextCursor ?? undefined }),
+    ...trpc.orders.list.infiniteQueryOptions(
+      { ...filters, limit: PAGE_SIZE },
+      { getNextPageParam: (last) => last.nextCursor ?? undefined },
+    ),
     placeholderData: keepPreviousData,
   });
   const rows = query.data?.pages.flatMap((p) => p.items) ?? [];
@@ -72,10 +75,22 @@ export function OrdersList({ isStaff }: { isStaff: boolean }) {
 
       <div className="mb-3 flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-3">
         <Field label="Номер или штрихкод" htmlFor="f-search">
-          <Input id="f-search" type="search" placeholder="Начало номера…" value={searchText} onChange={(e) => setSearchText(e.target.value)} className="w-48" />
+          <Input
+            id="f-search"
+            type="search"
+            placeholder="Начало номера…"
+            value={searchText}
+            onChange={(e) => setSearchText(e.target.value)}
+            className="w-48"
+          />
         </Field>
         <Field label="Статус" htmlFor="f-status">
-          <Select id="f-status" value={filters.status ?? ""} onChange={(e) => setParam("status", e.target.value || undefined)} className="w-56">
+          <Select
+            id="f-status"
+            value={filters.status ?? ""}
+            onChange={(e) => setParam("status", e.target.value || undefined)}
+            className="w-56"
+          >
             <option value="">Все статусы</option>
             {STATUS_OPTIONS.map((s) => (
               <option key={s.code} value={s.code}>
@@ -86,7 +101,12 @@ export function OrdersList({ isStaff }: { isStaff: boolean }) {
         </Field>
         {isStaff && (
           <Field label="Клиент" htmlFor="f-client">
-            <Select id="f-client" value={filters.clientId ?? ""} onChange={(e) => setParam("client", e.target.value || undefined)} className="w-56">
+            <Select
+              id="f-client"
+              value={filters.clientId ?? ""}
+              onChange={(e) => setParam("client", e.target.value || undefined)}
+              className="w-56"
+            >
               <option value="">Все клиенты</option>
               {clients.data?.map((c) => (
                 <option key={c.id} value={c.id}>
@@ -97,16 +117,34 @@ export function OrdersList({ isStaff }: { isStaff: boolean }) {
           </Field>
         )}
         {isStaff && (
-          <label className="flex items-center gap-2 self-end py-1.5" title="Заказы, которые передали нам партнёрские курьерские службы">
-            <input type="checkbox" className="h-4 w-4 accent-blue-600" checked={filters.received ?? false} onChange={(e) => setParam("received", e.target.checked ? "1" : undefined)} />
+          <label
+            className="flex items-center gap-2 self-end py-1.5"
+            title="Заказы, которые передали нам партнёрские курьерские службы"
+          >
+            <input
+              type="checkbox"
+              className="h-4 w-4 accent-blue-600"
+              checked={filters.received ?? false}
+              onChange={(e) => setParam("received", e.target.checked ? "1" : undefined)}
+            />
             Полученные от партнёров
           </label>
         )}
         <Field label="Создан с" htmlFor="f-from">
-          <Input id="f-from" type="date" value={filters.dateFrom ?? ""} onChange={(e) => setParam("from", e.target.value || undefined)} />
+          <Input
+            id="f-from"
+            type="date"
+            value={filters.dateFrom ?? ""}
+            onChange={(e) => setParam("from", e.target.value || undefined)}
+          />
         </Field>
         <Field label="по" htmlFor="f-to">
-          <Input id="f-to" type="date" value={filters.dateTo ?? ""} onChange={(e) => setParam("to", e.target.value || undefined)} />
+          <Input
+            id="f-to"
+            type="date"
+            value={filters.dateTo ?? ""}
+            onChange={(e) => setParam("to", e.target.value || undefined)}
+          />
         </Field>
         {anyFilter && (
           <Button
@@ -121,9 +159,22 @@ export function OrdersList({ isStaff }: { isStaff: boolean }) {
         )}
       </div>
 
-      <QueryState query={query} empty={filters.received && Object.values(filters).filter((v) => v !== undefined).length === 1 ? "Заказов от партнёрских служб пока нет" : anyFilter ? "Нет заказов по этим фильтрам" : "Заказов пока нет"} isEmpty={() => rows.length === 0}>
+      <QueryState
+        query={query}
+        empty={
+          filters.received && Object.values(filters).filter((v) => v !== undefined).length === 1
+            ? "Заказов от партнёрских служб пока нет"
+            : anyFilter
+              ? "Нет заказов по этим фильтрам"
+              : "Заказов пока нет"
+        }
+        isEmpty={() => rows.length === 0}
+      >
         {() => (
-          <div className={query.isPlaceholderData ? "opacity-60 transition-opacity" : undefined} aria-busy={query.isPlaceholderData}>
+          <div
+            className={query.isPlaceholderData ? "opacity-60 transition-opacity" : undefined}
+            aria-busy={query.isPlaceholderData}
+          >
             <Table>
               <thead>
                 <tr>
@@ -139,22 +190,40 @@ export function OrdersList({ isStaff }: { isStaff: boolean }) {
               </thead>
               <tbody>
                 {rows.map((o) => (
-                  <tr key={o.id} className="cursor-pointer hover:bg-blue-50/50" onClick={() => router.push(`/orders/${o.id}`)} data-testid="order-row">
+                  <tr
+                    key={o.id}
+                    className="cursor-pointer hover:bg-blue-50/50"
+                    onClick={() => router.push(`/orders/${o.id}`)}
+                    data-testid="order-row"
+                  >
                     <td className="whitespace-nowrap font-medium">
-                      <Link href={`/orders/${o.id}`} className="text-blue-700 hover:underline" onClick={(e) => e.stopPropagation()}>
+                      <Link
+                        href={`/orders/${o.id}`}
+                        className="text-blue-700 hover:underline"
+                        onClick={(e) => e.stopPropagation()}
+                      >
                         {o.number}
                       </Link>
                     </td>
                     <td className="whitespace-nowrap text-slate-600">{formatDateTime(o.createdAt)}</td>
                     {isStaff && <td data-testid="order-client">{o.clientName}</td>}
-                    <td className="max-w-56 truncate" title={[o.receiverPerson, o.receiverCompany].filter(Boolean).join(", ")}>
+                    <td
+                      className="max-w-56 truncate"
+                      title={[o.receiverPerson, o.receiverCompany].filter(Boolean).join(", ")}
+                    >
                       {o.receiverPerson ?? o.receiverCompany ?? "—"}
                     </td>
                     <td>{o.receiverTown ?? "—"}</td>
                     <td>
                       <StatusBadge status={o.status} />
                     </td>
-                    <td className="whitespace-nowrap text-right tabular-nums">{Number(o.codAmount) ? formatMoney(o.codAmount, o.clientCurrency) : <span className="text-slate-400">—</span>}</td>
+                    <td className="whitespace-nowrap text-right tabular-nums">
+                      {Number(o.codAmount) ? (
+                        formatMoney(o.codAmount, o.clientCurrency)
+                      ) : (
+                        <span className="text-slate-400">—</span>
+                      )}
+                    </td>
                     <td>{o.responsibleBranchName ?? <span className="text-slate-400">—</span>}</td>
                   </tr>
                 ))}
@@ -162,11 +231,7 @@ export function OrdersList({ isStaff }: { isStaff: boolean }) {
             </Table>
             <div className="mt-3 flex items-center justify-between text-slate-500">
               <span>Показано заказов: {rows.length}</span>
-              {query.hasNextPage ? (
-                <ShowMoreButton query={query} />
-              ) : (
-                <span>Это все заказы</span>
-              )}
+              {query.hasNextPage ? <ShowMoreButton query={query} /> : <span>Это все заказы</span>}
             </div>
           </div>
         )}

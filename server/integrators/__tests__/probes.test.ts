@@ -4,7 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cdek } from "../cdek";
 import { measoft } from "../measoft";
 import { topdelivery } from "../topdelivery";
-import { closedPortUrl, startCdekStub, startMeasoftStub, startSilentServer, startTopDeliveryStub, type StubServer } from "./stubs";
+import {
+  closedPortUrl,
+  startCdekStub,
+  startMeasoftStub,
+  startSilentServer,
+  startTopDeliveryStub,
+  type StubServer,
+} from "./stubs";
 
 const opts = (selfApiUrl = "http://127.0.0.1:9/api/") => ({ timeoutMs: 2_000, selfApiUrl });
 
@@ -17,7 +24,10 @@ describe("MeaSoft probe", () => {
 
   it("accepts valid credentials with one authenticated read and nothing else", async () => {
     const before = stub.requests.length;
-    const r = await measoft.probe({ login: "alfa", password: "alfa", extra: "202", apiUrl: `${stub.url}/api/` }, opts());
+    const r = await measoft.probe(
+      { login: "alfa", password: "alfa", extra: "202", apiUrl: `${stub.url}/api/` },
+      opts(),
+    );
     expect(r).toMatchObject({ status: "ok" });
     expect(r.message).toMatch(/Подключение установлено/);
     const sent = stub.requests.slice(before);
@@ -28,7 +38,10 @@ describe("MeaSoft probe", () => {
   });
 
   it("shows the partner's own authorization error for a wrong password", async () => {
-    const r = await measoft.probe({ login: "alfa", password: "wrong", extra: "202", apiUrl: `${stub.url}/api/` }, opts());
+    const r = await measoft.probe(
+      { login: "alfa", password: "wrong", extra: "202", apiUrl: `${stub.url}/api/` },
+      opts(),
+    );
     expect(r).toEqual({ status: "error", message: "Партнёр ответил: Ошибка авторизации (код 25)" });
   });
 
@@ -38,13 +51,19 @@ describe("MeaSoft probe", () => {
   });
 
   it("reports a refused connection as unreachable with the cause", async () => {
-    const r = await measoft.probe({ login: "a", password: "b", extra: "1", apiUrl: `${await closedPortUrl()}/api/` }, opts());
+    const r = await measoft.probe(
+      { login: "a", password: "b", extra: "1", apiUrl: `${await closedPortUrl()}/api/` },
+      opts(),
+    );
     expect(r.status).toBe("unreachable");
     expect(r.message).toMatch(/^Нет связи с 127\.0\.0\.1:\d+: соединение отклонено.*ECONNREFUSED/);
   });
 
   it("reports an unknown host as unreachable", async () => {
-    const r = await measoft.probe({ login: "a", password: "b", extra: "1", apiUrl: "http://no-such-host.invalid/api/" }, opts());
+    const r = await measoft.probe(
+      { login: "a", password: "b", extra: "1", apiUrl: "http://no-such-host.invalid/api/" },
+      opts(),
+    );
     expect(r.status).toBe("unreachable");
     expect(r.message).toMatch(/no-such-host\.invalid: .*(DNS|EAI_AGAIN|ENOTFOUND)/);
   });
@@ -53,8 +72,14 @@ describe("MeaSoft probe", () => {
     const silent = await startSilentServer();
     try {
       const started = Date.now();
-      const r = await measoft.probe({ login: "a", password: "b", extra: "1", apiUrl: `${silent.url}/api/` }, { timeoutMs: 300, selfApiUrl: "" });
-      expect(r).toEqual({ status: "unreachable", message: `Нет связи с ${silent.url.slice(7)}: сервер не ответил за 0.3 с` });
+      const r = await measoft.probe(
+        { login: "a", password: "b", extra: "1", apiUrl: `${silent.url}/api/` },
+        { timeoutMs: 300, selfApiUrl: "" },
+      );
+      expect(r).toEqual({
+        status: "unreachable",
+        message: `Нет связи с ${silent.url.slice(7)}: сервер не ответил за 0.3 с`,
+      });
       expect(Date.now() - started).toBeLessThan(5_000);
     } finally {
       await silent.close();
@@ -81,7 +106,10 @@ describe("MeaSoft probe", () => {
   it("says so when the URL answers but is not a MeaSoft API", async () => {
     const cdekStub = await startCdekStub("x", "y");
     try {
-      const r = await measoft.probe({ login: "a", password: "b", extra: "1", apiUrl: `${cdekStub.url}/somewhere/` }, opts());
+      const r = await measoft.probe(
+        { login: "a", password: "b", extra: "1", apiUrl: `${cdekStub.url}/somewhere/` },
+        opts(),
+      );
       expect(r.status).toBe("error");
       expect(r.message).toMatch(/не отвечает MeaSoft API: HTTP 404/);
     } finally {
@@ -101,10 +129,17 @@ describe("CDEK probe", () => {
   it("gets an OAuth token with client credentials in a form body", async () => {
     const before = stub.requests.length;
     const r = await cdek.probe({ ...base, account: "acc-1", securePassword: "sec-1", apiUrl: stub.url }, opts());
-    expect(r).toEqual({ status: "ok", message: "Подключение установлено: учебный стенд СДЭК принял ключи Account «acc-1», токен действует 60 мин" });
+    expect(r).toEqual({
+      status: "ok",
+      message: "Подключение установлено: учебный стенд СДЭК принял ключи Account «acc-1», токен действует 60 мин",
+    });
     const [req] = stub.requests.slice(before);
     expect(req).toMatchObject({ method: "POST", path: "/v2/oauth/token" });
-    expect(Object.fromEntries(new URLSearchParams(req!.body))).toEqual({ grant_type: "client_credentials", client_id: "acc-1", client_secret: "sec-1" });
+    expect(Object.fromEntries(new URLSearchParams(req!.body))).toEqual({
+      grant_type: "client_credentials",
+      client_id: "acc-1",
+      client_secret: "sec-1",
+    });
   });
 
   it("shows CDEK's own error for wrong keys", async () => {
@@ -141,13 +176,18 @@ describe("TopDelivery probe", () => {
     const r = await topdelivery.probe(settings(), opts());
     expect(r.status).toBe("ok");
     const [req] = stub.requests.slice(before);
-    expect(req!.body).toMatch(/<ns1:getCitiesRegions><getCitiesRegions><auth><login>webshop<\/login><password>pass<\/password><\/auth>/);
+    expect(req!.body).toMatch(
+      /<ns1:getCitiesRegions><getCitiesRegions><auth><login>webshop<\/login><password>pass<\/password><\/auth>/,
+    );
     expect(req!.body).not.toMatch(/addOrders|deleteOrder|addShipment/);
   });
 
   it("shows TopDelivery's own message for a wrong shop password", async () => {
     const r = await topdelivery.probe(settings({ password: "bad" }), opts());
-    expect(r).toEqual({ status: "error", message: "TopDelivery ответил: Ошибка авторизации: неверный логин или пароль (статус 1)" });
+    expect(r).toEqual({
+      status: "error",
+      message: "TopDelivery ответил: Ошибка авторизации: неверный логин или пароль (статус 1)",
+    });
   });
 
   it("tells a rejected gate login apart", async () => {

@@ -20,15 +20,32 @@ describe("integrator settings forms", () => {
       ["extra", "Код клиента", "text", true, false],
       ["apiUrl", "API URL", "url", false, false],
     ]);
-    expect(form("cdek").fields.find((f) => f.name === "testMode")).toMatchObject({ type: "boolean", default: false, required: false });
+    expect(form("cdek").fields.find((f) => f.name === "testMode")).toMatchObject({
+      type: "boolean",
+      default: false,
+      required: false,
+    });
     expect(form("cdek").fields.find((f) => f.name === "tariffCode")).toMatchObject({ type: "number", required: true });
-    expect(form("cdek").fields.filter((f) => f.secret).map((f) => f.name)).toEqual(["securePassword"]);
-    expect(form("topdelivery").fields.filter((f) => f.secret).map((f) => f.name)).toEqual(["password", "gatePassword"]);
+    expect(
+      form("cdek")
+        .fields.filter((f) => f.secret)
+        .map((f) => f.name),
+    ).toEqual(["securePassword"]);
+    expect(
+      form("topdelivery")
+        .fields.filter((f) => f.secret)
+        .map((f) => f.name),
+    ).toEqual(["password", "gatePassword"]);
     for (const f of INTEGRATOR_FORMS.flatMap((x) => x.fields)) expect(f.label).toMatch(/[А-Яа-яA-Z]/);
   });
 
   it("puts a Russian message on each missing or malformed field", () => {
-    const r = validateSettings(form("measoft").settings, { login: "  ", password: "", extra: "двести", apiUrl: "ftp://x" });
+    const r = validateSettings(form("measoft").settings, {
+      login: "  ",
+      password: "",
+      extra: "двести",
+      apiUrl: "ftp://x",
+    });
     expect(r).toEqual({
       ok: false,
       fieldErrors: {
@@ -38,22 +55,48 @@ describe("integrator settings forms", () => {
         apiUrl: ["Адрес вида https://example.ru/api/"],
       },
     });
-    const c = validateSettings(form("cdek").settings, { account: "a", securePassword: "b", tariffCode: "abc", senderPhone: "8 900" });
+    const c = validateSettings(form("cdek").settings, {
+      account: "a",
+      securePassword: "b",
+      tariffCode: "abc",
+      senderPhone: "8 900",
+    });
     expect(c.ok).toBe(false);
-    expect(!c.ok && c.fieldErrors).toEqual({ tariffCode: ["Код тарифа — целое число"], senderPhone: ["Телефон в международном формате, например +79001234567"] });
+    expect(!c.ok && c.fieldErrors).toEqual({
+      tariffCode: ["Код тарифа — целое число"],
+      senderPhone: ["Телефон в международном формате, например +79001234567"],
+    });
   });
 
   it("trims, coerces and applies defaults on valid input", () => {
-    const r = validateSettings(form("cdek").settings, { account: " acc ", securePassword: "s", tariffCode: "136", shipmentPoint: "" });
+    const r = validateSettings(form("cdek").settings, {
+      account: " acc ",
+      securePassword: "s",
+      tariffCode: "136",
+      shipmentPoint: "",
+    });
     expect(r).toEqual({ ok: true, data: { account: "acc", securePassword: "s", tariffCode: 136, testMode: false } });
-    expect(validateSettings(form("measoft").settings, { login: "alfa", password: "p", extra: "202", apiUrl: "https://home.courierexe.ru/api/" }).ok).toBe(true);
+    expect(
+      validateSettings(form("measoft").settings, {
+        login: "alfa",
+        password: "p",
+        extra: "202",
+        apiUrl: "https://home.courierexe.ru/api/",
+      }).ok,
+    ).toBe(true);
   });
 
   it("lets a stored secret be left blank, and only a stored one", () => {
     const values = { login: "alfa", password: "", extra: "202" };
-    expect(validateSettings(form("measoft").settings, values, ["password"])).toEqual({ ok: true, data: { login: "alfa", extra: "202" } });
+    expect(validateSettings(form("measoft").settings, values, ["password"])).toEqual({
+      ok: true,
+      data: { login: "alfa", extra: "202" },
+    });
     expect(validateSettings(form("measoft").settings, values, []).ok).toBe(false);
     // A stored secret does not relax a non-secret required field.
-    expect(validateSettings(form("measoft").settings, { password: "" }, ["password"])).toMatchObject({ ok: false, fieldErrors: { login: ["Укажите логин"] } });
+    expect(validateSettings(form("measoft").settings, { password: "" }, ["password"])).toMatchObject({
+      ok: false,
+      fieldErrors: { login: ["Укажите логин"] },
+    });
   });
 });

@@ -138,7 +138,7 @@ describe("probes and exchanges refuse internal targets", () => {
   });
 
   it("does not follow a redirect to an internal target", async () => {
-    const inner = await listen((res) => res.end("<statusreq count=\"0\"/>"));
+    const inner = await listen((res) => res.end('<statusreq count="0"/>'));
     const outer = await listen((res) => {
       res.writeHead(302, { location: `${inner.url}/api/` });
       res.end();

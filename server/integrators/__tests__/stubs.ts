@@ -56,8 +56,14 @@ export function startMeasoftStub(accounts: { extra: string; login: string; pass:
     const root = Object.keys(doc).find((k) => !k.startsWith("?"));
     if (!root) return sendXml(res, `<error error="2">Пустой запрос</error>`);
     const auth = doc[root]?.auth as Record<string, string> | undefined;
-    const ok = !!auth && accounts.some((a) => a.extra === String(auth["@extra"]) && a.login === String(auth["@login"]) && a.pass === String(auth["@pass"]));
-    if (!ok) return sendXml(res, `<${root} error="25" errormsg="Authorization error" errormsgru="Ошибка авторизации"/>`);
+    const ok =
+      !!auth &&
+      accounts.some(
+        (a) =>
+          a.extra === String(auth["@extra"]) && a.login === String(auth["@login"]) && a.pass === String(auth["@pass"]),
+      );
+    if (!ok)
+      return sendXml(res, `<${root} error="25" errormsg="Authorization error" errormsgru="Ошибка авторизации"/>`);
     if (root === "client") return sendXml(res, `<client><code>1</code></client>`);
     if (root === "statusreq") return sendXml(res, `<statusreq count="0"/>`);
     return sendXml(res, `<${root} error="14">Неизвестная функция</${root}>`);
@@ -72,19 +78,30 @@ export function startCdekStub(account: string, secure: string): Promise<StubServ
       res.writeHead(status, { "content-type": "application/json" });
       res.end(JSON.stringify(value));
     };
-    if (req.method !== "POST" || url.pathname !== "/v2/oauth/token") return json(404, { errors: [{ code: "v2_not_found", message: "Not found" }] });
+    if (req.method !== "POST" || url.pathname !== "/v2/oauth/token")
+      return json(404, { errors: [{ code: "v2_not_found", message: "Not found" }] });
     const form = new URLSearchParams(body);
     const get = (k: string) => form.get(k) ?? url.searchParams.get(k);
-    if (get("grant_type") !== "client_credentials") return json(400, { error: "unsupported_grant_type", error_description: "Unsupported grant type" });
+    if (get("grant_type") !== "client_credentials")
+      return json(400, { error: "unsupported_grant_type", error_description: "Unsupported grant type" });
     if (get("client_id") !== account || get("client_secret") !== secure) {
       return json(401, { error: "invalid_client", error_description: "Bad client credentials" });
     }
-    return json(200, { access_token: "eyJ.stub.token", token_type: "bearer", expires_in: 3600, scope: "order:all", jti: "stub" });
+    return json(200, {
+      access_token: "eyJ.stub.token",
+      token_type: "bearer",
+      expires_in: 3600,
+      scope: "order:all",
+      jti: "stub",
+    });
   });
 }
 
 /** TopDelivery SOAP gate: HTTP Basic for the gate, `auth{login,password}` per call, `requestResult{status,message}`. */
-export function startTopDeliveryStub(gate: { login: string; password: string }, shop: { login: string; password: string }): Promise<StubServer> {
+export function startTopDeliveryStub(
+  gate: { login: string; password: string },
+  shop: { login: string; password: string },
+): Promise<StubServer> {
   return listen((req, body, res) => {
     const expected = `Basic ${Buffer.from(`${gate.login}:${gate.password}`).toString("base64")}`;
     if (req.headers.authorization !== expected) {
@@ -97,10 +114,21 @@ export function startTopDeliveryStub(gate: { login: string; password: string }, 
     const password = /<password>([^<]*)<\/password>/.exec(body)?.[1];
     const method = /<ns1:(\w+)>/.exec(body)?.[1];
     if (method !== "getCitiesRegions") {
-      return sendXml(res, envelope(`<SOAP-ENV:Fault><faultcode>SOAP-ENV:Client</faultcode><faultstring>Procedure '${method}' not present</faultstring></SOAP-ENV:Fault>`), 500);
+      return sendXml(
+        res,
+        envelope(
+          `<SOAP-ENV:Fault><faultcode>SOAP-ENV:Client</faultcode><faultstring>Procedure '${method}' not present</faultstring></SOAP-ENV:Fault>`,
+        ),
+        500,
+      );
     }
     if (login !== shop.login || password !== shop.password) {
-      return sendXml(res, envelope(`<ns1:getCitiesRegionsResponse><requestResult><status>1</status><message>Ошибка авторизации: неверный логин или пароль</message></requestResult></ns1:getCitiesRegionsResponse>`));
+      return sendXml(
+        res,
+        envelope(
+          `<ns1:getCitiesRegionsResponse><requestResult><status>1</status><message>Ошибка авторизации: неверный логин или пароль</message></requestResult></ns1:getCitiesRegionsResponse>`,
+        ),
+      );
     }
     return sendXml(
       res,

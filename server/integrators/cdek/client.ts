@@ -16,14 +16,18 @@ export function probeCdek(settings: CdekSettings, options: ProbeOptions): Promis
     const where = settings.testMode ? "учебный стенд СДЭК" : "СДЭК";
     if (answer.ok === true) {
       const ttl = answer.expiresIn ? `, токен действует ${Math.round(answer.expiresIn / 60)} мин` : "";
-      return { status: "ok", message: `Подключение установлено: ${where} принял ключи Account «${settings.account}»${ttl}` };
+      return {
+        status: "ok",
+        message: `Подключение установлено: ${where} принял ключи Account «${settings.account}»${ttl}`,
+      };
     }
     if (answer.ok === false) {
       const code = partnerText(answer.error, 40);
       const why = answer.description ? `${partnerText(answer.description)} (${code})` : code;
       return { status: "error", message: `СДЭК отклонил ключи: ${why}` };
     }
-    if (res.status >= 500) return { status: "unreachable", message: `Сервер ${new URL(url).host} ответил ошибкой HTTP ${res.status}` };
+    if (res.status >= 500)
+      return { status: "unreachable", message: `Сервер ${new URL(url).host} ответил ошибкой HTTP ${res.status}` };
     return { status: "error", message: `Неожиданный ответ СДЭК (${answer.detail})` };
   });
 }

@@ -9,7 +9,11 @@ export function cdekBaseUrl(settings: { testMode: boolean; apiUrl?: string }): s
 
 /** The token request as a form body: keeps the secret out of URLs and access logs (CDEK accepts both forms). */
 export function buildTokenRequest(account: string, securePassword: string) {
-  return new URLSearchParams({ grant_type: "client_credentials", client_id: account, client_secret: securePassword }).toString();
+  return new URLSearchParams({
+    grant_type: "client_credentials",
+    client_id: account,
+    client_secret: securePassword,
+  }).toString();
 }
 
 export type TokenAnswer =
@@ -26,13 +30,23 @@ export function parseTokenResponse(status: number, body: string): TokenAnswer {
     json = undefined;
   }
   if (status === 200 && typeof json?.access_token === "string") {
-    return { ok: true, accessToken: json.access_token, expiresIn: typeof json.expires_in === "number" ? json.expires_in : undefined };
+    return {
+      ok: true,
+      accessToken: json.access_token,
+      expiresIn: typeof json.expires_in === "number" ? json.expires_in : undefined,
+    };
   }
   if (json && (typeof json.error === "string" || typeof json.error_description === "string")) {
-    return { ok: false, error: String(json.error ?? "error"), description: typeof json.error_description === "string" ? json.error_description : undefined };
+    return {
+      ok: false,
+      error: String(json.error ?? "error"),
+      description: typeof json.error_description === "string" ? json.error_description : undefined,
+    };
   }
   // Validation-style error list: {errors:[{code,message}]}.
-  const first = Array.isArray(json?.errors) ? (json.errors[0] as { code?: string; message?: string } | undefined) : undefined;
+  const first = Array.isArray(json?.errors)
+    ? (json.errors[0] as { code?: string; message?: string } | undefined)
+    : undefined;
   if (first) return { ok: false, error: first.code ?? "error", description: first.message };
   return { ok: "unexpected", detail: `HTTP ${status}` };
 }

@@ -1,7 +1,16 @@
 import { guardProbe, httpRequest, partnerText, UnreachableError } from "../http";
 import { partnerMessage } from "../messages";
 import { PartnerError } from "../errors";
-import type { CancelOrders, Exchange, OutboundOrders, PartnerStatusEvent, ProbeOptions, ProbeResult, SendOutcome, StatusSource } from "../types";
+import type {
+  CancelOrders,
+  Exchange,
+  OutboundOrders,
+  PartnerStatusEvent,
+  ProbeOptions,
+  ProbeResult,
+  SendOutcome,
+  StatusSource,
+} from "../types";
 import {
   buildCancelOrder,
   buildCommitLastStatus,
@@ -21,7 +30,11 @@ import type { MeasoftSettings } from "./settings";
 
 /** The only MeaSoft code that touches the network: POST one XML document, get one back. */
 export async function postXml(url: string, body: string, timeoutMs: number): Promise<string> {
-  const res = await httpRequest(url, { headers: { "content-type": "text/xml; charset=utf-8", accept: "text/xml, application/xml" }, body, timeoutMs });
+  const res = await httpRequest(url, {
+    headers: { "content-type": "text/xml; charset=utf-8", accept: "text/xml, application/xml" },
+    body,
+    timeoutMs,
+  });
   // MeaSoft answers API errors with HTTP 200; any other status is a transport problem or a wrong URL.
   if (res.status >= 500) throw new UnreachableError(`Сервер ${new URL(url).host} ответил ошибкой HTTP ${res.status}`);
   if (res.status !== 200) throw new MeasoftProtocolError(`HTTP ${res.status}`);
@@ -43,14 +56,22 @@ export function probeMeasoft(settings: MeasoftSettings, options: ProbeOptions): 
   return guardProbe(async () => {
     const url = measoftEndpoint(settings, options);
     try {
-      const xml = await postXml(url, buildStatusRequest(measoftAuth(settings), { orderno: PROBE_ORDER_NUMBER }), options.timeoutMs);
+      const xml = await postXml(
+        url,
+        buildStatusRequest(measoftAuth(settings), { orderno: PROBE_ORDER_NUMBER }),
+        options.timeoutMs,
+      );
       parseStatusResponse(xml);
-      return { status: "ok", message: `Подключение установлено: ${new URL(url).host} принял логин «${settings.login}» (код службы ${settings.extra})` };
+      return {
+        status: "ok",
+        message: `Подключение установлено: ${new URL(url).host} принял логин «${settings.login}» (код службы ${settings.extra})`,
+      };
     } catch (e) {
       if (e instanceof MeasoftRequestError) {
         return { status: "error", message: `Партнёр ответил: ${partnerText(e.partnerMessage)} (код ${e.code})` };
       }
-      if (e instanceof MeasoftProtocolError) return { status: "error", message: `По адресу ${url} не отвечает MeaSoft API: ${e.message}` };
+      if (e instanceof MeasoftProtocolError)
+        return { status: "error", message: `По адресу ${url} не отвечает MeaSoft API: ${e.message}` };
       throw e;
     }
   });
@@ -66,7 +87,8 @@ async function call<T>(url: string, body: string, timeoutMs: number, parse: (xml
   } catch (e) {
     // A refused address is a setting to fix, not a blip to retry: stop and mark the integration unhealthy.
     if (e instanceof UnreachableError) throw new PartnerError(e.refused ? "auth" : "transient", e.message);
-    if (e instanceof MeasoftProtocolError) throw new PartnerError("transient", `По адресу ${url} не отвечает MeaSoft API: ${e.message}`);
+    if (e instanceof MeasoftProtocolError)
+      throw new PartnerError("transient", `По адресу ${url} не отвечает MeaSoft API: ${e.message}`);
     throw e;
   }
   try {
@@ -76,7 +98,8 @@ async function call<T>(url: string, body: string, timeoutMs: number, parse: (xml
       const kind = e.code === 25 || e.code === 24 ? "auth" : e.code === 13 ? "transient" : "rejected";
       throw new PartnerError(kind, `Партнёр ответил: ${partnerText(e.partnerMessage)} (код ${e.code})`);
     }
-    if (e instanceof MeasoftProtocolError) throw new PartnerError("transient", `Партнёр прислал непонятный ответ: ${e.message}`);
+    if (e instanceof MeasoftProtocolError)
+      throw new PartnerError("transient", `Партнёр прислал непонятный ответ: ${e.message}`);
     throw e;
   }
 }
@@ -99,7 +122,12 @@ export const measoftOutbound: OutboundOrders<MeasoftSettings> = {
 
   async send(settings, orders, options) {
     const url = measoftEndpoint(settings, options);
-    const res = await call(url, buildNewOrder(measoftAuth(settings), orders.map(toMeasoftOrder)), Math.max(options.timeoutMs, EXCHANGE_TIMEOUT_MS), (xml) => parseNewOrderResponse(xml));
+    const res = await call(
+      url,
+      buildNewOrder(measoftAuth(settings), orders.map(toMeasoftOrder)),
+      Math.max(options.timeoutMs, EXCHANGE_TIMEOUT_MS),
+      (xml) => parseNewOrderResponse(xml),
+    );
     const byNumber = new Map(res.value.map((r) => [r.orderno, r]));
     const outcomes: SendOutcome[] = orders.map((o, i) => {
       // Results carry orderno; fall back to position for servers that leave it out.
@@ -116,7 +144,12 @@ export const measoftOutbound: OutboundOrders<MeasoftSettings> = {
 
   async find(settings, number, options) {
     const url = measoftEndpoint(settings, options);
-    const res = await call(url, buildStatusRequest(measoftAuth(settings), { orderno: number }), options.timeoutMs, parseStatusResponse);
+    const res = await call(
+      url,
+      buildStatusRequest(measoftAuth(settings), { orderno: number }),
+      options.timeoutMs,
+      parseStatusResponse,
+    );
     const match = res.value.orders.find((o) => o.orderno === number);
     return { ...res, value: match ? { partnerCode: match.ordercode } : null };
   },
@@ -141,7 +174,12 @@ export const measoftStatusFeed: StatusSource<MeasoftSettings> = {
     const url = measoftEndpoint(settings, options);
     const auth = measoftAuth(settings);
     const streamid = measoftStreamId(options.integrationId);
-    const res = await call(url, buildStatusRequest(auth, { changes: true, client: "CLIENT", streamid }), Math.max(options.timeoutMs, EXCHANGE_TIMEOUT_MS), parseStatusResponse);
+    const res = await call(
+      url,
+      buildStatusRequest(auth, { changes: true, client: "CLIENT", streamid }),
+      Math.max(options.timeoutMs, EXCHANGE_TIMEOUT_MS),
+      parseStatusResponse,
+    );
     const events: PartnerStatusEvent[] = [];
     for (const o of res.value.orders) {
       if (!o.status) continue;
@@ -149,14 +187,26 @@ export const measoftStatusFeed: StatusSource<MeasoftSettings> = {
       const st = o.status;
       const said = st.message ?? o.history.findLast((h) => h.code === st.code && h.eventTime === st.eventTime)?.message;
       const comment = partnerMessage(said) || undefined;
-      events.push({ number: o.orderno, partnerCode: o.ordercode, code: st.code, title: st.title, eventTime: parseMeasoftTime(st.eventTime), comment });
+      events.push({
+        number: o.orderno,
+        partnerCode: o.ordercode,
+        code: st.code,
+        title: st.title,
+        eventTime: parseMeasoftTime(st.eventTime),
+        comment,
+      });
     }
     return {
       value: events,
       request: res.request,
       response: res.response,
       acknowledge: async () => {
-        await call(url, buildCommitLastStatus(auth, { client: "CLIENT", streamid }), options.timeoutMs, parseCommitLastStatus);
+        await call(
+          url,
+          buildCommitLastStatus(auth, { client: "CLIENT", streamid }),
+          options.timeoutMs,
+          parseCommitLastStatus,
+        );
       },
     };
   },
@@ -168,7 +218,10 @@ export const measoftCancel: CancelOrders<MeasoftSettings> = {
     const url = measoftEndpoint(settings, options);
     const res = await call(
       url,
-      buildCancelOrder(measoftAuth(settings), orders.map((o) => (o.partnerCode ? { orderno: o.number, ordercode: o.partnerCode } : { orderno: o.number }))),
+      buildCancelOrder(
+        measoftAuth(settings),
+        orders.map((o) => (o.partnerCode ? { orderno: o.number, ordercode: o.partnerCode } : { orderno: o.number })),
+      ),
       options.timeoutMs,
       parseCancelOrderResponse,
     );

@@ -36,7 +36,8 @@ export class MeasoftProtocolError extends Error {
 }
 
 const XML_DECL = '<?xml version="1.0" encoding="UTF-8"?>\n';
-const authEl = (a: MeasoftAuth) => el("auth", { extra: a.extra, login: a.login, pass: a.pass, clientcode: a.clientcode });
+const authEl = (a: MeasoftAuth) =>
+  el("auth", { extra: a.extra, login: a.login, pass: a.pass, clientcode: a.clientcode });
 
 /** Parses an answer, requires the expected root and throws the partner's own error when the root carries one. */
 export function readRoot(xml: string, expected: string): XmlNode {
@@ -80,7 +81,8 @@ export interface StatusRequest {
 }
 
 export function buildStatusRequest(auth: MeasoftAuth, req: StatusRequest = {}): string {
-  if (req.streamid !== undefined && (req.streamid < 100 || req.streamid > 10000)) throw new RangeError("streamid must be 100…10000");
+  if (req.streamid !== undefined && (req.streamid < 100 || req.streamid > 10000))
+    throw new RangeError("streamid must be 100…10000");
   return (
     XML_DECL +
     el(
@@ -149,7 +151,10 @@ export function parseStatusResponse(xml: string): { count: number; orders: Measo
 // ---------- commitlaststatus ----------
 
 export function buildCommitLastStatus(auth: MeasoftAuth, opts: { client?: FeedSide; streamid?: number } = {}): string {
-  return XML_DECL + el("commitlaststatus", {}, authEl(auth), textEl("client", opts.client), textEl("streamid", opts.streamid));
+  return (
+    XML_DECL +
+    el("commitlaststatus", {}, authEl(auth), textEl("client", opts.client), textEl("streamid", opts.streamid))
+  );
 }
 
 export function parseCommitLastStatus(xml: string): { ok: true } {
@@ -190,8 +195,24 @@ export interface MeasoftOutgoingOrder {
   declaredValue?: number;
   enclosure?: string | null;
   instruction?: string | null;
-  items?: { name: string; article?: string | null; barcode?: string | null; quantity: number; mass?: number | null; retailPrice: number; vatRate?: number | null }[];
-  packages?: { barcode?: string | null; mass?: number | null; length?: number | null; width?: number | null; height?: number | null; quantity?: number; message?: string | null }[];
+  items?: {
+    name: string;
+    article?: string | null;
+    barcode?: string | null;
+    quantity: number;
+    mass?: number | null;
+    retailPrice: number;
+    vatRate?: number | null;
+  }[];
+  packages?: {
+    barcode?: string | null;
+    mass?: number | null;
+    length?: number | null;
+    width?: number | null;
+    height?: number | null;
+    quantity?: number;
+    message?: string | null;
+  }[];
 }
 
 const party = (name: "sender" | "receiver", p: MeasoftParty | undefined) =>
@@ -234,7 +255,18 @@ export function buildNewOrder(auth: MeasoftAuth, orders: MeasoftOutgoingOrder[])
             "items",
             {},
             ...o.items.map((i) =>
-              el("item", { article: i.article, barcode: i.barcode, quantity: i.quantity, mass: i.mass, retprice: i.retailPrice, VATrate: i.vatRate }, escapeXml(i.name)),
+              el(
+                "item",
+                {
+                  article: i.article,
+                  barcode: i.barcode,
+                  quantity: i.quantity,
+                  mass: i.mass,
+                  retprice: i.retailPrice,
+                  VATrate: i.vatRate,
+                },
+                escapeXml(i.name),
+              ),
             ),
           )
         : undefined,
@@ -242,7 +274,17 @@ export function buildNewOrder(auth: MeasoftAuth, orders: MeasoftOutgoingOrder[])
         ? el(
             "packages",
             {},
-            ...o.packages.map((p) => el("package", { strbarcode: p.barcode, mass: p.mass, length: p.length, width: p.width, height: p.height, quantity: p.quantity, message: p.message })),
+            ...o.packages.map((p) =>
+              el("package", {
+                strbarcode: p.barcode,
+                mass: p.mass,
+                length: p.length,
+                width: p.width,
+                height: p.height,
+                quantity: p.quantity,
+                message: p.message,
+              }),
+            ),
           )
         : undefined,
     ),
@@ -282,7 +324,15 @@ export function parseNewOrderResponse(xml: string, root: "neworder" | "editorder
 
 export function buildCancelOrder(auth: MeasoftAuth, orders: { orderno?: string; ordercode?: string }[]): string {
   if (orders.some((o) => !o.orderno && !o.ordercode)) throw new RangeError("each order needs orderno or ordercode");
-  return XML_DECL + el("cancelorder", {}, authEl(auth), ...orders.map((o) => el("order", { orderno: o.orderno, ordercode: o.ordercode })));
+  return (
+    XML_DECL +
+    el(
+      "cancelorder",
+      {},
+      authEl(auth),
+      ...orders.map((o) => el("order", { orderno: o.orderno, ordercode: o.ordercode })),
+    )
+  );
 }
 
 /** Error 52 = order not found at the partner. */

@@ -34,7 +34,8 @@ export function probeTopDelivery(settings: TopDeliverySettings, options: ProbeOp
       case "fault":
         return { status: "error", message: `TopDelivery ответил ошибкой SOAP: ${partnerText(answer.message)}` };
       case "not-soap":
-        if (res.status >= 500) return { status: "unreachable", message: `Сервер ${host} ответил ошибкой HTTP ${res.status}` };
+        if (res.status >= 500)
+          return { status: "unreachable", message: `Сервер ${host} ответил ошибкой HTTP ${res.status}` };
         return { status: "error", message: `По адресу ${url} не отвечает SOAP-шлюз TopDelivery (HTTP ${res.status})` };
     }
   });

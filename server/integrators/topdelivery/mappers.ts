@@ -19,10 +19,19 @@ export interface TopDeliveryAuth {
 
 /** One SOAP call: `<ns:method><method><auth/>…params</method></ns:method>`, the shape PHP SoapClient sends. */
 export function buildSoapCall(method: string, auth: TopDeliveryAuth, params: string[] = []): string {
-  const inner = el(method, {}, el("auth", {}, textEl("login", auth.login), textEl("password", auth.password)), ...params);
+  const inner = el(
+    method,
+    {},
+    el("auth", {}, textEl("login", auth.login), textEl("password", auth.password)),
+    ...params,
+  );
   return (
     '<?xml version="1.0" encoding="UTF-8"?>\n' +
-    el("SOAP-ENV:Envelope", { "xmlns:SOAP-ENV": "http://schemas.xmlsoap.org/soap/envelope/", "xmlns:ns1": TOPDELIVERY_NS }, el("SOAP-ENV:Body", {}, el(`ns1:${method}`, {}, inner)))
+    el(
+      "SOAP-ENV:Envelope",
+      { "xmlns:SOAP-ENV": "http://schemas.xmlsoap.org/soap/envelope/", "xmlns:ns1": TOPDELIVERY_NS },
+      el("SOAP-ENV:Body", {}, el(`ns1:${method}`, {}, inner)),
+    )
   );
 }
 
@@ -65,7 +74,8 @@ export function parseSoapAnswer(xml: string, method: string): SoapAnswer {
   const body = findLocal(root.node, "Body");
   const fault = findLocal(body, "Fault");
   if (fault !== undefined) {
-    const message = childText(fault, "faultstring") ?? (findLocal(fault, "faultstring") as string | undefined) ?? "SOAP Fault";
+    const message =
+      childText(fault, "faultstring") ?? (findLocal(fault, "faultstring") as string | undefined) ?? "SOAP Fault";
     return { kind: "fault", message: String(message) };
   }
   const response = findLocal(body, `${method}Response`) ?? body;
@@ -73,7 +83,11 @@ export function parseSoapAnswer(xml: string, method: string): SoapAnswer {
   if (requestResult === undefined) return { kind: "not-soap" };
   const status = String(childText(requestResult, "status") ?? findLocal(requestResult, "status") ?? "");
   if (status !== "0") {
-    return { kind: "refused", status, message: String(childText(requestResult, "message") ?? findLocal(requestResult, "message") ?? "без пояснения") };
+    return {
+      kind: "refused",
+      status,
+      message: String(childText(requestResult, "message") ?? findLocal(requestResult, "message") ?? "без пояснения"),
+    };
   }
   const methodResult = findDeep(response, `${method}Result`);
   const methodStatus = methodResult === undefined ? undefined : childText(methodResult, "status");

@@ -4,15 +4,32 @@ import { eq, sql } from "drizzle-orm";
 import { integrations, integrationSync } from "@/db/schema";
 import { withTestTransaction } from "@/db/test/helpers";
 import { createBranch as createBranchRow, createTenant } from "@/db/test/factories";
-import { closedPortUrl, startCdekStub, startMeasoftStub, startSilentServer, type StubServer } from "@/server/integrators/__tests__/stubs";
+import {
+  closedPortUrl,
+  startCdekStub,
+  startMeasoftStub,
+  startSilentServer,
+  type StubServer,
+} from "@/server/integrators/__tests__/stubs";
 import { createCaller } from "@/server/trpc/root";
 import { deleteBranch } from "../branches";
-import { checkIntegration, getIntegration, listIntegrationAudit, listIntegrations, saveIntegration, setIntegrationEnabled } from "../integrations";
+import {
+  checkIntegration,
+  getIntegration,
+  listIntegrationAudit,
+  listIntegrations,
+  saveIntegration,
+  setIntegrationEnabled,
+} from "../integrations";
 import { ServiceError } from "../errors";
 
 process.env.SECRETS_KEY ??= randomBytes(32).toString("base64");
 
-const fail = (p: Promise<unknown>) => p.then(() => expect.unreachable("expected an error"), (e: unknown) => e as ServiceError);
+const fail = (p: Promise<unknown>) =>
+  p.then(
+    () => expect.unreachable("expected an error"),
+    (e: unknown) => e as ServiceError,
+  );
 
 let measoftStub: StubServer;
 let cdekStub: StubServer;
@@ -25,7 +42,13 @@ afterAll(async () => {
   await cdekStub.close();
 });
 
-const measoftValues = (over: Record<string, unknown> = {}) => ({ login: "alfa", password: "alfa-secret", extra: "202", apiUrl: `${measoftStub.url}/api/`, ...over });
+const measoftValues = (over: Record<string, unknown> = {}) => ({
+  login: "alfa",
+  password: "alfa-secret",
+  extra: "202",
+  apiUrl: `${measoftStub.url}/api/`,
+  ...over,
+});
 
 describe("integrations", () => {
   it("lists every branch of the company at once, configured or not", () =>
@@ -33,31 +56,58 @@ describe("integrations", () => {
       const t = await createTenant(tx);
       const second = await createBranchRow(tx, t.company.id, { name: "Яблоневый", code: "YA" });
       const other = await createTenant(tx);
-      await saveIntegration({ ctx: t.staffCtx, input: { branchId: t.branch.id, integrator: "measoft", values: measoftValues() } });
+      await saveIntegration({
+        ctx: t.staffCtx,
+        input: { branchId: t.branch.id, integrator: "measoft", values: measoftValues() },
+      });
 
       const { items, selfApiUrl } = await listIntegrations({ ctx: t.staffCtx, input: {} });
       expect(selfApiUrl).toMatch(/\/api\/$/);
       expect(items.map((i) => i.branch.id).sort()).toEqual([t.branch.id, second.id].sort());
       expect(items.map((i) => i.branch.id)).not.toContain(other.branch.id);
       const configured = items.find((i) => i.branch.id === t.branch.id)!;
-      expect(configured.integration).toMatchObject({ integrator: "measoft", integratorTitle: "MeaSoft", enabled: true, health: { status: "unknown", checkedAt: null } });
-      expect(configured.sync).toEqual({ lastExchangeAt: null, lastError: null, ordersWaiting: 0, ordersFailed: 0, oldestWaitingAt: null, errors: 0, stalled: false });
+      expect(configured.integration).toMatchObject({
+        integrator: "measoft",
+        integratorTitle: "MeaSoft",
+        enabled: true,
+        health: { status: "unknown", checkedAt: null },
+      });
+      expect(configured.sync).toEqual({
+        lastExchangeAt: null,
+        lastError: null,
+        ordersWaiting: 0,
+        ordersFailed: 0,
+        oldestWaitingAt: null,
+        errors: 0,
+        stalled: false,
+      });
       expect(items.find((i) => i.branch.id === second.id)!.integration).toBeNull();
     }));
 
   it("stores secrets encrypted and never hands them back", () =>
     withTestTransaction(async (tx) => {
       const t = await createTenant(tx);
-      await saveIntegration({ ctx: t.staffCtx, input: { branchId: t.branch.id, integrator: "measoft", values: measoftValues() } });
+      await saveIntegration({
+        ctx: t.staffCtx,
+        input: { branchId: t.branch.id, integrator: "measoft", values: measoftValues() },
+      });
 
       const raw = await tx.execute(sql`select * from integrations where branch_id = ${t.branch.id}`);
       const rowText = JSON.stringify(raw);
       expect(rowText).not.toContain("alfa-secret");
       expect(String((raw as unknown as { secrets: string }[])[0]!.secrets)).toMatch(/^v1:/);
-      expect((raw as unknown as { settings: unknown }[])[0]!.settings).toEqual({ login: "alfa", extra: "202", apiUrl: `${measoftStub.url}/api/` });
+      expect((raw as unknown as { settings: unknown }[])[0]!.settings).toEqual({
+        login: "alfa",
+        extra: "202",
+        apiUrl: `${measoftStub.url}/api/`,
+      });
 
       const got = await getIntegration({ ctx: t.staffCtx, input: { branchId: t.branch.id } });
-      expect(got.integration).toMatchObject({ integrator: "measoft", secretsSet: ["password"], settings: { login: "alfa" } });
+      expect(got.integration).toMatchObject({
+        integrator: "measoft",
+        secretsSet: ["password"],
+        settings: { login: "alfa" },
+      });
       expect(JSON.stringify(got)).not.toContain("alfa-secret");
       expect(JSON.stringify(got)).not.toContain("v1:");
     }));
@@ -65,14 +115,30 @@ describe("integrations", () => {
   it("keeps a stored secret left blank, audits changed field names only", () =>
     withTestTransaction(async (tx) => {
       const t = await createTenant(tx);
-      const first = await saveIntegration({ ctx: t.staffCtx, input: { branchId: t.branch.id, integrator: "measoft", values: measoftValues() } });
-      expect(first).toMatchObject({ action: "configured", fields: ["integrator", "login", "password", "extra", "apiUrl"] });
+      const first = await saveIntegration({
+        ctx: t.staffCtx,
+        input: { branchId: t.branch.id, integrator: "measoft", values: measoftValues() },
+      });
+      expect(first).toMatchObject({
+        action: "configured",
+        fields: ["integrator", "login", "password", "extra", "apiUrl"],
+      });
 
-      const second = await saveIntegration({ ctx: t.staffCtx, input: { branchId: t.branch.id, integrator: "measoft", values: measoftValues({ password: "", login: "alfa" }) } });
+      const second = await saveIntegration({
+        ctx: t.staffCtx,
+        input: { branchId: t.branch.id, integrator: "measoft", values: measoftValues({ password: "", login: "alfa" }) },
+      });
       expect(second).toMatchObject({ action: "unchanged" });
       expect((await checkIntegration({ ctx: t.staffCtx, input: { branchId: t.branch.id } })).status).toBe("ok");
 
-      const third = await saveIntegration({ ctx: t.staffCtx, input: { branchId: t.branch.id, integrator: "measoft", values: measoftValues({ password: "new-pass", extra: "303" }) } });
+      const third = await saveIntegration({
+        ctx: t.staffCtx,
+        input: {
+          branchId: t.branch.id,
+          integrator: "measoft",
+          values: measoftValues({ password: "new-pass", extra: "303" }),
+        },
+      });
       expect(third).toMatchObject({ action: "changed", fields: ["extra", "password"] });
 
       const audit = await listIntegrationAudit({ ctx: t.staffCtx, input: { branchId: t.branch.id } });
@@ -92,35 +158,78 @@ describe("integrations", () => {
   it("reports validation errors at the fields and saves nothing", () =>
     withTestTransaction(async (tx) => {
       const t = await createTenant(tx);
-      const err = await fail(saveIntegration({ ctx: t.staffCtx, input: { branchId: t.branch.id, integrator: "cdek", values: { account: "", tariffCode: "x" } } }));
+      const err = await fail(
+        saveIntegration({
+          ctx: t.staffCtx,
+          input: { branchId: t.branch.id, integrator: "cdek", values: { account: "", tariffCode: "x" } },
+        }),
+      );
       expect(err).toBeInstanceOf(ServiceError);
       expect(err.code).toBe("BAD_REQUEST");
-      expect(err.fieldErrors).toEqual({ account: ["Укажите Account"], securePassword: ["Укажите Secure password"], tariffCode: ["Код тарифа — целое число"] });
+      expect(err.fieldErrors).toEqual({
+        account: ["Укажите Account"],
+        securePassword: ["Укажите Secure password"],
+        tariffCode: ["Код тарифа — целое число"],
+      });
       expect((await getIntegration({ ctx: t.staffCtx, input: { branchId: t.branch.id } })).integration).toBeNull();
-      const unknown = await fail(saveIntegration({ ctx: t.staffCtx, input: { branchId: t.branch.id, integrator: "dhl", values: {} } }));
+      const unknown = await fail(
+        saveIntegration({ ctx: t.staffCtx, input: { branchId: t.branch.id, integrator: "dhl", values: {} } }),
+      );
       expect(unknown.fieldErrors).toEqual({ integrator: ["Выберите интегратора из списка"] });
     }));
 
   it("asks for confirmation before replacing the integrator, then drops the old settings and secrets", () =>
     withTestTransaction(async (tx) => {
       const t = await createTenant(tx);
-      await saveIntegration({ ctx: t.staffCtx, input: { branchId: t.branch.id, integrator: "measoft", values: measoftValues() } });
-      const cdekValues = { account: "acc", securePassword: "cdek-secret", tariffCode: 136, testMode: true, apiUrl: cdekStub.url };
-      const err = await fail(saveIntegration({ ctx: t.staffCtx, input: { branchId: t.branch.id, integrator: "cdek", values: cdekValues } }));
+      await saveIntegration({
+        ctx: t.staffCtx,
+        input: { branchId: t.branch.id, integrator: "measoft", values: measoftValues() },
+      });
+      const cdekValues = {
+        account: "acc",
+        securePassword: "cdek-secret",
+        tariffCode: 136,
+        testMode: true,
+        apiUrl: cdekStub.url,
+      };
+      const err = await fail(
+        saveIntegration({ ctx: t.staffCtx, input: { branchId: t.branch.id, integrator: "cdek", values: cdekValues } }),
+      );
       expect(err.code).toBe("CONFLICT");
       expect(err.message).toMatch(/уже настроен на «MeaSoft»/);
-      expect((await getIntegration({ ctx: t.staffCtx, input: { branchId: t.branch.id } })).integration!.integrator).toBe("measoft");
+      expect(
+        (await getIntegration({ ctx: t.staffCtx, input: { branchId: t.branch.id } })).integration!.integrator,
+      ).toBe("measoft");
 
       // The old integrator's secret may not be "kept" across a switch.
-      const blank = await fail(saveIntegration({ ctx: t.staffCtx, input: { branchId: t.branch.id, integrator: "cdek", replace: true, values: { ...cdekValues, securePassword: "" } } }));
+      const blank = await fail(
+        saveIntegration({
+          ctx: t.staffCtx,
+          input: {
+            branchId: t.branch.id,
+            integrator: "cdek",
+            replace: true,
+            values: { ...cdekValues, securePassword: "" },
+          },
+        }),
+      );
       expect(blank.fieldErrors).toEqual({ securePassword: ["Укажите Secure password"] });
 
-      const r = await saveIntegration({ ctx: t.staffCtx, input: { branchId: t.branch.id, integrator: "cdek", replace: true, values: cdekValues } });
+      const r = await saveIntegration({
+        ctx: t.staffCtx,
+        input: { branchId: t.branch.id, integrator: "cdek", replace: true, values: cdekValues },
+      });
       expect(r.action).toBe("configured");
       const got = await getIntegration({ ctx: t.staffCtx, input: { branchId: t.branch.id } });
-      expect(got.integration).toMatchObject({ integrator: "cdek", secretsSet: ["securePassword"], settings: { account: "acc", tariffCode: 136, testMode: true } });
+      expect(got.integration).toMatchObject({
+        integrator: "cdek",
+        secretsSet: ["securePassword"],
+        settings: { account: "acc", tariffCode: 136, testMode: true },
+      });
       expect(got.integration!.settings).not.toHaveProperty("login");
-      expect(await checkIntegration({ ctx: t.staffCtx, input: { branchId: t.branch.id } })).toMatchObject({ status: "ok" });
+      expect(await checkIntegration({ ctx: t.staffCtx, input: { branchId: t.branch.id } })).toMatchObject({
+        status: "ok",
+      });
     }));
 
   it("switching the integrator forgets the old one's health, last exchange and last error", () =>
@@ -189,31 +298,56 @@ describe("integrations", () => {
   it("checks the connection, stores health and the partner's error text", () =>
     withTestTransaction(async (tx) => {
       const t = await createTenant(tx);
-      await saveIntegration({ ctx: t.staffCtx, input: { branchId: t.branch.id, integrator: "measoft", values: measoftValues() } });
+      await saveIntegration({
+        ctx: t.staffCtx,
+        input: { branchId: t.branch.id, integrator: "measoft", values: measoftValues() },
+      });
       const ok = await checkIntegration({ ctx: t.staffCtx, input: { branchId: t.branch.id } });
       expect(ok.status).toBe("ok");
-      let item = (await listIntegrations({ ctx: t.staffCtx, input: {} })).items.find((i) => i.branch.id === t.branch.id)!;
+      let item = (await listIntegrations({ ctx: t.staffCtx, input: {} })).items.find(
+        (i) => i.branch.id === t.branch.id,
+      )!;
       expect(item.integration!.health).toMatchObject({ status: "ok", message: ok.message });
       expect(item.integration!.health.checkedAt).toBeInstanceOf(Date);
 
-      await saveIntegration({ ctx: t.staffCtx, input: { branchId: t.branch.id, integrator: "measoft", values: measoftValues({ password: "wrong" }) } });
+      await saveIntegration({
+        ctx: t.staffCtx,
+        input: { branchId: t.branch.id, integrator: "measoft", values: measoftValues({ password: "wrong" }) },
+      });
       const bad = await checkIntegration({ ctx: t.staffCtx, input: { branchId: t.branch.id } });
       expect(bad).toMatchObject({ status: "error", message: "Партнёр ответил: Ошибка авторизации (код 25)" });
       item = (await listIntegrations({ ctx: t.staffCtx, input: {} })).items.find((i) => i.branch.id === t.branch.id)!;
-      expect(item.integration!.health).toMatchObject({ status: "error", message: "Партнёр ответил: Ошибка авторизации (код 25)" });
+      expect(item.integration!.health).toMatchObject({
+        status: "error",
+        message: "Партнёр ответил: Ошибка авторизации (код 25)",
+      });
     }));
 
   it("stores an unreachable partner and a timeout as health with the cause", () =>
     withTestTransaction(async (tx) => {
       const t = await createTenant(tx);
-      await saveIntegration({ ctx: t.staffCtx, input: { branchId: t.branch.id, integrator: "measoft", values: measoftValues({ apiUrl: `${await closedPortUrl()}/api/` }) } });
+      await saveIntegration({
+        ctx: t.staffCtx,
+        input: {
+          branchId: t.branch.id,
+          integrator: "measoft",
+          values: measoftValues({ apiUrl: `${await closedPortUrl()}/api/` }),
+        },
+      });
       const down = await checkIntegration({ ctx: t.staffCtx, input: { branchId: t.branch.id } });
       expect(down.status).toBe("unreachable");
       expect(down.message).toMatch(/Нет связи с .*ECONNREFUSED/);
 
       const silent = await startSilentServer();
       try {
-        await saveIntegration({ ctx: t.staffCtx, input: { branchId: t.branch.id, integrator: "measoft", values: measoftValues({ apiUrl: `${silent.url}/api/` }) } });
+        await saveIntegration({
+          ctx: t.staffCtx,
+          input: {
+            branchId: t.branch.id,
+            integrator: "measoft",
+            values: measoftValues({ apiUrl: `${silent.url}/api/` }),
+          },
+        });
         const slow = await checkIntegration({ ctx: t.staffCtx, input: { branchId: t.branch.id } }, { timeoutMs: 200 });
         expect(slow).toMatchObject({ status: "unreachable", message: expect.stringMatching(/не ответил за 0\.2 с/) });
         const got = await getIntegration({ ctx: t.staffCtx, input: { branchId: t.branch.id } });
@@ -226,14 +360,25 @@ describe("integrations", () => {
   it("disables and re-enables, and refuses to delete a branch with an active integration", () =>
     withTestTransaction(async (tx) => {
       const t = await createTenant(tx);
-      await saveIntegration({ ctx: t.staffCtx, input: { branchId: t.branch.id, integrator: "measoft", values: measoftValues() } });
+      await saveIntegration({
+        ctx: t.staffCtx,
+        input: { branchId: t.branch.id, integrator: "measoft", values: measoftValues() },
+      });
       const refused = await fail(deleteBranch({ ctx: t.staffCtx, input: { id: t.branch.id } }));
       expect(refused.code).toBe("CONFLICT");
-      expect(refused.message).toBe("Филиал нельзя удалить: к нему подключена активная интеграция «MeaSoft». Сначала выключите её на вкладке «Интеграция».");
+      expect(refused.message).toBe(
+        "Филиал нельзя удалить: к нему подключена активная интеграция «MeaSoft». Сначала выключите её на вкладке «Интеграция».",
+      );
 
-      expect(await setIntegrationEnabled({ ctx: t.staffCtx, input: { branchId: t.branch.id, enabled: false } })).toMatchObject({ enabled: false, changed: true });
-      expect(await setIntegrationEnabled({ ctx: t.staffCtx, input: { branchId: t.branch.id, enabled: false } })).toMatchObject({ changed: false });
-      expect(await setIntegrationEnabled({ ctx: t.staffCtx, input: { branchId: t.branch.id, enabled: true } })).toMatchObject({ enabled: true, changed: true });
+      expect(
+        await setIntegrationEnabled({ ctx: t.staffCtx, input: { branchId: t.branch.id, enabled: false } }),
+      ).toMatchObject({ enabled: false, changed: true });
+      expect(
+        await setIntegrationEnabled({ ctx: t.staffCtx, input: { branchId: t.branch.id, enabled: false } }),
+      ).toMatchObject({ changed: false });
+      expect(
+        await setIntegrationEnabled({ ctx: t.staffCtx, input: { branchId: t.branch.id, enabled: true } }),
+      ).toMatchObject({ enabled: true, changed: true });
       const audit = await listIntegrationAudit({ ctx: t.staffCtx, input: { branchId: t.branch.id } });
       expect(audit.map((a) => a.action)).toEqual(["enabled", "disabled", "configured"]);
 
@@ -242,7 +387,9 @@ describe("integrations", () => {
       const left = await tx.execute(sql`select count(*)::int as n from integrations where branch_id = ${t.branch.id}`);
       expect((left as unknown as { n: number }[])[0]!.n).toBe(0);
       // The history outlives the branch.
-      const history = await tx.execute(sql`select count(*)::int as n from integration_audit where branch_id = ${t.branch.id}`);
+      const history = await tx.execute(
+        sql`select count(*)::int as n from integration_audit where branch_id = ${t.branch.id}`,
+      );
       expect((history as unknown as { n: number }[])[0]!.n).toBe(4);
     }));
 
@@ -250,16 +397,25 @@ describe("integrations", () => {
     withTestTransaction(async (tx) => {
       const mine = await createTenant(tx);
       const theirs = await createTenant(tx);
-      await saveIntegration({ ctx: theirs.staffCtx, input: { branchId: theirs.branch.id, integrator: "measoft", values: measoftValues() } });
+      await saveIntegration({
+        ctx: theirs.staffCtx,
+        input: { branchId: theirs.branch.id, integrator: "measoft", values: measoftValues() },
+      });
       const before = await tx.execute(sql`select * from integrations where branch_id = ${theirs.branch.id}`);
-      const auditBefore = await tx.execute(sql`select count(*)::int as n from integration_audit where branch_id = ${theirs.branch.id}`);
+      const auditBefore = await tx.execute(
+        sql`select count(*)::int as n from integration_audit where branch_id = ${theirs.branch.id}`,
+      );
 
       const ref = { branchId: theirs.branch.id };
       // One at a time: they share the test's transaction.
       const attempts = [
         () => getIntegration({ ctx: mine.staffCtx, input: ref }),
         () => listIntegrationAudit({ ctx: mine.staffCtx, input: ref }),
-        () => saveIntegration({ ctx: mine.staffCtx, input: { ...ref, integrator: "measoft", replace: true, values: measoftValues({ login: "hijack" }) } }),
+        () =>
+          saveIntegration({
+            ctx: mine.staffCtx,
+            input: { ...ref, integrator: "measoft", replace: true, values: measoftValues({ login: "hijack" }) },
+          }),
         () => setIntegrationEnabled({ ctx: mine.staffCtx, input: { ...ref, enabled: false } }),
         () => checkIntegration({ ctx: mine.staffCtx, input: ref }),
       ];
@@ -267,27 +423,47 @@ describe("integrations", () => {
 
       // Through tRPC too: the mapped code is NOT_FOUND.
       const caller = createCaller({ db: tx, actor: mine.staffCtx.actor });
-      await expect(caller.integrations.setEnabled({ ...ref, enabled: false })).rejects.toMatchObject({ code: "NOT_FOUND" });
+      await expect(caller.integrations.setEnabled({ ...ref, enabled: false })).rejects.toMatchObject({
+        code: "NOT_FOUND",
+      });
       await expect(caller.integrations.get(ref)).rejects.toMatchObject({ code: "NOT_FOUND" });
 
       expect(await tx.execute(sql`select * from integrations where branch_id = ${theirs.branch.id}`)).toEqual(before);
-      expect(await tx.execute(sql`select count(*)::int as n from integration_audit where branch_id = ${theirs.branch.id}`)).toEqual(auditBefore);
-      expect((await listIntegrations({ ctx: mine.staffCtx, input: {} })).items.map((i) => i.branch.id)).toEqual([mine.branch.id]);
+      expect(
+        await tx.execute(sql`select count(*)::int as n from integration_audit where branch_id = ${theirs.branch.id}`),
+      ).toEqual(auditBefore);
+      expect((await listIntegrations({ ctx: mine.staffCtx, input: {} })).items.map((i) => i.branch.id)).toEqual([
+        mine.branch.id,
+      ]);
     }));
 
   it("is staff-only", () =>
     withTestTransaction(async (tx) => {
       const t = await createTenant(tx);
       expect((await fail(listIntegrations({ ctx: t.clientCtx, input: {} }))).code).toBe("FORBIDDEN");
-      expect((await fail(saveIntegration({ ctx: t.clientCtx, input: { branchId: t.branch.id, integrator: "measoft", values: measoftValues() } }))).code).toBe("FORBIDDEN");
+      expect(
+        (
+          await fail(
+            saveIntegration({
+              ctx: t.clientCtx,
+              input: { branchId: t.branch.id, integrator: "measoft", values: measoftValues() },
+            }),
+          )
+        ).code,
+      ).toBe("FORBIDDEN");
     }));
 
   it("returns field errors through tRPC for the dialog", () =>
     withTestTransaction(async (tx) => {
       const t = await createTenant(tx);
       const caller = createCaller({ db: tx, actor: t.staffCtx.actor });
-      const err = await caller.integrations.save({ branchId: t.branch.id, integrator: "measoft", values: { login: "" } }).catch((e: unknown) => e);
+      const err = await caller.integrations
+        .save({ branchId: t.branch.id, integrator: "measoft", values: { login: "" } })
+        .catch((e: unknown) => e);
       expect(err).toMatchObject({ code: "BAD_REQUEST", message: "Проверьте поля формы" });
-      expect((err as { cause?: ServiceError }).cause?.fieldErrors).toMatchObject({ login: ["Укажите логин"], password: ["Укажите пароль"] });
+      expect((err as { cause?: ServiceError }).cause?.fieldErrors).toMatchObject({
+        login: ["Укажите логин"],
+        password: ["Укажите пароль"],
+      });
     }));
 });

@@ -3,7 +3,13 @@ import type { Queryable } from "@/db/client";
 import { apiSettings } from "@/db/schema";
 
 /** Extra order fields a courier company may require of API orders, beyond MeaSoft's own minimum. */
-export const REQUIRABLE_FIELDS = ["receiver.company", "sender.company", "sender.person", "sender.phone", "sender.address"] as const;
+export const REQUIRABLE_FIELDS = [
+  "receiver.company",
+  "sender.company",
+  "sender.person",
+  "sender.phone",
+  "sender.address",
+] as const;
 export type RequirableField = (typeof REQUIRABLE_FIELDS)[number];
 
 const TTL_MS = 60_000;
@@ -19,8 +25,13 @@ const cache = new Map<number, { rules: ApiOrderRules; expires: number }>();
 export async function getApiOrderRules(db: Queryable, companyId: number): Promise<ApiOrderRules> {
   const hit = cache.get(companyId);
   if (hit && hit.expires > Date.now()) return hit.rules;
-  const [row] = await db.select({ fields: apiSettings.requiredFields, strictTowns: apiSettings.strictTowns }).from(apiSettings).where(eq(apiSettings.companyId, companyId));
-  const required = (row?.fields ?? []).filter((f): f is RequirableField => (REQUIRABLE_FIELDS as readonly string[]).includes(f));
+  const [row] = await db
+    .select({ fields: apiSettings.requiredFields, strictTowns: apiSettings.strictTowns })
+    .from(apiSettings)
+    .where(eq(apiSettings.companyId, companyId));
+  const required = (row?.fields ?? []).filter((f): f is RequirableField =>
+    (REQUIRABLE_FIELDS as readonly string[]).includes(f),
+  );
   const rules = { required, strictTowns: row?.strictTowns ?? false };
   if (cache.size > 10_000) cache.clear();
   cache.set(companyId, { rules, expires: Date.now() + TTL_MS });

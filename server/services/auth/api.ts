@@ -52,7 +52,9 @@ export async function authenticateApi(
   const extra = Number(creds.extra);
   if (!Number.isSafeInteger(extra) || extra <= 0 || extra > 2_147_483_647) return null;
   if (!creds.login || !creds.pass || creds.login.length > 100 || creds.pass.length > 200) return null;
-  const key = createHash("sha256").update(`${extra}\u0000${creds.login}\u0000${creds.pass}\u0000${creds.clientCode ?? ""}`).digest("hex");
+  const key = createHash("sha256")
+    .update(`${extra}\u0000${creds.login}\u0000${creds.pass}\u0000${creds.clientCode ?? ""}`)
+    .digest("hex");
   const cache = cacheFor(db);
   const hit = cache.get(key);
   if (hit && hit.expires > Date.now()) return hit.account;
@@ -91,15 +93,26 @@ async function checkApiAccount(db: Queryable, creds: ApiCredentials, extra: numb
       .from(clients)
       .where(and(eq(clients.companyId, user.actor.companyId), eq(clients.id, code)));
     if (!client) return null;
-    account = { actor: { type: "client", companyId: user.actor.companyId, clientId: client.id }, extra, clientName: client.name, viaStaff: true };
+    account = {
+      actor: { type: "client", companyId: user.actor.companyId, clientId: client.id },
+      extra,
+      clientName: client.name,
+      viaStaff: true,
+    };
   }
   return account;
 }
 
 /** For the requests that carry only the courier's extra code (services, tracking, streetlist). */
-export async function findCompanyByExtra(db: Queryable, extraRaw: string | undefined): Promise<{ id: number; name: string } | null> {
+export async function findCompanyByExtra(
+  db: Queryable,
+  extraRaw: string | undefined,
+): Promise<{ id: number; name: string } | null> {
   const extra = Number(extraRaw);
   if (!extraRaw || !Number.isSafeInteger(extra) || extra <= 0 || extra > 2_147_483_647) return null;
-  const [company] = await db.select({ id: companies.id, name: companies.name }).from(companies).where(eq(companies.extraCode, extra));
+  const [company] = await db
+    .select({ id: companies.id, name: companies.name })
+    .from(companies)
+    .where(eq(companies.extraCode, extra));
   return company ?? null;
 }

@@ -52,13 +52,21 @@ export async function authenticate(
 // Hash compared even when the login is unknown, so response time does not reveal which logins exist.
 const DUMMY_HASH = bcrypt.hashSync("not-a-password", 10);
 
-export async function findUser(db: Queryable, extra: number, login: string, password: string): Promise<SignedInUser | null> {
+export async function findUser(
+  db: Queryable,
+  extra: number,
+  login: string,
+  password: string,
+): Promise<SignedInUser | null> {
   const [company] = await db.select().from(companies).where(eq(companies.extraCode, extra));
   if (!company) {
     await bcrypt.compare(password, DUMMY_HASH);
     return null;
   }
-  const [staff] = await db.select().from(staffUsers).where(and(eq(staffUsers.companyId, company.id), eq(staffUsers.login, login)));
+  const [staff] = await db
+    .select()
+    .from(staffUsers)
+    .where(and(eq(staffUsers.companyId, company.id), eq(staffUsers.login, login)));
   if (staff) {
     if (!(await bcrypt.compare(password, staff.passwordHash))) return null;
     return {
@@ -69,7 +77,10 @@ export async function findUser(db: Queryable, extra: number, login: string, pass
       sessionVersion: staff.sessionVersion,
     };
   }
-  const [client] = await db.select().from(clients).where(and(eq(clients.companyId, company.id), eq(clients.login, login)));
+  const [client] = await db
+    .select()
+    .from(clients)
+    .where(and(eq(clients.companyId, company.id), eq(clients.login, login)));
   if (!client?.passwordHash) {
     await bcrypt.compare(password, DUMMY_HASH);
     return null;

@@ -10,7 +10,10 @@ export async function createBranch({ ctx, input }: ServiceCall<unknown>) {
   try {
     // Own transaction (a savepoint when nested) so a duplicate code does not abort the caller's transaction.
     return await ctx.db.transaction(async (tx) => {
-      const [row] = await tx.insert(branches).values({ ...data, companyId: ctx.actor.companyId }).returning();
+      const [row] = await tx
+        .insert(branches)
+        .values({ ...data, companyId: ctx.actor.companyId })
+        .returning();
       return row!;
     });
   } catch (e) {

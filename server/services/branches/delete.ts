@@ -10,7 +10,11 @@ export async function deleteBranch({ ctx, input }: ServiceCall<unknown>) {
   const { id } = branchIdSchema.parse(input);
   const companyId = ctx.actor.companyId;
   return ctx.db.transaction(async (tx) => {
-    const [b] = await tx.select({ id: branches.id }).from(branches).where(and(eq(branches.companyId, companyId), eq(branches.id, id))).for("update");
+    const [b] = await tx
+      .select({ id: branches.id })
+      .from(branches)
+      .where(and(eq(branches.companyId, companyId), eq(branches.id, id)))
+      .for("update");
     if (!b) throw new NotFoundError("Филиал");
     // Orders routed to this branch would lose their partner: an active integration must be switched off first.
     const [active] = await tx
@@ -22,13 +26,23 @@ export async function deleteBranch({ ctx, input }: ServiceCall<unknown>) {
         `Филиал нельзя удалить: к нему подключена активная интеграция «${integratorTitle(active.integrator)}». Сначала выключите её на вкладке «Интеграция».`,
       );
     }
-    const [{ n: nOrders } = { n: 0 }] = await tx.select({ n: count() }).from(orders).where(and(eq(orders.companyId, companyId), eq(orders.responsibleBranchId, id)));
+    const [{ n: nOrders } = { n: 0 }] = await tx
+      .select({ n: count() })
+      .from(orders)
+      .where(and(eq(orders.companyId, companyId), eq(orders.responsibleBranchId, id)));
     const [{ n: nManifests } = { n: 0 }] = await tx
       .select({ n: count() })
       .from(manifests)
-      .where(and(eq(manifests.companyId, companyId), or(eq(manifests.responsibleBranchId, id), eq(manifests.creatingBranchId, id))));
+      .where(
+        and(
+          eq(manifests.companyId, companyId),
+          or(eq(manifests.responsibleBranchId, id), eq(manifests.creatingBranchId, id)),
+        ),
+      );
     if (nOrders > 0 || nManifests > 0) {
-      throw new ConflictError(`Филиал нельзя удалить: на него ссылаются заказы (${nOrders}) и манифесты (${nManifests})`);
+      throw new ConflictError(
+        `Филиал нельзя удалить: на него ссылаются заказы (${nOrders}) и манифесты (${nManifests})`,
+      );
     }
     await tx.delete(branches).where(and(eq(branches.companyId, companyId), eq(branches.id, id)));
     return { id };

@@ -1,3 +1,4 @@
 import { ConflictError } from "../errors";
 
-export const codeTaken = () => new ConflictError("Филиал с таким кодом уже есть", { code: ["Филиал с таким кодом уже есть"] });
+export const codeTaken = () =>
+  new ConflictError("Филиал с таким кодом уже есть", { code: ["Филиал с таким кодом уже есть"] });

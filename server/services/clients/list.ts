@@ -11,7 +11,12 @@ export async function listClients({ ctx, input }: ServiceCall<unknown>) {
   return ctx.db
     .select(publicColumns)
     .from(clients)
-    .where(and(eq(clients.companyId, ctx.actor.companyId), s ? or(ilike(clients.name, s), ilike(clients.inn, s)) : undefined))
+    .where(
+      and(
+        eq(clients.companyId, ctx.actor.companyId),
+        s ? or(ilike(clients.name, s), ilike(clients.inn, s)) : undefined,
+      ),
+    )
     .orderBy(asc(clients.name))
     .limit(1000);
 }

@@ -46,10 +46,13 @@ export const clientFieldsSchema = z.object({
 });
 
 export const createClientSchema = clientFieldsSchema.superRefine((c, ctx) => {
-  if (c.login && !c.password) ctx.addIssue({ code: "custom", path: ["password"], message: "Задайте пароль для входа в кабинет" });
+  if (c.login && !c.password)
+    ctx.addIssue({ code: "custom", path: ["password"], message: "Задайте пароль для входа в кабинет" });
 });
 export const updateClientSchema = clientFieldsSchema.extend({ id: int32Id() });
 export const clientIdSchema = z.object({ id: int32Id() });
-export const listClientsSchema = z.object({ search: safeString().trim().max(100, "Не длиннее 100 символов").optional() });
+export const listClientsSchema = z.object({
+  search: safeString().trim().max(100, "Не длиннее 100 символов").optional(),
+});
 
 export type ClientFieldsInput = z.input<typeof clientFieldsSchema>;

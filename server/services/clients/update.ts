@@ -17,7 +17,10 @@ export async function updateClient({ ctx, input }: ServiceCall<unknown>) {
       .for("update");
     if (!current) throw new NotFoundError("Клиент");
     const passwordHash = password ? await bcrypt.hash(password, 10) : current.passwordHash;
-    if (data.login && !passwordHash) throw new ValidationError("Задайте пароль для входа в кабинет", { password: ["Задайте пароль для входа в кабинет"] });
+    if (data.login && !passwordHash)
+      throw new ValidationError("Задайте пароль для входа в кабинет", {
+        password: ["Задайте пароль для входа в кабинет"],
+      });
     // A new password or a changed/removed login ends the account's open cabinet sessions.
     const revoke = !!password || (data.login ?? null) !== current.login;
     try {

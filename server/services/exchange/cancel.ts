@@ -10,13 +10,23 @@ import { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from "./policy";
 const AT_PARTNER = ["sent", "submitted"] as ("sent" | "submitted")[];
 
 /** Sends the cancellations requested for orders already at the partner; the partner's answer is kept on the order. */
-export async function runCancels(db: Database, integrationId: number, policy: RetryPolicy = DEFAULT_RETRY_POLICY): Promise<number> {
+export async function runCancels(
+  db: Database,
+  integrationId: number,
+  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+): Promise<number> {
   const partner = await loadActivePartner(db, integrationId);
   const cancel = partner?.adapter.cancel;
   if (!partner || !cancel) return 0;
   const claimed = await db.transaction(async (tx) => {
     const rows = await tx
-      .select({ id: transfers.id, orderId: transfers.orderId, number: transfers.partnerNumber, partnerCode: transfers.partnerOrderCode, attempts: transfers.cancelAttempts })
+      .select({
+        id: transfers.id,
+        orderId: transfers.orderId,
+        number: transfers.partnerNumber,
+        partnerCode: transfers.partnerOrderCode,
+        attempts: transfers.cancelAttempts,
+      })
       .from(transfers)
       .where(
         and(
@@ -32,7 +42,10 @@ export async function runCancels(db: Database, integrationId: number, policy: Re
     for (const r of rows) {
       await tx
         .update(transfers)
-        .set({ cancelAttempts: r.attempts + 1, cancelNextAttemptAt: new Date(Date.now() + retryDelayMs(r.attempts + 1, policy)) })
+        .set({
+          cancelAttempts: r.attempts + 1,
+          cancelNextAttemptAt: new Date(Date.now() + retryDelayMs(r.attempts + 1, policy)),
+        })
         .where(eq(transfers.id, r.id));
     }
     return rows;
@@ -40,25 +53,62 @@ export async function runCancels(db: Database, integrationId: number, policy: Re
   if (claimed.length === 0) return 0;
 
   try {
-    const res = await cancel.cancel(partner.settings, claimed.map((c) => ({ number: c.number, partnerCode: c.partnerCode })), partner.options);
+    const res = await cancel.cancel(
+      partner.settings,
+      claimed.map((c) => ({ number: c.number, partnerCode: c.partnerCode })),
+      partner.options,
+    );
     await db.transaction(async (tx) => {
       const confirmed: number[] = [];
       for (const [i, c] of claimed.entries()) {
         const r = res.value[i]!;
-        await tx.update(transfers).set({ cancelState: r.ok ? "done" : "failed", cancelMessage: r.message, updatedAt: sql`now()` }).where(eq(transfers.id, c.id));
+        await tx
+          .update(transfers)
+          .set({ cancelState: r.ok ? "done" : "failed", cancelMessage: r.message, updatedAt: sql`now()` })
+          .where(eq(transfers.id, c.id));
         if (r.ok) confirmed.push(c.orderId);
-        await tx.insert(syncLog).values({ companyId: partner.companyId, integrationId, orderId: c.orderId, kind: "cancel", ok: r.ok, request: cancel.describe(c.number), result: r.message });
+        await tx.insert(syncLog).values({
+          companyId: partner.companyId,
+          integrationId,
+          orderId: c.orderId,
+          kind: "cancel",
+          ok: r.ok,
+          request: cancel.describe(c.number),
+          result: r.message,
+        });
       }
       const now = new Date();
-      await applyStatusEvents(tx, partner.companyId, confirmed.map((orderId) => ({ orderId, status: "CANCELED", eventTime: now, source: "system", comment: "Отменён у партнёра" })));
+      await applyStatusEvents(
+        tx,
+        partner.companyId,
+        confirmed.map((orderId) => ({
+          orderId,
+          status: "CANCELED",
+          eventTime: now,
+          source: "system",
+          comment: "Отменён у партнёра",
+        })),
+      );
     });
   } catch (e) {
     if (!(e instanceof PartnerError)) throw e;
     await db.transaction(async (tx) => {
       for (const c of claimed) {
         // Transient problems keep the request pending (its next attempt is already set); refusals are final.
-        if (e.kind !== "transient") await tx.update(transfers).set({ cancelState: "failed", cancelMessage: e.message, updatedAt: sql`now()` }).where(eq(transfers.id, c.id));
-        await tx.insert(syncLog).values({ companyId: partner.companyId, integrationId, orderId: c.orderId, kind: "cancel", ok: false, request: cancel.describe(c.number), result: e.message });
+        if (e.kind !== "transient")
+          await tx
+            .update(transfers)
+            .set({ cancelState: "failed", cancelMessage: e.message, updatedAt: sql`now()` })
+            .where(eq(transfers.id, c.id));
+        await tx.insert(syncLog).values({
+          companyId: partner.companyId,
+          integrationId,
+          orderId: c.orderId,
+          kind: "cancel",
+          ok: false,
+          request: cancel.describe(c.number),
+          result: e.message,
+        });
       }
     });
   }
@@ -69,7 +119,12 @@ export async function integrationsWithDueCancels(db: Database): Promise<number[]
   const rows = await db
     .selectDistinct({ id: transfers.integrationId })
     .from(transfers)
-    .where(and(inArray(transfers.state, AT_PARTNER), eq(transfers.cancelState, "pending"), or(isNull(transfers.cancelNextAttemptAt), lte(transfers.cancelNextAttemptAt, sql`now()`))));
+    .where(
+      and(
+        inArray(transfers.state, AT_PARTNER),
+        eq(transfers.cancelState, "pending"),
+        or(isNull(transfers.cancelNextAttemptAt), lte(transfers.cancelNextAttemptAt, sql`now()`)),
+      ),
+    );
   return rows.map((r) => r.id);
 }
-

@@ -13,18 +13,27 @@ export interface IntegrationSyncFigures {
 }
 
 /** The Integration tab's sync columns, for every integration of a company in three queries. */
-export async function integrationSyncFigures(db: Queryable, companyId: number): Promise<Map<number, IntegrationSyncFigures>> {
+export async function integrationSyncFigures(
+  db: Queryable,
+  companyId: number,
+): Promise<Map<number, IntegrationSyncFigures>> {
   const since = new Date(Date.now() - 24 * 3_600_000);
   const [queue, errors, state] = await Promise.all([
     db
       .select({
         integrationId: transfers.integrationId,
-        waiting: sql<number>`count(*) filter (where ${transfers.state} in ('pending','sending','waiting'))`.mapWith(Number),
+        waiting: sql<number>`count(*) filter (where ${transfers.state} in ('pending','sending','waiting'))`.mapWith(
+          Number,
+        ),
         failed: sql<number>`count(*) filter (where ${transfers.state} = 'failed')`.mapWith(Number),
-        oldest: min(sql<Date>`case when ${transfers.state} in ('pending','sending','waiting') then ${transfers.queuedAt} end`),
+        oldest: min(
+          sql<Date>`case when ${transfers.state} in ('pending','sending','waiting') then ${transfers.queuedAt} end`,
+        ),
       })
       .from(transfers)
-      .where(and(eq(transfers.companyId, companyId), inArray(transfers.state, ["pending", "sending", "waiting", "failed"])))
+      .where(
+        and(eq(transfers.companyId, companyId), inArray(transfers.state, ["pending", "sending", "waiting", "failed"])),
+      )
       .groupBy(transfers.integrationId),
     db
       .select({ integrationId: syncLog.integrationId, n: sql<number>`count(*)`.mapWith(Number) })
@@ -36,11 +45,33 @@ export async function integrationSyncFigures(db: Queryable, companyId: number): 
   const out = new Map<number, IntegrationSyncFigures>();
   const get = (id: number) => {
     let f = out.get(id);
-    if (!f) out.set(id, (f = { lastSuccessAt: null, lastPollAt: null, lastError: null, waiting: 0, failed: 0, oldestWaitingAt: null, errors24h: 0 }));
+    if (!f)
+      out.set(
+        id,
+        (f = {
+          lastSuccessAt: null,
+          lastPollAt: null,
+          lastError: null,
+          waiting: 0,
+          failed: 0,
+          oldestWaitingAt: null,
+          errors24h: 0,
+        }),
+      );
     return f;
   };
-  for (const q of queue) Object.assign(get(q.integrationId), { waiting: q.waiting, failed: q.failed, oldestWaitingAt: q.oldest ? new Date(q.oldest) : null });
+  for (const q of queue)
+    Object.assign(get(q.integrationId), {
+      waiting: q.waiting,
+      failed: q.failed,
+      oldestWaitingAt: q.oldest ? new Date(q.oldest) : null,
+    });
   for (const e of errors) get(e.integrationId).errors24h = e.n;
-  for (const s of state) Object.assign(get(s.integrationId), { lastSuccessAt: s.lastSuccessAt, lastPollAt: s.lastPollAt, lastError: s.lastError });
+  for (const s of state)
+    Object.assign(get(s.integrationId), {
+      lastSuccessAt: s.lastSuccessAt,
+      lastPollAt: s.lastPollAt,
+      lastError: s.lastError,
+    });
   return out;
 }

@@ -11,11 +11,14 @@ export const LEASE_MS = Number(process.env.SYNC_LOCK_MS ?? 15_000);
  */
 export function heartbeat(beat: () => Promise<unknown>, leaseMs = LEASE_MS): { stop(): Promise<void> } {
   let running: Promise<unknown> | null = null;
-  const timer = setInterval(() => {
-    running ??= beat()
-      .catch(() => {})
-      .finally(() => (running = null));
-  }, Math.max(100, Math.floor(leaseMs / 3)));
+  const timer = setInterval(
+    () => {
+      running ??= beat()
+        .catch(() => {})
+        .finally(() => (running = null));
+    },
+    Math.max(100, Math.floor(leaseMs / 3)),
+  );
   return {
     /** Stops beating and waits for a beat in flight, so nothing renews the lease after the work's own commit. */
     async stop() {

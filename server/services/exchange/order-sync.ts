@@ -8,7 +8,10 @@ import { notifySync } from "./queue";
 import { orderRefSchema } from "./schemas";
 
 async function requireOrder(db: Queryable, companyId: number, orderId: number) {
-  const [o] = await db.select({ id: orders.id }).from(orders).where(and(eq(orders.companyId, companyId), eq(orders.id, orderId)));
+  const [o] = await db
+    .select({ id: orders.id })
+    .from(orders)
+    .where(and(eq(orders.companyId, companyId), eq(orders.id, orderId)));
   if (!o) throw new NotFoundError("Заказ");
   return o;
 }
@@ -41,7 +44,15 @@ export async function getOrderSync({ ctx, input }: ServiceCall<unknown>) {
       .innerJoin(branches, eq(branches.id, integrations.branchId))
       .where(and(eq(transfers.companyId, companyId), eq(transfers.orderId, orderId))),
     ctx.db
-      .select({ id: syncLog.id, at: syncLog.at, kind: syncLog.kind, ok: syncLog.ok, request: syncLog.request, result: syncLog.result, durationMs: syncLog.durationMs })
+      .select({
+        id: syncLog.id,
+        at: syncLog.at,
+        kind: syncLog.kind,
+        ok: syncLog.ok,
+        request: syncLog.request,
+        result: syncLog.result,
+        durationMs: syncLog.durationMs,
+      })
       .from(syncLog)
       .where(and(eq(syncLog.companyId, companyId), eq(syncLog.orderId, orderId)))
       .orderBy(desc(syncLog.id))
@@ -64,16 +75,34 @@ export async function retryTransfer({ ctx, input }: ServiceCall<unknown>) {
     await requireOrder(tx, companyId, orderId);
     const retried = await tx
       .update(transfers)
-      .set({ state: "pending", attempts: 0, firstAttemptAt: null, nextAttemptAt: sql`now()`, lastError: null, updatedAt: sql`now()` })
+      .set({
+        state: "pending",
+        attempts: 0,
+        firstAttemptAt: null,
+        nextAttemptAt: sql`now()`,
+        lastError: null,
+        updatedAt: sql`now()`,
+      })
       .where(and(eq(transfers.companyId, companyId), eq(transfers.orderId, orderId), eq(transfers.state, "failed")))
       .returning({ integrationId: transfers.integrationId });
     const cancels = await tx
       .update(transfers)
       .set({ cancelState: "pending", cancelNextAttemptAt: null, cancelMessage: null, updatedAt: sql`now()` })
-      .where(and(eq(transfers.companyId, companyId), eq(transfers.orderId, orderId), eq(transfers.state, "sent"), eq(transfers.cancelState, "failed")))
+      .where(
+        and(
+          eq(transfers.companyId, companyId),
+          eq(transfers.orderId, orderId),
+          eq(transfers.state, "sent"),
+          eq(transfers.cancelState, "failed"),
+        ),
+      )
       .returning({ integrationId: transfers.integrationId });
-    if (retried.length + cancels.length === 0) throw new ConflictError("Повторять нечего: передача заказа не завершилась ошибкой");
-    await notifySync(tx, [...retried, ...cancels].map((r) => r.integrationId));
+    if (retried.length + cancels.length === 0)
+      throw new ConflictError("Повторять нечего: передача заказа не завершилась ошибкой");
+    await notifySync(
+      tx,
+      [...retried, ...cancels].map((r) => r.integrationId),
+    );
     return { retried: retried.length + cancels.length };
   });
 }

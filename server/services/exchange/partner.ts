@@ -30,7 +30,8 @@ export async function loadPartner(db: Queryable, integrationId: number): Promise
   if (!adapter) throw new PartnerError("rejected", `Интегратор «${row.integrator}» неизвестен`);
   const secrets = row.secrets ? openSecrets(row.secrets, ownerSecretsContext(row)) : {};
   const checked = validateSettings(adapter, { ...row.settings, ...secrets });
-  if (!checked.ok) throw new PartnerError("auth", `Настройки интеграции неполные (${Object.keys(checked.fieldErrors).join(", ")})`);
+  if (!checked.ok)
+    throw new PartnerError("auth", `Настройки интеграции неполные (${Object.keys(checked.fieldErrors).join(", ")})`);
   return {
     id: row.id,
     companyId: row.companyId,
@@ -41,7 +42,11 @@ export async function loadPartner(db: Queryable, integrationId: number): Promise
     enabled: row.enabled,
     adapter,
     settings: checked.data,
-    options: { timeoutMs: Number(process.env.SYNC_TIMEOUT_MS ?? 15_000), selfApiUrl: selfApiUrl(), integrationId: row.id },
+    options: {
+      timeoutMs: Number(process.env.SYNC_TIMEOUT_MS ?? 15_000),
+      selfApiUrl: selfApiUrl(),
+      integrationId: row.id,
+    },
   };
 }
 
@@ -92,5 +97,11 @@ export async function markHealthy(db: Queryable, integrationId: number, companyI
   await db
     .update(integrations)
     .set({ healthStatus: "ok", healthMessage: "Обмен с партнёром работает", healthCheckedAt: new Date() })
-    .where(and(eq(integrations.id, integrationId), eq(integrations.companyId, companyId), ne(integrations.healthStatus, "ok")));
+    .where(
+      and(
+        eq(integrations.id, integrationId),
+        eq(integrations.companyId, companyId),
+        ne(integrations.healthStatus, "ok"),
+      ),
+    );
 }

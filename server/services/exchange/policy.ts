@@ -13,7 +13,11 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 };
 
 /** Full jitter: a uniform delay up to the exponential cap, so retries of many workers do not arrive in step. */
-export function retryDelayMs(attempt: number, policy: RetryPolicy = DEFAULT_RETRY_POLICY, random: () => number = Math.random): number {
+export function retryDelayMs(
+  attempt: number,
+  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+  random: () => number = Math.random,
+): number {
   const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(cap / 2 + (random() * cap) / 2);
 }

@@ -15,7 +15,11 @@ export async function notifySync(db: Queryable, integrationIds: Iterable<number>
  * sets the branch (a manifest's send date, an order's branch), so a committed branch always has its transfer.
  * Orders received from that very partner are never sent back to it.
  */
-export async function queueTransfers(db: Queryable, companyId: number, orderIds: number[]): Promise<{ queued: number; skipped: number }> {
+export async function queueTransfers(
+  db: Queryable,
+  companyId: number,
+  orderIds: number[],
+): Promise<{ queued: number; skipped: number }> {
   if (orderIds.length === 0) return { queued: 0, skipped: 0 };
   const candidates = await db
     .select({
@@ -28,11 +32,14 @@ export async function queueTransfers(db: Queryable, companyId: number, orderIds:
       partnerExtraCode: clients.partnerExtraCode,
     })
     .from(orders)
-    .innerJoin(integrations, and(
+    .innerJoin(
+      integrations,
+      and(
         eq(integrations.companyId, orders.companyId),
         eq(integrations.ownerKind, "branch"),
         eq(integrations.branchId, orders.responsibleBranchId),
-      ))
+      ),
+    )
     .innerJoin(clients, eq(clients.id, orders.clientId))
     .where(and(eq(orders.companyId, companyId), inArray(orders.id, orderIds)));
 
@@ -55,7 +62,15 @@ export async function queueTransfers(db: Queryable, companyId: number, orderIds:
   if (toQueue.length === 0) return { queued: 0, skipped: loops.length };
   const inserted = await db
     .insert(transfers)
-    .values(toQueue.map((c) => ({ companyId, orderId: c.orderId, integrationId: c.integrationId, partnerNumber: c.number, state: c.enabled ? ("pending" as const) : ("waiting" as const) })))
+    .values(
+      toQueue.map((c) => ({
+        companyId,
+        orderId: c.orderId,
+        integrationId: c.integrationId,
+        partnerNumber: c.number,
+        state: c.enabled ? ("pending" as const) : ("waiting" as const),
+      })),
+    )
     .onConflictDoNothing({ target: [transfers.orderId, transfers.integrationId] })
     .returning({ integrationId: transfers.integrationId, state: transfers.state });
   await notifySync(
@@ -70,7 +85,13 @@ export async function releaseWaitingTransfers(db: Queryable, companyId: number, 
   const released = await db
     .update(transfers)
     .set({ state: "pending", nextAttemptAt: sql`now()`, updatedAt: sql`now()` })
-    .where(and(eq(transfers.companyId, companyId), eq(transfers.integrationId, integrationId), eq(transfers.state, "waiting")))
+    .where(
+      and(
+        eq(transfers.companyId, companyId),
+        eq(transfers.integrationId, integrationId),
+        eq(transfers.state, "waiting"),
+      ),
+    )
     .returning({ id: transfers.id });
   if (released.length) await notifySync(db, [integrationId]);
   return released.length;
@@ -81,5 +102,11 @@ export async function holdPendingTransfers(db: Queryable, companyId: number, int
   await db
     .update(transfers)
     .set({ state: "waiting", updatedAt: sql`now()` })
-    .where(and(eq(transfers.companyId, companyId), eq(transfers.integrationId, integrationId), eq(transfers.state, "pending")));
+    .where(
+      and(
+        eq(transfers.companyId, companyId),
+        eq(transfers.integrationId, integrationId),
+        eq(transfers.state, "pending"),
+      ),
+    );
 }

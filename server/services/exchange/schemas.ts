@@ -13,4 +13,9 @@ export const TRANSFER_STATE_TITLES = {
   cancelled: "Отменён до передачи",
 } as const;
 
-export const CANCEL_STATE_TITLES = { none: "", pending: "Отмена отправляется партнёру", done: "Отменён у партнёра", failed: "Партнёр не отменил" } as const;
+export const CANCEL_STATE_TITLES = {
+  none: "",
+  pending: "Отмена отправляется партнёру",
+  done: "Отменён у партнёра",
+  failed: "Партнёр не отменил",
+} as const;

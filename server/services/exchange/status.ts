@@ -88,7 +88,13 @@ async function ordersToAsk(db: Database, p: Partner) {
     .select({ number: transfers.partnerNumber, partnerCode: transfers.partnerOrderCode })
     .from(transfers)
     .innerJoin(orders, eq(orders.id, transfers.orderId))
-    .where(and(eq(transfers.integrationId, p.id), eq(transfers.state, "sent"), sql`${orders.status} not in ${sql.raw(`(${[...FINAL_STATUSES].map((f) => `'${f}'`).join(", ")})`)}`))
+    .where(
+      and(
+        eq(transfers.integrationId, p.id),
+        eq(transfers.state, "sent"),
+        sql`${orders.status} not in ${sql.raw(`(${[...FINAL_STATUSES].map((f) => `'${f}'`).join(", ")})`)}`,
+      ),
+    )
     .orderBy(transfers.id)
     .limit(1000);
 }
@@ -96,11 +102,19 @@ async function ordersToAsk(db: Database, p: Partner) {
 async function fetchEvents(db: Database, p: Partner, source: AskedSource) {
   if (source.kind === "feed") return source.pollChanges(p.settings, p.options);
   const asked = await ordersToAsk(db, p);
-  const res = asked.length ? await source.pollOrders(p.settings, asked, p.options) : { value: [], request: "", response: "" };
+  const res = asked.length
+    ? await source.pollOrders(p.settings, asked, p.options)
+    : { value: [], request: "", response: "" };
   return { ...res, acknowledge: async () => {} };
 }
 
-async function pollWithLease(db: Database, p: Partner, source: AskedSource, result: PollResult, lease: PollLease): Promise<PollResult> {
+async function pollWithLease(
+  db: Database,
+  p: Partner,
+  source: AskedSource,
+  result: PollResult,
+  lease: PollLease,
+): Promise<PollResult> {
   let feed;
   const fetchStarted = Date.now();
   const beat = heartbeat(() => lease.renew(db));
@@ -135,7 +149,14 @@ async function pollWithLease(db: Database, p: Partner, source: AskedSource, resu
   } catch (e) {
     // Not acknowledged: the partner sends the same changes again, and agentHistory() recognises them.
     if (!(e instanceof PartnerError)) throw e;
-    await recordPoll(db, p.id, p.companyId, source.describe, `Статусы получены, но подтверждение не прошло: ${e.message}`, fetchStarted);
+    await recordPoll(
+      db,
+      p.id,
+      p.companyId,
+      source.describe,
+      `Статусы получены, но подтверждение не прошло: ${e.message}`,
+      fetchStarted,
+    );
   }
   return result;
 }
@@ -145,69 +166,109 @@ async function pollWithLease(db: Database, p: Partner, source: AskedSource, resu
  * recognises repeats; the partner's code of an order is kept on its transfer.
  */
 export async function applyPartnerEvents(tx: Tx, p: Partner, feed: PartnerStatusEvent[], label: string) {
-    const result = { applied: 0, unmapped: 0 };
-    const numbers = [...new Set(feed.map((e) => e.number))];
-    const known = numbers.length
-      ? await tx
-          .select({ transferId: transfers.id, number: transfers.partnerNumber, orderId: transfers.orderId, partnerCode: transfers.partnerOrderCode, status: orders.status })
-          .from(transfers)
-          .innerJoin(orders, eq(orders.id, transfers.orderId))
-          .where(and(eq(transfers.integrationId, p.id), eq(transfers.companyId, p.companyId), inArray(transfers.partnerNumber, numbers)))
-      : [];
-    const byNumber = new Map(known.map((k) => [k.number, { ...k, codeChanged: false }]));
-    const recorded = await agentHistory(tx, known.map((k) => k.orderId));
-    const logs: (typeof syncLog.$inferInsert)[] = [];
-    const events: StatusEvent[] = [];
-    const partnerCodes: string[] = [];
+  const result = { applied: 0, unmapped: 0 };
+  const numbers = [...new Set(feed.map((e) => e.number))];
+  const known = numbers.length
+    ? await tx
+        .select({
+          transferId: transfers.id,
+          number: transfers.partnerNumber,
+          orderId: transfers.orderId,
+          partnerCode: transfers.partnerOrderCode,
+          status: orders.status,
+        })
+        .from(transfers)
+        .innerJoin(orders, eq(orders.id, transfers.orderId))
+        .where(
+          and(
+            eq(transfers.integrationId, p.id),
+            eq(transfers.companyId, p.companyId),
+            inArray(transfers.partnerNumber, numbers),
+          ),
+        )
+    : [];
+  const byNumber = new Map(known.map((k) => [k.number, { ...k, codeChanged: false }]));
+  const recorded = await agentHistory(
+    tx,
+    known.map((k) => k.orderId),
+  );
+  const logs: (typeof syncLog.$inferInsert)[] = [];
+  const events: StatusEvent[] = [];
+  const partnerCodes: string[] = [];
 
-    // In event order, so the order's final state follows the partner's own sequence.
-    const sorted = [...feed].sort((x, y) => (x.eventTime?.getTime() ?? 0) - (y.eventTime?.getTime() ?? 0));
-    for (const ev of sorted) {
-      const order = byNumber.get(ev.number);
-      if (!order) continue; // an order of this account that we did not send (e.g. created in the partner's cabinet)
-      const mapped = p.adapter.mapStatus(ev.code);
-      if (!mapped) {
-        result.unmapped++;
-        logs.push({ companyId: p.companyId, integrationId: p.id, orderId: order.orderId, kind: "status", ok: false, request: label, result: `Неизвестный статус партнёра «${ev.code}»${ev.title ? ` (${ev.title})` : ""}: не сопоставлен, заказ не изменён` });
-        continue;
-      }
-      // Nothing new for us: the partner reports what the order already is (its NEW on arrival, the CANCELED we asked for).
-      if (mapped === order.status) continue;
-      const seen = recorded.get(order.orderId) ?? { keys: new Set<string>(), last: undefined };
-      const key = `${mapped}|${ev.eventTime?.getTime() ?? ""}`;
-      // A batch applied but not acknowledged comes again: an event time identifies a repeat; without one, the same
-      // status as the partner's last one does.
-      if (ev.eventTime ? seen.keys.has(key) : seen.last === mapped) continue;
-      seen.keys.add(key);
-      seen.last = mapped;
-      recorded.set(order.orderId, seen);
-
-      const titled = ev.title && ev.title !== statusTitle(mapped) ? `Партнёр: ${ev.title}` : null;
-      const comment = [titled, ev.comment?.trim() || null].filter(Boolean).join(" — ") || null;
-      events.push({ orderId: order.orderId, status: mapped, eventTime: ev.eventTime ?? new Date(), source: "agent", comment });
-      partnerCodes.push(ev.code);
-      if (ev.partnerCode && !order.partnerCode) {
-        order.partnerCode = ev.partnerCode;
-        order.codeChanged = true;
-      }
+  // In event order, so the order's final state follows the partner's own sequence.
+  const sorted = [...feed].sort((x, y) => (x.eventTime?.getTime() ?? 0) - (y.eventTime?.getTime() ?? 0));
+  for (const ev of sorted) {
+    const order = byNumber.get(ev.number);
+    if (!order) continue; // an order of this account that we did not send (e.g. created in the partner's cabinet)
+    const mapped = p.adapter.mapStatus(ev.code);
+    if (!mapped) {
+      result.unmapped++;
+      logs.push({
+        companyId: p.companyId,
+        integrationId: p.id,
+        orderId: order.orderId,
+        kind: "status",
+        ok: false,
+        request: label,
+        result: `Неизвестный статус партнёра «${ev.code}»${ev.title ? ` (${ev.title})` : ""}: не сопоставлен, заказ не изменён`,
+      });
+      continue;
     }
+    // Nothing new for us: the partner reports what the order already is (its NEW on arrival, the CANCELED we asked for).
+    if (mapped === order.status) continue;
+    const seen = recorded.get(order.orderId) ?? { keys: new Set<string>(), last: undefined };
+    const key = `${mapped}|${ev.eventTime?.getTime() ?? ""}`;
+    // A batch applied but not acknowledged comes again: an event time identifies a repeat; without one, the same
+    // status as the partner's last one does.
+    if (ev.eventTime ? seen.keys.has(key) : seen.last === mapped) continue;
+    seen.keys.add(key);
+    seen.last = mapped;
+    recorded.set(order.orderId, seen);
 
-    // The lifecycle decides what becomes current (a final status is never reopened), set-based for thousands of changes.
-    const outcomes = await applyStatusEvents(tx, p.companyId, events);
-    outcomes.forEach((o, i) => {
-      result.applied++;
-      const kept = o.replaced || o.status === o.current ? "" : " (записан в историю; заказ уже в финальном статусе и не переоткрывается)";
-      logs.push({ companyId: p.companyId, integrationId: p.id, orderId: o.orderId, kind: "status", ok: true, request: label, result: `Статус партнёра ${partnerCodes[i]} → ${statusTitle(o.status)}${kept}` });
+    const titled = ev.title && ev.title !== statusTitle(mapped) ? `Партнёр: ${ev.title}` : null;
+    const comment = [titled, ev.comment?.trim() || null].filter(Boolean).join(" — ") || null;
+    events.push({
+      orderId: order.orderId,
+      status: mapped,
+      eventTime: ev.eventTime ?? new Date(),
+      source: "agent",
+      comment,
     });
-    const coded = [...byNumber.values()].filter((o) => o.codeChanged);
-    if (coded.length) {
-      const rows = JSON.stringify(coded.map((o) => ({ id: o.transferId, code: o.partnerCode })));
-      await tx.execute(sql`
+    partnerCodes.push(ev.code);
+    if (ev.partnerCode && !order.partnerCode) {
+      order.partnerCode = ev.partnerCode;
+      order.codeChanged = true;
+    }
+  }
+
+  // The lifecycle decides what becomes current (a final status is never reopened), set-based for thousands of changes.
+  const outcomes = await applyStatusEvents(tx, p.companyId, events);
+  outcomes.forEach((o, i) => {
+    result.applied++;
+    const kept =
+      o.replaced || o.status === o.current
+        ? ""
+        : " (записан в историю; заказ уже в финальном статусе и не переоткрывается)";
+    logs.push({
+      companyId: p.companyId,
+      integrationId: p.id,
+      orderId: o.orderId,
+      kind: "status",
+      ok: true,
+      request: label,
+      result: `Статус партнёра ${partnerCodes[i]} → ${statusTitle(o.status)}${kept}`,
+    });
+  });
+  const coded = [...byNumber.values()].filter((o) => o.codeChanged);
+  if (coded.length) {
+    const rows = JSON.stringify(coded.map((o) => ({ id: o.transferId, code: o.partnerCode })));
+    await tx.execute(sql`
         update transfers t set partner_order_code = v.code, updated_at = now()
         from jsonb_to_recordset(${rows}::jsonb) as v(id bigint, code text) where t.id = v.id`);
-    }
-    for (let i = 0; i < logs.length; i += 2000) await tx.insert(syncLog).values(logs.slice(i, i + 2000));
-    return result;
+  }
+  for (let i = 0; i < logs.length; i += 2000) await tx.insert(syncLog).values(logs.slice(i, i + 2000));
+  return result;
 }
 
 type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
@@ -217,7 +278,11 @@ async function agentHistory(tx: Tx, orderIds: number[]) {
   const out = new Map<number, { keys: Set<string>; last: string | undefined }>();
   if (orderIds.length === 0) return out;
   const rows = await tx
-    .select({ orderId: orderStatusHistory.orderId, status: orderStatusHistory.status, eventTime: orderStatusHistory.eventTime })
+    .select({
+      orderId: orderStatusHistory.orderId,
+      status: orderStatusHistory.status,
+      eventTime: orderStatusHistory.eventTime,
+    })
     .from(orderStatusHistory)
     .where(and(inArray(orderStatusHistory.orderId, orderIds), eq(orderStatusHistory.source, "agent")))
     .orderBy(orderStatusHistory.id);
@@ -231,12 +296,28 @@ async function agentHistory(tx: Tx, orderIds: number[]) {
 }
 
 /** `lastPollAt` is the poll's start, so polls keep their cadence however long each takes. */
-async function recordPoll(db: Database, integrationId: number, companyId: number, label: string, error: string | null, startedAtMs: number) {
+async function recordPoll(
+  db: Database,
+  integrationId: number,
+  companyId: number,
+  label: string,
+  error: string | null,
+  startedAtMs: number,
+) {
   const now = new Date(startedAtMs);
-  if (error) await db.insert(syncLog).values({ companyId, integrationId, orderId: null, kind: "status", ok: false, request: label, result: error });
+  if (error)
+    await db
+      .insert(syncLog)
+      .values({ companyId, integrationId, orderId: null, kind: "status", ok: false, request: label, result: error });
   if (error) {
     const failed = { lastPollAt: now, lastErrorAt: now, lastError: error };
-    await recordSyncState(db, integrationId, companyId, { ...failed, pollFailures: 1 }, { ...failed, pollFailures: sql`${integrationSync.pollFailures} + 1` });
+    await recordSyncState(
+      db,
+      integrationId,
+      companyId,
+      { ...failed, pollFailures: 1 },
+      { ...failed, pollFailures: sql`${integrationSync.pollFailures} + 1` },
+    );
   } else {
     await recordSyncState(db, integrationId, companyId, { lastPollAt: now, lastSuccessAt: now, pollFailures: 0 });
   }

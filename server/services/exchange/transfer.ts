@@ -44,7 +44,11 @@ interface Claimed {
  * Safe to run in any number of workers at once: batches are claimed with SKIP LOCKED, and a retry of a batch the
  * partner already took is reconciled by looking each order up instead of creating it again.
  */
-export async function runTransfers(db: Database, integrationId: number, options: TransferRunOptions = {}): Promise<TransferRunResult> {
+export async function runTransfers(
+  db: Database,
+  integrationId: number,
+  options: TransferRunOptions = {},
+): Promise<TransferRunResult> {
   const batchSize = options.batchSize ?? 100;
   const policy = options.policy ?? DEFAULT_RETRY_POLICY;
   const result: TransferRunResult = { sent: 0, submitted: 0, failed: 0, retrying: 0, batches: 0 };
@@ -91,7 +95,11 @@ async function sendBatch(
   options: TransferRunOptions,
 ): Promise<"next" | "stop"> {
   result.batches++;
-  const outgoing = await loadOutgoingOrders(db, partner.companyId, claimed.map((c) => c.orderId));
+  const outgoing = await loadOutgoingOrders(
+    db,
+    partner.companyId,
+    claimed.map((c) => c.orderId),
+  );
   const batch = claimed.filter((c) => outgoing.has(c.orderId));
   const orders = batch.map((c) => ({ ...outgoing.get(c.orderId)!, number: c.partnerNumber }));
 
@@ -130,7 +138,14 @@ async function renewClaims(db: Queryable, claimed: Claimed[], leaseMs: number) {
 }
 
 async function claim(db: Queryable, integrationId: number, limit: number, lockMs: number): Promise<Claimed[]> {
-  const rows = await db.execute<{ id: string; order_id: string; company_id: number; attempts: number; first_attempt_at: Date; partner_number: string }>(sql`
+  const rows = await db.execute<{
+    id: string;
+    order_id: string;
+    company_id: number;
+    attempts: number;
+    first_attempt_at: Date;
+    partner_number: string;
+  }>(sql`
     update transfers set state = 'sending', attempts = attempts + 1, first_attempt_at = coalesce(first_attempt_at, now()),
       locked_until = now() + ${`${lockMs} milliseconds`}::interval, updated_at = now()
     where id in (
@@ -139,7 +154,14 @@ async function claim(db: Queryable, integrationId: number, limit: number, lockMs
       order by id limit ${limit} for update skip locked)
     returning id, order_id, company_id, attempts, first_attempt_at, partner_number`);
   return rows
-    .map((r) => ({ id: Number(r.id), orderId: Number(r.order_id), companyId: r.company_id, attempts: r.attempts, firstAttemptAt: new Date(r.first_attempt_at), partnerNumber: r.partner_number }))
+    .map((r) => ({
+      id: Number(r.id),
+      orderId: Number(r.order_id),
+      companyId: r.company_id,
+      attempts: r.attempts,
+      firstAttemptAt: new Date(r.first_attempt_at),
+      partnerNumber: r.partner_number,
+    }))
     .sort((a, b) => a.id - b.id);
 }
 
@@ -156,7 +178,8 @@ async function lookUpThenSend(partner: Sender, batch: Claimed[], orders: Outgoin
       if (c.attempts <= 1) continue;
       const number = orders[i]!.number;
       const found = (await partner.outbound.find(partner.settings, number, partner.options)).value;
-      if (found) out[i] = { number, outcome: found.submitted ? "submitted" : "accepted", partnerCode: found.partnerCode };
+      if (found)
+        out[i] = { number, outcome: found.submitted ? "submitted" : "accepted", partnerCode: found.partnerCode };
     }
   }
   const toSend = orders.filter((_, i) => out[i] === null);
@@ -165,11 +188,18 @@ async function lookUpThenSend(partner: Sender, batch: Claimed[], orders: Outgoin
     let k = 0;
     for (let i = 0; i < out.length; i++) if (out[i] === null) out[i] = sent[k++] ?? null;
   }
-  return out.map((o, i) => o ?? { number: orders[i]!.number, outcome: "rejected", message: "Партнёр не вернул результат по этому заказу" });
+  return out.map(
+    (o, i) =>
+      o ?? { number: orders[i]!.number, outcome: "rejected", message: "Партнёр не вернул результат по этому заказу" },
+  );
 }
 
 /** «Duplicate»: the number is taken at the partner, ours from an earlier attempt (then it is sent) or someone else's. */
-async function reconcileDuplicates(partner: Sender, orders: OutgoingOrder[], outcomes: Reconciled[]): Promise<Reconciled[]> {
+async function reconcileDuplicates(
+  partner: Sender,
+  orders: OutgoingOrder[],
+  outcomes: Reconciled[],
+): Promise<Reconciled[]> {
   const out: Reconciled[] = [];
   for (const [i, o] of outcomes.entries()) {
     if (o.outcome !== "duplicate") {
@@ -180,8 +210,16 @@ async function reconcileDuplicates(partner: Sender, orders: OutgoingOrder[], out
       const found = await partner.outbound.find(partner.settings, orders[i]!.number, partner.options);
       out.push(
         found.value
-          ? { number: o.number, outcome: found.value.submitted ? "submitted" : "accepted", partnerCode: found.value.partnerCode }
-          : { number: o.number, outcome: "rejected", message: `Номер ${o.number} уже занят у партнёра, но заказ по нему не найден: ${o.message}` },
+          ? {
+              number: o.number,
+              outcome: found.value.submitted ? "submitted" : "accepted",
+              partnerCode: found.value.partnerCode,
+            }
+          : {
+              number: o.number,
+              outcome: "rejected",
+              message: `Номер ${o.number} уже занят у партнёра, но заказ по нему не найден: ${o.message}`,
+            },
       );
     } catch (e) {
       if (!(e instanceof PartnerError)) throw e;
@@ -203,18 +241,40 @@ async function settleOutcomes(
   const counts = { sent: 0, submitted: 0, failed: 0, retrying: 0 };
   const logs: (typeof syncLog.$inferInsert)[] = [];
   for (const [i, c] of batch.entries()) {
-    const o = outcomes[i] ?? { number: c.partnerNumber, outcome: "rejected" as const, message: "Партнёр не вернул результат по этому заказу" };
-    const base = { companyId: c.companyId, integrationId: partner.id, orderId: c.orderId, kind: "transfer" as const, request: partner.outbound.describe(partner.settings, orders[i]!, partner.options), durationMs };
+    const o = outcomes[i] ?? {
+      number: c.partnerNumber,
+      outcome: "rejected" as const,
+      message: "Партнёр не вернул результат по этому заказу",
+    };
+    const base = {
+      companyId: c.companyId,
+      integrationId: partner.id,
+      orderId: c.orderId,
+      kind: "transfer" as const,
+      request: partner.outbound.describe(partner.settings, orders[i]!, partner.options),
+      durationMs,
+    };
     // A claim lost to a takeover (this worker was silent past its lease) is the new owner's to settle and log.
     if (o.outcome === "accepted") {
       const won = await tx
         .update(transfers)
-        .set({ state: "sent", partnerOrderCode: o.partnerCode ?? null, sentAt: sql`now()`, lastError: null, lockedUntil: null, updatedAt: sql`now()` })
+        .set({
+          state: "sent",
+          partnerOrderCode: o.partnerCode ?? null,
+          sentAt: sql`now()`,
+          lastError: null,
+          lockedUntil: null,
+          updatedAt: sql`now()`,
+        })
         .where(ownClaim(c))
         .returning({ id: transfers.id });
       if (won.length === 0) continue;
       counts.sent++;
-      logs.push({ ...base, ok: true, result: `Принят партнёром${o.partnerCode ? `, код у партнёра ${o.partnerCode}` : ""}` });
+      logs.push({
+        ...base,
+        ok: true,
+        result: `Принят партнёром${o.partnerCode ? `, код у партнёра ${o.partnerCode}` : ""}`,
+      });
     } else if (o.outcome === "submitted") {
       // At the partner, its verdict pending: a webhook settles it, else the resolve run asks at `nextAttemptAt`.
       const won = await tx
@@ -232,7 +292,11 @@ async function settleOutcomes(
         .returning({ id: transfers.id });
       if (won.length === 0) continue;
       counts.submitted++;
-      logs.push({ ...base, ok: true, result: `Передан партнёру, ждёт его подтверждения${o.partnerCode ? ` (код ${o.partnerCode})` : ""}` });
+      logs.push({
+        ...base,
+        ok: true,
+        result: `Передан партнёру, ждёт его подтверждения${o.partnerCode ? ` (код ${o.partnerCode})` : ""}`,
+      });
     } else if (o.outcome === "transient") {
       const next = nextAttempt(c, policy);
       if (!(await retryOrFail(tx, c, o.message, next))) continue;
@@ -257,20 +321,31 @@ function nextAttempt(c: Claimed, policy: RetryPolicy): Date | null {
   return new Date(Date.now() + retryDelayMs(c.attempts, policy));
 }
 
-const ownClaim = (c: Claimed) => and(eq(transfers.id, c.id), eq(transfers.state, "sending"), eq(transfers.attempts, c.attempts));
+const ownClaim = (c: Claimed) =>
+  and(eq(transfers.id, c.id), eq(transfers.state, "sending"), eq(transfers.attempts, c.attempts));
 
 /** False when the claim is no longer this worker's (taken over after its lease ran out). */
 async function retryOrFail(tx: Queryable, c: Claimed, message: string, next: Date | null): Promise<boolean> {
   const rows = await tx
     .update(transfers)
-    .set(next ? { state: "pending", nextAttemptAt: next, lastError: message, lockedUntil: null, updatedAt: sql`now()` } : { state: "failed", lastError: message, lockedUntil: null, updatedAt: sql`now()` })
+    .set(
+      next
+        ? { state: "pending", nextAttemptAt: next, lastError: message, lockedUntil: null, updatedAt: sql`now()` }
+        : { state: "failed", lastError: message, lockedUntil: null, updatedAt: sql`now()` },
+    )
     .where(ownClaim(c))
     .returning({ id: transfers.id });
   return rows.length > 0;
 }
 
 /** Settles a batch the partner did not take; returns how many claims were still this worker's. */
-async function settleFailure(tx: Queryable, batch: Claimed[], e: PartnerError, policy: RetryPolicy, integrationId: number): Promise<number> {
+async function settleFailure(
+  tx: Queryable,
+  batch: Claimed[],
+  e: PartnerError,
+  policy: RetryPolicy,
+  integrationId: number,
+): Promise<number> {
   const logs: (typeof syncLog.$inferInsert)[] = [];
   for (const c of batch) {
     const next = e.kind === "transient" ? nextAttempt(c, policy) : null;
@@ -300,7 +375,10 @@ export async function sweepStuckTransfers(db: Queryable): Promise<number> {
     .set({ state: "pending", nextAttemptAt: sql`now()`, lockedUntil: null, updatedAt: sql`now()` })
     .where(and(eq(transfers.state, "sending"), lte(transfers.lockedUntil, sql`now()`)))
     .returning({ integrationId: transfers.integrationId });
-  await notifySync(db, rows.map((r) => r.integrationId));
+  await notifySync(
+    db,
+    rows.map((r) => r.integrationId),
+  );
   return rows.length;
 }
 

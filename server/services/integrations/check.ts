@@ -32,7 +32,10 @@ export async function checkIntegration({ ctx, input }: ServiceCall<unknown>, opt
       const fields = Object.keys(checked.fieldErrors).join(", ");
       result = { status: "error", message: `Настройки неполные (${fields}): откройте «Настроить» и заполните их` };
     } else {
-      result = await adapter.probe(checked.data as never, { timeoutMs: options.timeoutMs ?? PROBE_TIMEOUT_MS, selfApiUrl: selfApiUrl() });
+      result = await adapter.probe(checked.data as never, {
+        timeoutMs: options.timeoutMs ?? PROBE_TIMEOUT_MS,
+        selfApiUrl: selfApiUrl(),
+      });
     }
   }
 
@@ -42,10 +45,22 @@ export async function checkIntegration({ ctx, input }: ServiceCall<unknown>, opt
     const updated = await tx
       .update(integrations)
       .set({ healthStatus: result.status, healthMessage: result.message, healthCheckedAt: checkedAt })
-      .where(and(eq(integrations.id, row.id), eq(integrations.companyId, companyId), eq(integrations.integrator, row.integrator)))
+      .where(
+        and(
+          eq(integrations.id, row.id),
+          eq(integrations.companyId, companyId),
+          eq(integrations.integrator, row.integrator),
+        ),
+      )
       .returning({ id: integrations.id });
     if (updated.length > 0) {
-      await writeAudit(tx, actor, { branchId, integrationId: row.id, integrator: row.integrator, action: "checked", detail: result.status });
+      await writeAudit(tx, actor, {
+        branchId,
+        integrationId: row.id,
+        integrator: row.integrator,
+        action: "checked",
+        detail: result.status,
+      });
     }
   });
   return { status: result.status, message: result.message, checkedAt };

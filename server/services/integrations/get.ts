@@ -16,7 +16,9 @@ export async function getIntegration({ ctx, input }: ServiceCall<unknown>) {
   const companyId = ctx.actor.companyId;
   const branch = await findBranch(ctx.db, companyId, branchId);
   const row = await findIntegration(ctx.db, companyId, branchId);
-  const secretsSet = row?.secrets ? Object.keys(openSecrets(row.secrets, secretsContext(companyId, branchId))).sort() : [];
+  const secretsSet = row?.secrets
+    ? Object.keys(openSecrets(row.secrets, secretsContext(companyId, branchId))).sort()
+    : [];
   return {
     branch,
     selfApiUrl: selfApiUrl(),
@@ -28,7 +30,11 @@ export async function getIntegration({ ctx, input }: ServiceCall<unknown>) {
           enabled: row.enabled,
           settings: row.settings,
           secretsSet,
-          health: { status: row.healthStatus as HealthStatus, message: row.healthMessage, checkedAt: row.healthCheckedAt },
+          health: {
+            status: row.healthStatus as HealthStatus,
+            message: row.healthMessage,
+            checkedAt: row.healthCheckedAt,
+          },
           createdAt: row.createdAt,
           updatedAt: row.updatedAt,
         }

@@ -11,7 +11,16 @@ import { selfApiUrl } from "./shared";
 export const SYNC_PROMISE_MS = Number(process.env.SYNC_PROMISE_MINUTES ?? 10) * 60_000;
 
 function syncView(f: IntegrationSyncFigures | undefined, promiseMs: number) {
-  if (!f) return { lastExchangeAt: null, lastError: null, ordersWaiting: 0, ordersFailed: 0, oldestWaitingAt: null, errors: 0, stalled: false };
+  if (!f)
+    return {
+      lastExchangeAt: null,
+      lastError: null,
+      ordersWaiting: 0,
+      ordersFailed: 0,
+      oldestWaitingAt: null,
+      errors: 0,
+      stalled: false,
+    };
   const oldestAgeMs = f.oldestWaitingAt ? Date.now() - f.oldestWaitingAt.getTime() : 0;
   return {
     lastExchangeAt: f.lastSuccessAt,
@@ -44,7 +53,10 @@ export async function listIntegrations({ ctx }: ServiceCall<unknown>) {
       updatedAt: integrations.updatedAt,
     })
     .from(branches)
-    .leftJoin(integrations, and(eq(integrations.branchId, branches.id), eq(integrations.companyId, ctx.actor.companyId)))
+    .leftJoin(
+      integrations,
+      and(eq(integrations.branchId, branches.id), eq(integrations.companyId, ctx.actor.companyId)),
+    )
     .where(eq(branches.companyId, ctx.actor.companyId))
     .orderBy(asc(branches.name), asc(branches.id));
   const figures = await integrationSyncFigures(ctx.db, ctx.actor.companyId);

@@ -59,7 +59,8 @@ export async function saveIntegration({ ctx, input }: ServiceCall<unknown>) {
         }
       }
       // Only the fields this integrator has survive (a replaced integrator's secrets are dropped above).
-      for (const name of Object.keys(secrets)) if (!form.fields.some((f) => f.secret && f.name === name)) delete secrets[name];
+      for (const name of Object.keys(secrets))
+        if (!form.fields.some((f) => f.secret && f.name === name)) delete secrets[name];
       const sealed = Object.keys(secrets).length > 0 ? sealSecrets(secrets, context) : null;
 
       if (!existing || switching) {
@@ -74,34 +75,65 @@ export async function saveIntegration({ ctx, input }: ServiceCall<unknown>) {
           updatedAt: sql`now()`,
         };
         const [row] = existing
-          ? await tx.update(integrations).set(values).where(eq(integrations.id, existing.id)).returning({ id: integrations.id })
+          ? await tx
+              .update(integrations)
+              .set(values)
+              .where(eq(integrations.id, existing.id))
+              .returning({ id: integrations.id })
           : await tx
               .insert(integrations)
               .values({ ...values, companyId, branchId: data.branchId })
               .returning({ id: integrations.id });
         // A switched integrator starts afresh: the old partner's last exchange and last error are not its.
         if (existing) await resetSyncState(tx, existing.id);
-        const fields = ["integrator", ...form.fields.filter((f) => (f.secret ? f.name in secrets : settings[f.name] !== undefined)).map((f) => f.name)];
-        await writeAudit(tx, actor, { branchId: data.branchId, integrationId: row!.id, integrator: form.id, action: "configured", fields });
+        const fields = [
+          "integrator",
+          ...form.fields
+            .filter((f) => (f.secret ? f.name in secrets : settings[f.name] !== undefined))
+            .map((f) => f.name),
+        ];
+        await writeAudit(tx, actor, {
+          branchId: data.branchId,
+          integrationId: row!.id,
+          integrator: form.id,
+          action: "configured",
+          fields,
+        });
         return { id: row!.id, action: "configured" as const, fields };
       }
 
       const changed = [
-        ...form.fields.filter((f) => !f.secret && !same(existing.settings[f.name], settings[f.name])).map((f) => f.name),
+        ...form.fields
+          .filter((f) => !f.secret && !same(existing.settings[f.name], settings[f.name]))
+          .map((f) => f.name),
         ...provided,
       ];
       if (changed.length === 0) return { id: existing.id, action: "unchanged" as const, fields: [] as string[] };
       // The last check no longer describes these settings.
       await tx
         .update(integrations)
-        .set({ settings, secrets: sealed, healthStatus: "unknown", healthMessage: null, healthCheckedAt: null, updatedAt: sql`now()` })
+        .set({
+          settings,
+          secrets: sealed,
+          healthStatus: "unknown",
+          healthMessage: null,
+          healthCheckedAt: null,
+          updatedAt: sql`now()`,
+        })
         .where(and(eq(integrations.id, existing.id), eq(integrations.companyId, companyId)));
-      await writeAudit(tx, actor, { branchId: data.branchId, integrationId: existing.id, integrator: form.id, action: "changed", fields: changed });
+      await writeAudit(tx, actor, {
+        branchId: data.branchId,
+        integrationId: existing.id,
+        integrator: form.id,
+        action: "changed",
+        fields: changed,
+      });
       return { id: existing.id, action: "changed" as const, fields: changed };
     });
   } catch (e) {
     // Two first saves of one branch at once: the loser sees the winner's row next time.
-    if (isUniqueViolation(e)) throw new ConflictError("Интеграцию этого филиала только что настроил кто-то другой. Обновите страницу.");
+    if (isUniqueViolation(e))
+      throw new ConflictError("Интеграцию этого филиала только что настроил кто-то другой. Обновите страницу.");
     throw e;
   }
 }

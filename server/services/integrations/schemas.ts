@@ -19,7 +19,12 @@ export const setIntegrationEnabledSchema = z.object({ branchId, enabled: z.boole
 
 export type SaveIntegrationInput = z.input<typeof saveIntegrationSchema>;
 
-export const HEALTH_TITLES = { unknown: "не проверено", ok: "работает", error: "ошибка", unreachable: "нет связи" } as const;
+export const HEALTH_TITLES = {
+  unknown: "не проверено",
+  ok: "работает",
+  error: "ошибка",
+  unreachable: "нет связи",
+} as const;
 export type HealthStatus = keyof typeof HEALTH_TITLES;
 
 export const AUDIT_ACTION_TITLES = {

@@ -15,7 +15,8 @@ let cachedKey: { raw: string; key: Buffer } | undefined;
 export function secretsKey(): Buffer {
   let raw = process.env.SECRETS_KEY;
   if (!raw) {
-    if (process.env.NODE_ENV === "production") throw new Error("SECRETS_KEY is not set: 32 random bytes, base64 (see .data/secrets.json for local runs)");
+    if (process.env.NODE_ENV === "production")
+      throw new Error("SECRETS_KEY is not set: 32 random bytes, base64 (see .data/secrets.json for local runs)");
     // Local runs without the env (a bare `next dev`, scripts): the same key `npm start` generates into .data/.
     raw = ensureLocalSecrets().SECRETS_KEY;
   }
@@ -50,7 +51,13 @@ export function openSecrets(blob: string, context: string, key = secretsKey()): 
 export const secretsContext = (companyId: number, branchId: number) => `integration:${companyId}:${branchId}`;
 
 /** The context of an integration's blob by its owner: a branch's as before, a client's or the company's by integrator. */
-export function ownerSecretsContext(row: { companyId: number; ownerKind: string; branchId: number | null; clientId: number | null; integrator: string }) {
+export function ownerSecretsContext(row: {
+  companyId: number;
+  ownerKind: string;
+  branchId: number | null;
+  clientId: number | null;
+  integrator: string;
+}) {
   if (row.ownerKind === "branch" && row.branchId !== null) return secretsContext(row.companyId, row.branchId);
   return `integration:${row.companyId}:${row.ownerKind}:${row.clientId ?? ""}:${row.integrator}`;
 }

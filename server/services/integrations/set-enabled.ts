@@ -14,10 +14,19 @@ export async function setIntegrationEnabled({ ctx, input }: ServiceCall<unknown>
   return ctx.db.transaction(async (tx) => {
     const row = await requireIntegration(tx, companyId, branchId, true);
     if (row.enabled === enabled) return { id: row.id, enabled, changed: false };
-    await tx.update(integrations).set({ enabled, updatedAt: sql`now()` }).where(eq(integrations.id, row.id));
+    await tx
+      .update(integrations)
+      .set({ enabled, updatedAt: sql`now()` })
+      .where(eq(integrations.id, row.id));
     if (enabled) await releaseWaitingTransfers(tx, companyId, row.id);
     else await holdPendingTransfers(tx, companyId, row.id);
-    await writeAudit(tx, actor, { branchId, integrationId: row.id, integrator: row.integrator, action: enabled ? "enabled" : "disabled", fields: ["enabled"] });
+    await writeAudit(tx, actor, {
+      branchId,
+      integrationId: row.id,
+      integrator: row.integrator,
+      action: enabled ? "enabled" : "disabled",
+      fields: ["enabled"],
+    });
     return { id: row.id, enabled, changed: true };
   });
 }

@@ -32,7 +32,10 @@ export async function requireIntegration(db: Queryable, companyId: number, branc
 }
 
 /** Who to name in the audit log: the staff member's name, or the job for the worker. */
-export async function actorLabel(db: Queryable, actor: Exclude<Actor, { type: "client" }>): Promise<{ userId: number | null; name: string }> {
+export async function actorLabel(
+  db: Queryable,
+  actor: Exclude<Actor, { type: "client" }>,
+): Promise<{ userId: number | null; name: string }> {
   if (actor.type === "system") return { userId: null, name: `Система (${actor.job})` };
   const [u] = await db
     .select({ name: staffUsers.name, login: staffUsers.login })
@@ -44,7 +47,14 @@ export async function actorLabel(db: Queryable, actor: Exclude<Actor, { type: "c
 export async function writeAudit(
   db: Queryable,
   actor: Exclude<Actor, { type: "client" }>,
-  entry: { branchId: number; integrationId: number | null; integrator: string; action: AuditAction; fields?: string[]; detail?: string | null },
+  entry: {
+    branchId: number;
+    integrationId: number | null;
+    integrator: string;
+    action: AuditAction;
+    fields?: string[];
+    detail?: string | null;
+  },
 ) {
   const who = await actorLabel(db, actor);
   await db.insert(integrationAudit).values({

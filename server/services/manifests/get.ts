@@ -9,7 +9,11 @@ export async function getManifest({ ctx, input }: ServiceCall<unknown>) {
   assertStaff(ctx);
   const { id } = manifestIdSchema.parse(input);
   const [row] = await ctx.db
-    .select({ manifest: manifests, creatingBranchName: creatingBranch.name, responsibleBranchName: responsibleBranch.name })
+    .select({
+      manifest: manifests,
+      creatingBranchName: creatingBranch.name,
+      responsibleBranchName: responsibleBranch.name,
+    })
     .from(manifests)
     .leftJoin(creatingBranch, eq(creatingBranch.id, manifests.creatingBranchId))
     .innerJoin(responsibleBranch, eq(responsibleBranch.id, manifests.responsibleBranchId))
@@ -28,5 +32,10 @@ export async function getManifest({ ctx, input }: ServiceCall<unknown>) {
     .from(orders)
     .where(and(eq(orders.companyId, ctx.actor.companyId), eq(orders.manifestId, id)))
     .orderBy(orders.id);
-  return { ...row.manifest, creatingBranchName: row.creatingBranchName, responsibleBranchName: row.responsibleBranchName, orders: manifestOrders };
+  return {
+    ...row.manifest,
+    creatingBranchName: row.creatingBranchName,
+    responsibleBranchName: row.responsibleBranchName,
+    orders: manifestOrders,
+  };
 }

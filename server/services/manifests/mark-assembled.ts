@@ -12,9 +12,15 @@ export async function markManifestAssembled({ ctx, input }: ServiceCall<unknown>
   return ctx.db.transaction(async (tx) => {
     const m = await lockManifest(tx, companyId, id);
     if (m.state !== "draft") throw new ConflictError("Манифест уже скомплектован");
-    const [{ n } = { n: 0 }] = await tx.select({ n: count() }).from(orders).where(and(eq(orders.companyId, companyId), eq(orders.manifestId, id)));
+    const [{ n } = { n: 0 }] = await tx
+      .select({ n: count() })
+      .from(orders)
+      .where(and(eq(orders.companyId, companyId), eq(orders.manifestId, id)));
     if (n === 0) throw new ConflictError("В манифесте нет заказов");
-    await tx.update(manifests).set({ state: "assembled", updatedAt: new Date() }).where(and(eq(manifests.companyId, companyId), eq(manifests.id, id)));
+    await tx
+      .update(manifests)
+      .set({ state: "assembled", updatedAt: new Date() })
+      .where(and(eq(manifests.companyId, companyId), eq(manifests.id, id)));
     return { id, state: "assembled" as const };
   });
 }

@@ -10,7 +10,10 @@ export const responsibleBranch = alias(branches, "responsible_branch");
 
 export async function assertBranch(db: Queryable, companyId: number, id: number | undefined, field: string) {
   if (id === undefined) return;
-  const [b] = await db.select({ id: branches.id }).from(branches).where(and(eq(branches.companyId, companyId), eq(branches.id, id)));
+  const [b] = await db
+    .select({ id: branches.id })
+    .from(branches)
+    .where(and(eq(branches.companyId, companyId), eq(branches.id, id)));
   if (!b) throw new NotFoundError("Филиал", field);
 }
 

@@ -39,7 +39,12 @@ export async function createOrdersBatch({ ctx, input }: ServiceCall<BatchInput>)
   if (valid.length === 0) return results;
   if (!clientId) return valid.reduce((acc, v) => ((acc[v.index] = { ok: false, reason: "client" }), acc), results);
   const inserted = await ctx.db.transaction(async (tx) => {
-    const res = await insertOrders(tx, companyId, input.source, valid.map((v) => ({ clientId, data: v.data })));
+    const res = await insertOrders(
+      tx,
+      companyId,
+      input.source,
+      valid.map((v) => ({ clientId, data: v.data })),
+    );
     const extras = res.flatMap((r, i) => {
       const data = input.extras?.[valid[i]!.index];
       return r.ok && data && Object.keys(data).length ? [{ orderId: r.id, companyId, data }] : [];
@@ -50,7 +55,14 @@ export async function createOrdersBatch({ ctx, input }: ServiceCall<BatchInput>)
   inserted.forEach((res, i) => {
     const { index, data } = valid[i]!;
     results[index] = res.ok
-      ? { ok: true, id: res.id, number: res.number, barcode: res.barcode, codAmount: data.codAmount, deliveryPrice: data.deliveryPrice }
+      ? {
+          ok: true,
+          id: res.id,
+          number: res.number,
+          barcode: res.barcode,
+          codAmount: data.codAmount,
+          deliveryPrice: data.deliveryPrice,
+        }
       : res.reason === "duplicate"
         ? { ok: false, reason: "duplicate", number: res.number }
         : { ok: false, reason: "client" };

@@ -49,7 +49,12 @@ async function repeatableRead<T>(db: Queryable, fn: (tx: Transaction) => Promise
 export async function pollChanges({ ctx, input }: ServiceCall<CursorKey>): Promise<OrderDetails[]> {
   const k = key(ctx, input);
   await ctx.db.insert(feedCursors).values(k).onConflictDoNothing();
-  const where = and(eq(feedCursors.companyId, k.companyId), eq(feedCursors.clientId, k.clientId), eq(feedCursors.mode, k.mode), eq(feedCursors.streamId, k.streamId));
+  const where = and(
+    eq(feedCursors.companyId, k.companyId),
+    eq(feedCursors.clientId, k.clientId),
+    eq(feedCursors.mode, k.mode),
+    eq(feedCursors.streamId, k.streamId),
+  );
   return repeatableRead(ctx.db, async (tx) => {
     // First statement: takes the snapshot and the cursor lock, so polls of one stream are serial. NOWAIT: a poll
     // that finds the stream busy fails at once (55P03) and retries after a pause rather than holding a connection

@@ -28,14 +28,25 @@ export async function loadOrderDetails(db: Queryable, companyId: number, ids: nu
       .from(orders)
       .leftJoin(branches, eq(branches.id, orders.responsibleBranchId))
       .where(and(eq(orders.companyId, companyId), sql`${orders.id} = ${idList}`)),
-    db.select().from(orderItems).where(and(eq(orderItems.companyId, companyId), sql`${orderItems.orderId} = ${idList}`)).orderBy(asc(orderItems.id)),
-    db.select().from(orderPackages).where(and(eq(orderPackages.companyId, companyId), sql`${orderPackages.orderId} = ${idList}`)).orderBy(asc(orderPackages.id)),
+    db
+      .select()
+      .from(orderItems)
+      .where(and(eq(orderItems.companyId, companyId), sql`${orderItems.orderId} = ${idList}`))
+      .orderBy(asc(orderItems.id)),
+    db
+      .select()
+      .from(orderPackages)
+      .where(and(eq(orderPackages.companyId, companyId), sql`${orderPackages.orderId} = ${idList}`))
+      .orderBy(asc(orderPackages.id)),
     db
       .select()
       .from(orderStatusHistory)
       .where(and(eq(orderStatusHistory.companyId, companyId), sql`${orderStatusHistory.orderId} = ${idList}`))
       .orderBy(asc(orderStatusHistory.id)),
-    db.select().from(orderExtras).where(and(eq(orderExtras.companyId, companyId), sql`${orderExtras.orderId} = ${idList}`)),
+    db
+      .select()
+      .from(orderExtras)
+      .where(and(eq(orderExtras.companyId, companyId), sql`${orderExtras.orderId} = ${idList}`)),
   ]);
   const byExtras = new Map(extras.map((e) => [e.orderId, e.data as Record<string, unknown>]));
   const group = <T extends { orderId: number }>(list: T[]) => {
@@ -89,17 +100,22 @@ const MSK = "+03:00";
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** statusreq's search: the account's own orders (CLIENT) or those handed to it as a partner (AGENT). */
-export async function searchOrders({ ctx, input }: ServiceCall<OrderSearch>): Promise<{ orders: OrderDetails[]; truncated: boolean }> {
+export async function searchOrders({
+  ctx,
+  input,
+}: ServiceCall<OrderSearch>): Promise<{ orders: OrderDetails[]; truncated: boolean }> {
   const companyId = ctx.actor.companyId;
   let scope: SQL;
   if (input.mode === "AGENT") {
-    if (ctx.actor.type !== "client") throw new ValidationError("Список партнёра доступен только учётной записи партнёра");
+    if (ctx.actor.type !== "client")
+      throw new ValidationError("Список партнёра доступен только учётной записи партнёра");
     scope = agentScope(ctx.db, companyId, ctx.actor.clientId);
   } else scope = orderScope(ctx);
   const where: (SQL | undefined)[] = [scope];
   const day = (d: string, field: string) => {
     const t = new Date(`${d}T00:00:00${MSK}`);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(d) || Number.isNaN(t.getTime())) throw new ValidationError("Дата в формате ГГГГ-ММ-ДД", { [field]: ["Дата в формате ГГГГ-ММ-ДД"] });
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(d) || Number.isNaN(t.getTime()))
+      throw new ValidationError("Дата в формате ГГГГ-ММ-ДД", { [field]: ["Дата в формате ГГГГ-ММ-ДД"] });
     return t;
   };
   if (input.number !== undefined) where.push(eq(orders.number, input.number));
@@ -137,7 +153,9 @@ export async function trackOrder(db: Queryable, companyId: number, numberOrBarco
       statusAt: orders.statusAt,
     })
     .from(orders)
-    .where(and(eq(orders.companyId, companyId), or(eq(orders.number, numberOrBarcode), eq(orders.barcode, numberOrBarcode))))
+    .where(
+      and(eq(orders.companyId, companyId), or(eq(orders.number, numberOrBarcode), eq(orders.barcode, numberOrBarcode))),
+    )
     .orderBy(sql`${orders.year} desc, ${orders.id} desc`)
     .limit(1);
   return row ?? null;

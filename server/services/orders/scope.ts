@@ -14,6 +14,9 @@ export function orderScope(ctx: ServiceContext): SQL {
  * company (`branches.agent_client_id`). What `statusreq client=AGENT` lists and `setorderinfo` may update.
  */
 export function agentScope(db: Queryable, companyId: number, agentClientId: number): SQL {
-  const linked = db.select({ id: branches.id }).from(branches).where(and(eq(branches.companyId, companyId), eq(branches.agentClientId, agentClientId)));
+  const linked = db
+    .select({ id: branches.id })
+    .from(branches)
+    .where(and(eq(branches.companyId, companyId), eq(branches.agentClientId, agentClientId)));
   return and(eq(orders.companyId, companyId), inArray(orders.responsibleBranchId, linked))!;
 }

@@ -36,7 +36,14 @@ export const ORDER_STATUSES = {
 export type OrderStatus = keyof typeof ORDER_STATUSES;
 export const ORDER_STATUS_CODES = Object.keys(ORDER_STATUSES) as [OrderStatus, ...OrderStatus[]];
 
-export const FINAL_STATUSES: ReadonlySet<string> = new Set(["COMPLETE", "PARTIALLY", "CANCELED", "RETURNED", "PARTLYRETURNED", "LOST"]);
+export const FINAL_STATUSES: ReadonlySet<string> = new Set([
+  "COMPLETE",
+  "PARTIALLY",
+  "CANCELED",
+  "RETURNED",
+  "PARTLYRETURNED",
+  "LOST",
+]);
 /** An order may be edited or cancelled by its sender only before the courier company starts working it. */
 export const EDITABLE_STATUSES: ReadonlySet<string> = new Set(["AWAITING_SYNC", "NEW", "NEWPICKUP"]);
 
@@ -45,4 +52,9 @@ export function statusTitle(code: string): string {
 }
 
 export const STATUS_SOURCE_TITLES = { cabinet: "кабинет", api: "API", agent: "агент", system: "система" } as const;
-export const PAY_TYPE_TITLES = { CASH: "Наличные", CARD: "Карта", NO: "Оплачен (без оплаты)", OTHER: "Другое" } as const;
+export const PAY_TYPE_TITLES = {
+  CASH: "Наличные",
+  CARD: "Карта",
+  NO: "Оплачен (без оплаты)",
+  OTHER: "Другое",
+} as const;

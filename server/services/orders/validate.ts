@@ -25,7 +25,12 @@ const REQUIRED_MESSAGES: Record<RequirableField, string> = {
  * found in the town reference, stored under its reference name — and the fields the company requires. Field errors
  * come back keyed by path, like the cabinet's forms.
  */
-export async function validateOrder(db: Queryable, raw: unknown, rules: ApiOrderRules, door: OrderDoor): Promise<{ data: OrderData } | { fieldErrors: FieldErrors }> {
+export async function validateOrder(
+  db: Queryable,
+  raw: unknown,
+  rules: ApiOrderRules,
+  door: OrderDoor,
+): Promise<{ data: OrderData } | { fieldErrors: FieldErrors }> {
   const errors: FieldErrors = {};
   const add = (path: string, message: string) => (errors[path] ??= []).push(message);
   const parsed = (door === "cabinet" ? cabinetOrderDataSchema : orderDataSchema).safeParse(raw);
@@ -35,12 +40,21 @@ export async function validateOrder(db: Queryable, raw: unknown, rules: ApiOrder
   const str = (v: unknown) => (typeof v === "string" ? v.trim() : "");
   const receiverTown = str(r?.receiver?.town);
   const receiverZip = str(r?.receiver?.zip);
-  const rTown = receiverTown || receiverZip ? await resolveTown(db, { name: receiverTown, regionCode: str(r?.receiver?.regionCode), zip: receiverTown ? "" : receiverZip }) : null;
+  const rTown =
+    receiverTown || receiverZip
+      ? await resolveTown(db, {
+          name: receiverTown,
+          regionCode: str(r?.receiver?.regionCode),
+          zip: receiverTown ? "" : receiverZip,
+        })
+      : null;
   if (!receiverTown && !rTown) add("receiver.town", "Укажите город получателя");
-  else if (!rTown && rules.strictTowns) add("receiver.town", `Город получателя «${receiverTown.slice(0, 100)}» не найден`);
+  else if (!rTown && rules.strictTowns)
+    add("receiver.town", `Город получателя «${receiverTown.slice(0, 100)}» не найден`);
   const senderTown = str(r?.sender?.town);
   const sTown = senderTown ? await resolveTown(db, { name: senderTown }) : null;
-  if (senderTown && !sTown && rules.strictTowns) add("sender.town", `Город отправителя «${senderTown.slice(0, 100)}» не найден`);
+  if (senderTown && !sTown && rules.strictTowns)
+    add("sender.town", `Город отправителя «${senderTown.slice(0, 100)}» не найден`);
   for (const field of rules.required) {
     const [side, key] = field.split(".") as ["sender" | "receiver", string];
     if (!str(r?.[side]?.[key])) add(field, REQUIRED_MESSAGES[field]);
@@ -61,7 +75,12 @@ export async function validateOrder(db: Queryable, raw: unknown, rules: ApiOrder
  * The cabinet's sender defaults to the client's card: its name, contact person, phone (when it is one) and address
  * fill the sender fields left empty, before the company's required fields are checked.
  */
-export async function withSenderFromClient<T extends { sender?: Record<string, unknown> }>(db: Queryable, companyId: number, clientId: number, order: T): Promise<T> {
+export async function withSenderFromClient<T extends { sender?: Record<string, unknown> }>(
+  db: Queryable,
+  companyId: number,
+  clientId: number,
+  order: T,
+): Promise<T> {
   const [card] = await db
     .select({ name: clients.name, person: clients.contactPerson, phone: clients.phone, address: clients.address })
     .from(clients)
@@ -69,7 +88,12 @@ export async function withSenderFromClient<T extends { sender?: Record<string, u
   if (!card) throw new NotFoundError("Клиент", "clientId");
   const sender = { ...(order.sender ?? {}) };
   const empty = (k: string) => typeof sender[k] !== "string" || (sender[k] as string).trim() === "";
-  const fill: Record<string, string | null> = { company: card.name, person: card.person, phone: card.phone ? normalizePhone(card.phone) : null, address: card.address };
+  const fill: Record<string, string | null> = {
+    company: card.name,
+    person: card.person,
+    phone: card.phone ? normalizePhone(card.phone) : null,
+    address: card.address,
+  };
   for (const [k, v] of Object.entries(fill)) if (v && empty(k)) sender[k] = v;
   return { ...order, sender };
 }

@@ -1,7 +1,15 @@
 import { and, eq, getTableColumns, getTableName, inArray, sql, type SQL } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 import type { Queryable } from "@/db/client";
-import { clients, orderChanges, orderItems, orderNumberCounters, orderPackages, orders, orderStatusHistory } from "@/db/schema";
+import {
+  clients,
+  orderChanges,
+  orderItems,
+  orderNumberCounters,
+  orderPackages,
+  orders,
+  orderStatusHistory,
+} from "@/db/schema";
 import type { OrderData } from "./schemas";
 
 export type StatusSourceCode = (typeof orderStatusHistory.$inferInsert)["source"];
@@ -100,7 +108,10 @@ export async function insertOrders(
 
   const clientIds = [...new Set(requests.map((r) => r.clientId))];
   const known = clientIds.length
-    ? await tx.select({ id: clients.id }).from(clients).where(and(eq(clients.companyId, companyId), inArray(clients.id, clientIds)))
+    ? await tx
+        .select({ id: clients.id })
+        .from(clients)
+        .where(and(eq(clients.companyId, companyId), inArray(clients.id, clientIds)))
     : [];
   const knownIds = new Set(known.map((c) => c.id));
 
@@ -181,7 +192,12 @@ const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
  * with drizzle costs ~0.1 ms per row in JS and thousands of bind parameters; this costs neither and has no
  * parameter limit. Keys are the table's (camelCase) column keys; every row must have the same keys.
  */
-async function jsonInsert<R = unknown>(tx: Queryable, table: PgTable, rows: Record<string, unknown>[], tail?: SQL): Promise<R[]> {
+async function jsonInsert<R = unknown>(
+  tx: Queryable,
+  table: PgTable,
+  rows: Record<string, unknown>[],
+  tail?: SQL,
+): Promise<R[]> {
   if (rows.length === 0) return [];
   const columns = getTableColumns(table) as Record<string, { getSQLType(): string }>;
   const keys = Object.keys(rows[0]!);
@@ -204,7 +220,9 @@ export async function appendStatus(
   eventTime: Date,
   comment?: string | null,
 ) {
-  await tx.insert(orderStatusHistory).values({ orderId: order.id, companyId: order.companyId, status, eventTime, source, comment: comment ?? null });
+  await tx
+    .insert(orderStatusHistory)
+    .values({ orderId: order.id, companyId: order.companyId, status, eventTime, source, comment: comment ?? null });
   await tx
     .update(orders)
     .set({ status, statusAt: eventTime, updatedAt: new Date() })
@@ -216,7 +234,8 @@ export async function appendStatus(
  * was (items, packages, a history entry that keeps the current status) are recorded here explicitly.
  */
 export async function recordOrderChanges(tx: Queryable, companyId: number, orderIds: number[]) {
-  for (const chunk of chunks(orderIds, 10_000)) await tx.insert(orderChanges).values(chunk.map((orderId) => ({ companyId, orderId })));
+  for (const chunk of chunks(orderIds, 10_000))
+    await tx.insert(orderChanges).values(chunk.map((orderId) => ({ companyId, orderId })));
 }
 
 function* chunks<T>(rows: T[], size: number): Generator<T[]> {

@@ -8,12 +8,18 @@ export type Town = typeof refTowns.$inferSelect & { regionName: string; regionFu
 
 // 1,117 towns: kept in memory so resolving the towns of a 100-order request costs no query.
 const TTL_MS = 10 * 60_000;
-let cached: { expires: number; byName: Map<string, Town[]>; byCode: Map<number, Town>; byZip: Map<string, Town> } | undefined;
+let cached:
+  { expires: number; byName: Map<string, Town[]>; byCode: Map<number, Town>; byZip: Map<string, Town> } | undefined;
 
 async function towns(db: Queryable) {
   if (cached && cached.expires > Date.now()) return cached;
   const rows = await db
-    .select({ town: refTowns, regionName: refRegions.name, regionFullName: refRegions.fullName, regionType: refRegions.typeShort })
+    .select({
+      town: refTowns,
+      regionName: refRegions.name,
+      regionFullName: refRegions.fullName,
+      regionType: refRegions.typeShort,
+    })
     .from(refTowns)
     .innerJoin(refRegions, eq(refRegions.code, refTowns.regionCode))
     .orderBy(desc(refTowns.population));
@@ -35,14 +41,19 @@ async function towns(db: Queryable) {
 
 /** Strips the type prefixes shops put in front of names: «г. Тверь», «город Тверь», «г Тверь». */
 function bareName(s: string): string {
-  return searchKey(s).replace(/^(г\.|г |город |пгт\.? |с\. |пос\. |п\. )\s*/u, "").trim();
+  return searchKey(s)
+    .replace(/^(г\.|г |город |пгт\.? |с\. |пос\. |п\. )\s*/u, "")
+    .trim();
 }
 
 /**
  * A town given by name (optionally with region code) or by its numeric code; the most populous match wins when a
  * name is ambiguous (Киров in the Kirov and Kaluga regions), unless the region code settles it.
  */
-export async function resolveTown(db: Queryable, input: { name?: string | null; regionCode?: string | null; zip?: string | null }): Promise<Town | null> {
+export async function resolveTown(
+  db: Queryable,
+  input: { name?: string | null; regionCode?: string | null; zip?: string | null },
+): Promise<Town | null> {
   const t = await towns(db);
   const name = input.name?.trim();
   if (name) {
@@ -87,7 +98,11 @@ export async function listTowns(db: Queryable, q: TownListInput) {
   if (q.fiascode) where.push(eq(refTowns.fiasCode, q.fiascode.toLowerCase()));
   if (q.region) {
     const r = q.region.trim();
-    where.push(/^\d{1,2}$/.test(r) ? eq(refTowns.regionCode, r.padStart(2, "0")) : sql`${refRegions.searchName} = ${searchKey(r)} or lower(${refRegions.fullName}) = ${searchKey(r)}`);
+    where.push(
+      /^\d{1,2}$/.test(r)
+        ? eq(refTowns.regionCode, r.padStart(2, "0"))
+        : sql`${refRegions.searchName} = ${searchKey(r)} or lower(${refRegions.fullName}) = ${searchKey(r)}`,
+    );
   }
   if (q.name) where.push(eq(refTowns.searchName, bareName(q.name)));
   if (q.namestarts) where.push(sql`${refTowns.searchName} like ${like(searchKey(q.namestarts)) + "%"}`);
@@ -125,7 +140,11 @@ export async function listRegions(db: Queryable, q: RegionListInput) {
   if (q.namestarts) where.push(sql`${refRegions.searchName} like ${like(searchKey(q.namestarts)) + "%"}`);
   if (q.namecontains) where.push(sql`${refRegions.searchName} like ${"%" + like(searchKey(q.namecontains)) + "%"}`);
   if (q.fullname) where.push(sql`lower(replace(${refRegions.fullName}, 'ё', 'е')) = ${searchKey(q.fullname)}`);
-  return db.select().from(refRegions).where(and(...where)).orderBy(asc(refRegions.code));
+  return db
+    .select()
+    .from(refRegions)
+    .where(and(...where))
+    .orderBy(asc(refRegions.code));
 }
 
 export interface StreetListInput {
@@ -139,8 +158,20 @@ export interface StreetListInput {
 }
 
 const STREET_TYPES: Record<string, string> = {
-  "ул": "улица", "пр": "проспект", "пр-т": "проспект", "просп": "проспект", "пер": "переулок", "ш": "шоссе", "б-р": "бульвар",
-  "бул": "бульвар", "наб": "набережная", "пл": "площадь", "проезд": "проезд", "туп": "тупик", "мкр": "микрорайон", "аллея": "аллея",
+  ул: "улица",
+  пр: "проспект",
+  "пр-т": "проспект",
+  просп: "проспект",
+  пер: "переулок",
+  ш: "шоссе",
+  "б-р": "бульвар",
+  бул: "бульвар",
+  наб: "набережная",
+  пл: "площадь",
+  проезд: "проезд",
+  туп: "тупик",
+  мкр: "микрорайон",
+  аллея: "аллея",
 };
 
 /** «ул. Ленина, д. 5» → { shortname: "ул", name: "Ленина" }; the street is the address up to the first comma. */
@@ -149,8 +180,14 @@ export function parseStreet(address: string): { name: string; shortName: string;
   if (!head || /^\d/.test(head)) return null;
   const m = /^(ул|пр-т|просп|пр|пер|ш|б-р|бул|наб|пл|проезд|туп|мкр|аллея)\.?\s+(.+)$/iu.exec(head);
   const tail = /^(.+?)\s+(ул|пр-т|просп|пр|пер|ш|б-р|бул|наб|пл|проезд|туп|мкр|аллея)\.?$/iu.exec(head);
-  if (m) return { name: m[2]!.trim(), shortName: m[1]!.toLowerCase(), typeName: STREET_TYPES[m[1]!.toLowerCase()] ?? "" };
-  if (tail) return { name: tail[1]!.trim(), shortName: tail[2]!.toLowerCase(), typeName: STREET_TYPES[tail[2]!.toLowerCase()] ?? "" };
+  if (m)
+    return { name: m[2]!.trim(), shortName: m[1]!.toLowerCase(), typeName: STREET_TYPES[m[1]!.toLowerCase()] ?? "" };
+  if (tail)
+    return {
+      name: tail[1]!.trim(),
+      shortName: tail[2]!.toLowerCase(),
+      typeName: STREET_TYPES[tail[2]!.toLowerCase()] ?? "",
+    };
   return { name: head, shortName: "", typeName: "" };
 }
 
@@ -178,7 +215,12 @@ export async function listStreets(db: Queryable, companyId: number, town: Town, 
   let items = [...byKey.values()];
   const k = (s: string) => searchKey(s);
   if (q.name) items = items.filter((s) => k(s.name) === k(q.name!));
-  if (q.fullname) items = items.filter((s) => k(`${s.shortName} ${s.name}`) === k(q.fullname!.replace(".", "")) || k(`${s.shortName}. ${s.name}`) === k(q.fullname!));
+  if (q.fullname)
+    items = items.filter(
+      (s) =>
+        k(`${s.shortName} ${s.name}`) === k(q.fullname!.replace(".", "")) ||
+        k(`${s.shortName}. ${s.name}`) === k(q.fullname!),
+    );
   if (q.namestarts) items = items.filter((s) => k(s.name).startsWith(k(q.namestarts!)));
   if (q.namecontains) items = items.filter((s) => k(s.name).includes(k(q.namecontains!)));
   items.sort((a, b) => a.name.localeCompare(b.name, "ru"));

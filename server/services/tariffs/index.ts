@@ -5,7 +5,8 @@ import type { ServiceCall } from "../context";
 import { ValidationError } from "../errors";
 import { resolveTown } from "../reference";
 
-export type CalcFailure = "townFromMissing" | "townToMissing" | "badMass" | "townFromUnknown" | "townToUnknown" | "massMissing" | "noTariff";
+export type CalcFailure =
+  "townFromMissing" | "townToMissing" | "badMass" | "townFromUnknown" | "townToUnknown" | "massMissing" | "noTariff";
 
 /** A calculator input problem; `reason` says which (the XML API maps it to MeaSoft codes 15, 18–23). */
 export class CalculatorError extends ValidationError {
@@ -50,7 +51,8 @@ export async function listDeliveryServices(db: Queryable, companyId: number) {
     .orderBy(asc(deliveryServices.code));
 }
 
-const num = (v: string | number | undefined) => (v === undefined || v === "" ? undefined : typeof v === "number" ? v : Number(String(v).trim().replace(",", ".")));
+const num = (v: string | number | undefined) =>
+  v === undefined || v === "" ? undefined : typeof v === "number" ? v : Number(String(v).trim().replace(",", "."));
 // Courier convention: volumetric weight = L×W×H (cm) / 5000.
 const VOLUMETRIC_DIVISOR = 5000;
 
@@ -61,16 +63,26 @@ const VOLUMETRIC_DIVISOR = 5000;
 export async function calculateDelivery({ ctx, input }: ServiceCall<CalcInput>): Promise<CalcResult[]> {
   const companyId = ctx.actor.companyId;
   if (!input.townFrom?.trim()) throw new CalculatorError("townFromMissing", "Не указан город отправления");
-  if (!input.townTo?.trim() && !input.zipTo?.trim()) throw new CalculatorError("townToMissing", "Не указан город назначения");
+  if (!input.townTo?.trim() && !input.zipTo?.trim())
+    throw new CalculatorError("townToMissing", "Не указан город назначения");
   const rawMass = num(input.mass);
   if (rawMass === undefined) throw new CalculatorError("massMissing", "Не указан вес");
   const dims = [num(input.lengthCm), num(input.widthCm), num(input.heightCm)];
-  if (!Number.isFinite(rawMass) || rawMass <= 0 || rawMass > 100_000 || dims.some((d) => d !== undefined && (!Number.isFinite(d) || d < 0 || d > 10_000))) {
+  if (
+    !Number.isFinite(rawMass) ||
+    rawMass <= 0 ||
+    rawMass > 100_000 ||
+    dims.some((d) => d !== undefined && (!Number.isFinite(d) || d < 0 || d > 10_000))
+  ) {
     throw new CalculatorError("badMass", "Некорректный вес или размеры");
   }
   const from = await resolveTown(ctx.db, { name: input.townFrom });
   if (!from) throw new CalculatorError("townFromUnknown", "Город отправления не найден");
-  const to = await resolveTown(ctx.db, { name: input.townTo, regionCode: input.regionCodeTo, zip: input.townTo?.trim() ? undefined : input.zipTo });
+  const to = await resolveTown(ctx.db, {
+    name: input.townTo,
+    regionCode: input.regionCodeTo,
+    zip: input.townTo?.trim() ? undefined : input.zipTo,
+  });
   if (!to) throw new CalculatorError("townToUnknown", "Город назначения не найден");
   const volumetric = dims.every((d) => d !== undefined) ? (dims[0]! * dims[1]! * dims[2]!) / VOLUMETRIC_DIVISOR : 0;
   const mass = Math.round(Math.max(rawMass, volumetric) * 1000) / 1000;
@@ -78,14 +90,28 @@ export async function calculateDelivery({ ctx, input }: ServiceCall<CalcInput>):
   const zones = await ctx.db
     .select()
     .from(tariffZones)
-    .where(and(eq(tariffZones.companyId, companyId), eq(tariffZones.townTo, to.name), or(isNull(tariffZones.townFrom), eq(tariffZones.townFrom, from.name))));
+    .where(
+      and(
+        eq(tariffZones.companyId, companyId),
+        eq(tariffZones.townTo, to.name),
+        or(isNull(tariffZones.townFrom), eq(tariffZones.townFrom, from.name)),
+      ),
+    );
   const zone = (zones.find((z) => z.townFrom === from.name) ?? zones.find((z) => z.townFrom === null))?.zone ?? null;
 
   const rows = await ctx.db
     .select({ t: tariffs, serviceName: deliveryServices.name })
     .from(tariffs)
-    .leftJoin(deliveryServices, and(eq(deliveryServices.companyId, tariffs.companyId), eq(deliveryServices.code, tariffs.serviceCode)))
-    .where(and(eq(tariffs.companyId, companyId), input.serviceCode !== undefined ? eq(tariffs.serviceCode, input.serviceCode) : undefined));
+    .leftJoin(
+      deliveryServices,
+      and(eq(deliveryServices.companyId, tariffs.companyId), eq(deliveryServices.code, tariffs.serviceCode)),
+    )
+    .where(
+      and(
+        eq(tariffs.companyId, companyId),
+        input.serviceCode !== undefined ? eq(tariffs.serviceCode, input.serviceCode) : undefined,
+      ),
+    );
   const best = new Map<number, { score: number; row: (typeof rows)[number] }>();
   for (const row of rows) {
     const t = row.t;

@@ -91,7 +91,10 @@ describe("the one mapping function", () => {
     withTestTransaction(async (tx) => {
       const error = await tx
         .transaction((sp) => sp.execute(sql`select ${"2026-13-45"}::date`))
-        .then(() => undefined, (e: unknown) => e);
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       const mapped = toTRPCError(error);
       expect(mapped.code).toBe("BAD_REQUEST");
       expect(mapped.message).toMatch(/^Некорректное значение/);

@@ -9,7 +9,21 @@ import { saveIntegration } from "@/server/services/integrations";
 import { createManifest } from "@/server/services/manifests";
 import { appRouter, createCaller } from "../root";
 
-const TENANT_TABLES = ["clients", "branches", "manifests", "orders", "order_items", "order_packages", "order_status_history", "staff_users", "integrations", "integration_audit", "transfers", "sync_log", "security_events"];
+const TENANT_TABLES = [
+  "clients",
+  "branches",
+  "manifests",
+  "orders",
+  "order_items",
+  "order_packages",
+  "order_status_history",
+  "staff_users",
+  "integrations",
+  "integration_audit",
+  "transfers",
+  "sync_log",
+  "security_events",
+];
 
 process.env.SECRETS_KEY ??= randomBytes(32).toString("base64");
 
@@ -18,7 +32,9 @@ async function fingerprint(tx: Transaction, companyId: number) {
   const parts: string[] = [];
   for (const table of TENANT_TABLES) {
     const rows = await tx.execute<{ h: string | null }>(
-      sql.raw(`select md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as h from ${table} t where company_id = ${companyId}`),
+      sql.raw(
+        `select md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as h from ${table} t where company_id = ${companyId}`,
+      ),
     );
     parts.push(`${table}:${rows[0]?.h}`);
   }
@@ -32,7 +48,11 @@ async function twoTenants(tx: Transaction) {
   const manifest = await createManifest({ ctx: victim.staffCtx, input: { responsibleBranchId: victim.branch.id } });
   await saveIntegration({
     ctx: victim.staffCtx,
-    input: { branchId: victim.branch.id, integrator: "measoft", values: { login: "l", password: "p", extra: "202", apiUrl: "http://127.0.0.1:9/api/" } },
+    input: {
+      branchId: victim.branch.id,
+      integrator: "measoft",
+      values: { login: "l", password: "p", extra: "202", apiUrl: "http://127.0.0.1:9/api/" },
+    },
   });
   return { attacker, victim, order: order!, manifest };
 }
@@ -66,7 +86,12 @@ const attacks: Record<string, (c: Caller, f: Fixture) => Promise<unknown>> = {
   "integrations.get": (c, f) => c.integrations.get({ branchId: f.victim.branch.id }),
   "integrations.audit": (c, f) => c.integrations.audit({ branchId: f.victim.branch.id }),
   "integrations.save": (c, f) =>
-    c.integrations.save({ branchId: f.victim.branch.id, integrator: "measoft", replace: true, values: { login: "x", password: "x", extra: "1" } }),
+    c.integrations.save({
+      branchId: f.victim.branch.id,
+      integrator: "measoft",
+      replace: true,
+      values: { login: "x", password: "x", extra: "1" },
+    }),
   "integrations.setEnabled": (c, f) => c.integrations.setEnabled({ branchId: f.victim.branch.id, enabled: false }),
   "integrations.check": (c, f) => c.integrations.check({ branchId: f.victim.branch.id }),
 };
@@ -86,7 +111,10 @@ const scopedByConstruction = [
 describe("tenant isolation", () => {
   it("covers every procedure of the router", () => {
     const all = Object.keys(appRouter._def.procedures).sort();
-    const covered = new Set([...Object.keys(attacks).map((k) => k.replace(/\(.*\)$/, "").trim()), ...scopedByConstruction]);
+    const covered = new Set([
+      ...Object.keys(attacks).map((k) => k.replace(/\(.*\)$/, "").trim()),
+      ...scopedByConstruction,
+    ]);
     expect(all.filter((p) => !covered.has(p))).toEqual([]);
   });
 
@@ -95,7 +123,9 @@ describe("tenant isolation", () => {
       withTestTransaction(async (tx) => {
         const f = await twoTenants(tx);
         const before = await fingerprint(tx, f.victim.company.id);
-        const err = await tx.transaction((sp) => attack(createCaller({ db: sp, actor: f.attacker.staffCtx.actor }), f)).catch((e: unknown) => e);
+        const err = await tx
+          .transaction((sp) => attack(createCaller({ db: sp, actor: f.attacker.staffCtx.actor }), f))
+          .catch((e: unknown) => e);
         expect(err).toMatchObject({ code: "NOT_FOUND" });
         expect(await fingerprint(tx, f.victim.company.id)).toBe(before);
       }));
@@ -111,9 +141,15 @@ describe("tenant isolation", () => {
       expect((await caller.branches.list()).map((b) => b.id)).toEqual([f.attacker.branch.id]);
       expect((await caller.integrations.list()).items.map((i) => i.branch.id)).toEqual([f.attacker.branch.id]);
       // The victim's sign-in journal has an entry; the attacker's admin sees none of it.
-      await authenticate(tx, { extra: f.victim.company.extraCode, login: f.victim.staff.login, password: "wrong" }, "192.0.2.1").catch(() => {});
+      await authenticate(
+        tx,
+        { extra: f.victim.company.extraCode, login: f.victim.staff.login, password: "wrong" },
+        "192.0.2.1",
+      ).catch(() => {});
       expect((await caller.security.events({})).items).toEqual([]);
-      expect((await createCaller({ db: tx, actor: f.victim.staffCtx.actor }).security.events({})).items).toHaveLength(1);
+      expect((await createCaller({ db: tx, actor: f.victim.staffCtx.actor }).security.events({})).items).toHaveLength(
+        1,
+      );
     }));
 
   it("a client account cannot reach company-wide procedures", () =>
@@ -123,8 +159,12 @@ describe("tenant isolation", () => {
       await expect(caller.clients.list({})).rejects.toMatchObject({ code: "FORBIDDEN" });
       await expect(caller.manifests.list({})).rejects.toMatchObject({ code: "FORBIDDEN" });
       await expect(caller.integrations.list()).rejects.toMatchObject({ code: "FORBIDDEN" });
-      await expect(caller.integrations.setEnabled({ branchId: f.victim.branch.id, enabled: false })).rejects.toMatchObject({ code: "FORBIDDEN" });
-      await expect(caller.orders.setStatus({ id: f.order.id, status: "LOST" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+      await expect(
+        caller.integrations.setEnabled({ branchId: f.victim.branch.id, enabled: false }),
+      ).rejects.toMatchObject({ code: "FORBIDDEN" });
+      await expect(caller.orders.setStatus({ id: f.order.id, status: "LOST" })).rejects.toMatchObject({
+        code: "FORBIDDEN",
+      });
       await expect(caller.security.events({})).rejects.toMatchObject({ code: "FORBIDDEN" });
     }));
 
@@ -139,11 +179,16 @@ describe("tenant isolation", () => {
       // A broken connection-level query: the original error mentions SQL, the caller must not see it.
       const broken = new Proxy(tx, {
         get(target, prop, receiver) {
-          if (prop === "select") return () => { throw new Error('relation "secret_table" does not exist'); };
+          if (prop === "select")
+            return () => {
+              throw new Error('relation "secret_table" does not exist');
+            };
           return Reflect.get(target, prop, receiver);
         },
       });
-      const err = await createCaller({ db: broken, actor: f.attacker.staffCtx.actor }).orders.list({}).catch((e: unknown) => e);
+      const err = await createCaller({ db: broken, actor: f.attacker.staffCtx.actor })
+        .orders.list({})
+        .catch((e: unknown) => e);
       expect(err).toMatchObject({ code: "INTERNAL_SERVER_ERROR" });
       expect(String((err as Error).message)).not.toMatch(/secret_table|relation/);
     }));

@@ -4,5 +4,7 @@ import { companyProcedure, createTRPCRouter } from "../init";
 
 export const syncRouter = createTRPCRouter({
   order: companyProcedure.input(orderRefSchema).query(({ ctx, input }) => getOrderSync({ ctx: ctx.service, input })),
-  retry: companyProcedure.input(orderRefSchema).mutation(({ ctx, input }) => retryTransfer({ ctx: ctx.service, input })),
+  retry: companyProcedure
+    .input(orderRefSchema)
+    .mutation(({ ctx, input }) => retryTransfer({ ctx: ctx.service, input })),
 });

@@ -3,7 +3,18 @@ import { afterEach, describe, expect, it } from "vitest";
 import { orders } from "@/db/schema";
 import { createIsolatedSyncPair } from "@/db/test/isolated-pair";
 import { setOrderStatus } from "@/server/services/orders/set-status";
-import { agentStatuses, handOver, interceptingProxy, kill, numbersAtB, routeIntegration, sentAtA, startWorker, until, type Cleanup } from "./helpers";
+import {
+  agentStatuses,
+  handOver,
+  interceptingProxy,
+  kill,
+  numbersAtB,
+  routeIntegration,
+  sentAtA,
+  startWorker,
+  until,
+  type Cleanup,
+} from "./helpers";
 
 const cleanup: Cleanup = [];
 afterEach(async () => {
@@ -77,7 +88,11 @@ describe("worker crash", () => {
     expect(await agentStatuses(p, order!.id, "COMPLETE")).toBe(0);
 
     startWorker(cleanup, p.urlA, env);
-    await until(async () => (await agentStatuses(p, order!.id, "COMPLETE")) > 0, TAKEOVER_MS, "the status after the kill");
+    await until(
+      async () => (await agentStatuses(p, order!.id, "COMPLETE")) > 0,
+      TAKEOVER_MS,
+      "the status after the kill",
+    );
     expect(Date.now() - killedAt).toBeLessThan(TAKEOVER_MS);
     await new Promise((r) => setTimeout(r, 3_000)); // a few more polls: the status must not be recorded again
     expect(await agentStatuses(p, order!.id, "COMPLETE")).toBe(1);

@@ -6,13 +6,22 @@ import { orders, orderStatusHistory, transfers } from "@/db/schema";
 import { createOrders, today } from "@/db/test/factories";
 import type { SyncPair } from "@/db/test/sync-pair";
 import { saveIntegration } from "@/server/services/integrations/save";
-import { addOrdersToManifest, createManifest, markManifestAssembled, setManifestSendDate } from "@/server/services/manifests";
+import {
+  addOrdersToManifest,
+  createManifest,
+  markManifestAssembled,
+  setManifestSendDate,
+} from "@/server/services/manifests";
 
 /** Cleanup steps a test registers; the test file runs them after each test. */
 export type Cleanup = (() => Promise<void>)[];
 
 /** A real worker process (`npm run worker`), TypeScript loaded in-process so SIGKILL hits the worker itself. */
-export function startWorker(cleanup: Cleanup, databaseUrl: string, env: Record<string, string> = {}): ChildProcess & { output: string[] } {
+export function startWorker(
+  cleanup: Cleanup,
+  databaseUrl: string,
+  env: Record<string, string> = {},
+): ChildProcess & { output: string[] } {
   const child = spawn(process.execPath, ["--import", "tsx", "server/worker/index.ts"], {
     env: { ...process.env, DATABASE_URL: databaseUrl, SYNC_POLL_SECONDS: "3600", ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -48,20 +57,27 @@ export async function interceptingProxy(cleanup: Cleanup, target: string) {
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const body = Buffer.concat(chunks);
-      const upstream = request(target, { method: "POST", headers: { "content-type": String(req.headers["content-type"] ?? "text/xml") } }, (up) => {
-        const answer: Buffer[] = [];
-        up.on("data", (c: Buffer) => answer.push(c));
-        up.on("end", () => {
-          const reply = () => res.writeHead(up.statusCode ?? 200, { "content-type": "text/xml; charset=utf-8" }).end(Buffer.concat(answer));
-          const r = rule;
-          if (r && r.match(body.toString("utf8"), Buffer.concat(answer).toString("utf8"))) {
-            rule = null;
-            void Promise.resolve(r.hold()).then(reply);
-            return;
-          }
-          reply();
-        });
-      });
+      const upstream = request(
+        target,
+        { method: "POST", headers: { "content-type": String(req.headers["content-type"] ?? "text/xml") } },
+        (up) => {
+          const answer: Buffer[] = [];
+          up.on("data", (c: Buffer) => answer.push(c));
+          up.on("end", () => {
+            const reply = () =>
+              res
+                .writeHead(up.statusCode ?? 200, { "content-type": "text/xml; charset=utf-8" })
+                .end(Buffer.concat(answer));
+            const r = rule;
+            if (r && r.match(body.toString("utf8"), Buffer.concat(answer).toString("utf8"))) {
+              rule = null;
+              void Promise.resolve(r.hold()).then(reply);
+              return;
+            }
+            reply();
+          });
+        },
+      );
       upstream.end(body);
     });
   });
@@ -81,7 +97,14 @@ export async function interceptingProxy(cleanup: Cleanup, target: string) {
 
 /** Points A's integration at `apiUrl` (e.g. an intercepting proxy in front of B). */
 export async function routeIntegration(p: SyncPair, apiUrl: string) {
-  await saveIntegration({ ctx: p.ctxA, input: { branchId: p.branchA.id, integrator: "measoft", values: { login: "alfa", password: "alfa", extra: "202", apiUrl } } });
+  await saveIntegration({
+    ctx: p.ctxA,
+    input: {
+      branchId: p.branchA.id,
+      integrator: "measoft",
+      values: { login: "alfa", password: "alfa", extra: "202", apiUrl },
+    },
+  });
 }
 
 /** Creates `n` orders at A and gives them a send date: the transfers are queued and the workers notified. */
@@ -117,6 +140,12 @@ export async function agentStatuses(p: SyncPair, orderId: number, status: string
   const [row] = await p.a.db
     .select({ n: count() })
     .from(orderStatusHistory)
-    .where(and(eq(orderStatusHistory.orderId, orderId), eq(orderStatusHistory.source, "agent"), eq(orderStatusHistory.status, status)));
+    .where(
+      and(
+        eq(orderStatusHistory.orderId, orderId),
+        eq(orderStatusHistory.source, "agent"),
+        eq(orderStatusHistory.status, status),
+      ),
+    );
   return row!.n;
 }

@@ -1,7 +1,16 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createIsolatedSyncPair } from "@/db/test/isolated-pair";
 import { startPgProxy } from "@/db/test/pg-proxy";
-import { handOver, interceptingProxy, numbersAtB, routeIntegration, sentAtA, startWorker, until, type Cleanup } from "./helpers";
+import {
+  handOver,
+  interceptingProxy,
+  numbersAtB,
+  routeIntegration,
+  sentAtA,
+  startWorker,
+  until,
+  type Cleanup,
+} from "./helpers";
 
 const cleanup: Cleanup = [];
 afterEach(async () => {

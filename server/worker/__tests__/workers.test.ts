@@ -3,7 +3,12 @@ import { afterEach, describe, expect, it } from "vitest";
 import { orders, orderStatusHistory, syncLog, transfers } from "@/db/schema";
 import { createOrders, today } from "@/db/test/factories";
 import { createIsolatedSyncPair } from "@/db/test/isolated-pair";
-import { addOrdersToManifest, createManifest, markManifestAssembled, setManifestSendDate } from "@/server/services/manifests";
+import {
+  addOrdersToManifest,
+  createManifest,
+  markManifestAssembled,
+  setManifestSendDate,
+} from "@/server/services/manifests";
 import { setOrderStatus } from "@/server/services/orders/set-status";
 import { startWorker } from "../runner";
 
@@ -51,7 +56,10 @@ describe("worker processes", () => {
     const atB = await p.b.db.select({ number: orders.number }).from(orders).where(eq(orders.companyId, p.companyB.id));
     expect(atB).toHaveLength(1000);
     expect(new Set(atB.map((o) => o.number)).size).toBe(1000);
-    const [accepted] = await p.a.db.select({ n: count() }).from(syncLog).where(and(eq(syncLog.kind, "transfer"), eq(syncLog.ok, true)));
+    const [accepted] = await p.a.db
+      .select({ n: count() })
+      .from(syncLog)
+      .where(and(eq(syncLog.kind, "transfer"), eq(syncLog.ok, true)));
     expect(accepted!.n).toBe(1000);
     const [firstTry] = await p.a.db.select({ n: count() }).from(transfers).where(eq(transfers.attempts, 1));
     expect(firstTry!.n).toBe(1000);
@@ -63,7 +71,13 @@ describe("worker processes", () => {
       const [row] = await p.a.db
         .select({ n: count() })
         .from(orderStatusHistory)
-        .where(and(eq(orderStatusHistory.orderId, created[0]!.id), eq(orderStatusHistory.source, "agent"), eq(orderStatusHistory.status, "COMPLETE")));
+        .where(
+          and(
+            eq(orderStatusHistory.orderId, created[0]!.id),
+            eq(orderStatusHistory.source, "agent"),
+            eq(orderStatusHistory.status, "COMPLETE"),
+          ),
+        );
       return row!.n === 1;
     }, 15_000);
   }, 120_000);

@@ -14,15 +14,24 @@ describe("editorder", () => {
       const created = await xmlCall(tx, `<neworder>${t.auth}${order("E-1")}${order("E-2")}</neworder>`);
       const [e1, e2] = created.doc.neworder.createorder;
       await setOrderStatus({ ctx: t.staffCtx, input: { id: Number(e2.ordercode), status: "ACCEPTED" } });
-      const edited = order("E-1", "<instruction>Домофон 12</instruction>").replace("<town>Москва</town>", "<town>Тверь</town>");
+      const edited = order("E-1", "<instruction>Домофон 12</instruction>").replace(
+        "<town>Москва</town>",
+        "<town>Тверь</town>",
+      );
       const { doc } = await xmlCall(tx, `<editorder>${t.auth}${edited}${order("E-2")}${order("E-404")}</editorder>`);
       expect(doc.editorder.createorder.map((c: { error: string }) => c.error)).toEqual(["0", "53", "52"]);
       const o = await getOrder({ ctx: t.staffCtx, input: { id: Number(e1.ordercode) } });
       expect([o.instruction, o.receiverTown, o.status]).toEqual(["Домофон 12", "Тверь", "NEW"]);
-      const bad = await xmlCall(tx, `<editorder><auth extra="${t.company.extraCode}" login="${t.client.login}" pass="x"/>${edited}</editorder>`);
+      const bad = await xmlCall(
+        tx,
+        `<editorder><auth extra="${t.company.extraCode}" login="${t.client.login}" pass="x"/>${edited}</editorder>`,
+      );
       const authError = { error: "1", errormsg: "Authorization error", errormsgru: "Ошибка авторизации" };
       expect(bad.doc.editorder.createorder).toEqual([authError]);
-      const invalid = await xmlCall(tx, `<editorder>${t.auth}${order("E-1").replace("<town>Москва</town>", "<town/>")}</editorder>`);
+      const invalid = await xmlCall(
+        tx,
+        `<editorder>${t.auth}${order("E-1").replace("<town>Москва</town>", "<town/>")}</editorder>`,
+      );
       expect(invalid.doc.editorder.createorder[0].error).toBe("5");
     }));
 
@@ -31,7 +40,10 @@ describe("editorder", () => {
       const t = await apiTenant(tx);
       const other = await createClient(tx, t.company.id);
       const [o] = await createOrders(tx, t.company.id, other.id, 1, { number: "THEIRS" });
-      const { doc } = await xmlCall(tx, `<editorder>${t.auth}${order("THEIRS")}</editorder><!-- -->`.replace("<!-- -->", ""));
+      const { doc } = await xmlCall(
+        tx,
+        `<editorder>${t.auth}${order("THEIRS")}</editorder><!-- -->`.replace("<!-- -->", ""),
+      );
       expect(doc.editorder.createorder[0].error).toBe("52");
       const [row] = await tx.select().from(orders).where(eq(orders.id, o!.id));
       expect(row!.receiverAddress).toBe("ул. Ленина, 1");
@@ -42,7 +54,10 @@ describe("cancelorder", () => {
   it("cancels by orderno, ordercode or a child <orderno>; 52 when not found; 53 once in work", () =>
     withTestTransaction(async (tx) => {
       const t = await apiTenant(tx);
-      const created = await xmlCall(tx, `<neworder>${t.auth}${order("C-1")}${order("C-2")}${order("C-3")}${order("C-4")}</neworder>`);
+      const created = await xmlCall(
+        tx,
+        `<neworder>${t.auth}${order("C-1")}${order("C-2")}${order("C-3")}${order("C-4")}</neworder>`,
+      );
       const codes = created.doc.neworder.createorder.map((c: { ordercode: string }) => c.ordercode);
       await setOrderStatus({ ctx: t.staffCtx, input: { id: Number(codes[3]), status: "DELIVERY" } });
       const { status, doc } = await xmlCall(
@@ -63,11 +78,17 @@ describe("cancelorder", () => {
       const t = await apiTenant(tx);
       await xmlCall(tx, `<neworder>${t.auth}${order("C-9")}</neworder>`);
       const before = await writeCounts(tx);
-      const wrong = await xmlCall(tx, `<cancelorder><auth extra="${t.company.extraCode}" login="${t.client.login}" pass="nope"/><order orderno="C-9"/></cancelorder>`);
+      const wrong = await xmlCall(
+        tx,
+        `<cancelorder><auth extra="${t.company.extraCode}" login="${t.client.login}" pass="nope"/><order orderno="C-9"/></cancelorder>`,
+      );
       expect(wrong.doc.cancelorder).toMatchObject({ error: "25", errormsgru: "Ошибка авторизации" });
       const noLogin = await xmlCall(tx, `<cancelorder><order orderno="C-9"/></cancelorder>`);
       expect(noLogin.doc.cancelorder.error).toBe("24");
-      const otherCompany = await xmlCall(tx, `<cancelorder><auth extra="999999999" login="${t.client.login}" pass="shop"/><order orderno="C-9"/></cancelorder>`);
+      const otherCompany = await xmlCall(
+        tx,
+        `<cancelorder><auth extra="999999999" login="${t.client.login}" pass="shop"/><order orderno="C-9"/></cancelorder>`,
+      );
       expect(otherCompany.doc.cancelorder.error).toBe("25");
       expect(await writeCounts(tx)).toEqual(before);
     }));

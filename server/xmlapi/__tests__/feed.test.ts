@@ -29,13 +29,21 @@ async function tenant() {
   return { ...t, auth };
 }
 
-const numbers = (doc: Answer): string[] => (doc.statusreq.order ?? []).map((o: { orderno: string }) => o.orderno).sort();
+const numbers = (doc: Answer): string[] =>
+  (doc.statusreq.order ?? []).map((o: { orderno: string }) => o.orderno).sort();
 
 describe("change feed (statusreq changes=ONLY_LAST + commitlaststatus)", () => {
   it("returns changes until committed, keeps changes made between poll and commit, and keeps streams apart", async () => {
     const t = await tenant();
-    const poll = async (extra = "") => (await xmlCall(db, `<statusreq>${t.auth}<changes>ONLY_LAST</changes><quickstatus>NO</quickstatus>${extra}</statusreq>`)).doc;
-    const commit = async (extra = "") => (await xmlCall(db, `<commitlaststatus>${t.auth}${extra}</commitlaststatus>`)).doc;
+    const poll = async (extra = "") =>
+      (
+        await xmlCall(
+          db,
+          `<statusreq>${t.auth}<changes>ONLY_LAST</changes><quickstatus>NO</quickstatus>${extra}</statusreq>`,
+        )
+      ).doc;
+    const commit = async (extra = "") =>
+      (await xmlCall(db, `<commitlaststatus>${t.auth}${extra}</commitlaststatus>`)).doc;
     const [a, b] = await createOrders(db, t.company.id, t.client.id, 2, {});
     const other = await createClient(db, t.company.id);
     await createOrders(db, t.company.id, other.id, 1);
@@ -45,7 +53,9 @@ describe("change feed (statusreq changes=ONLY_LAST + commitlaststatus)", () => {
     // Not acknowledged: returned again.
     expect(numbers(await poll())).toEqual([a!.number, b!.number].sort());
     // A change after the poll but before the commit must survive the commit.
-    await db.transaction((tx) => appendStatus(tx, { id: a!.id, companyId: t.company.id }, "ACCEPTED", "cabinet", new Date()));
+    await db.transaction((tx) =>
+      appendStatus(tx, { id: a!.id, companyId: t.company.id }, "ACCEPTED", "cabinet", new Date()),
+    );
     expect((await commit()).commitlaststatus.error).toBe("0");
     const next = await poll();
     expect(numbers(next)).toEqual([a!.number]);
@@ -54,7 +64,9 @@ describe("change feed (statusreq changes=ONLY_LAST + commitlaststatus)", () => {
     expect(numbers(await poll())).toEqual([]);
     // A second commit without a poll acknowledges nothing new.
     await commit();
-    await db.transaction((tx) => appendStatus(tx, { id: b!.id, companyId: t.company.id }, "DELIVERY", "cabinet", new Date()));
+    await db.transaction((tx) =>
+      appendStatus(tx, { id: b!.id, companyId: t.company.id }, "DELIVERY", "cabinet", new Date()),
+    );
     await commit();
     expect(numbers(await poll())).toEqual([b!.number]);
 
@@ -70,11 +82,16 @@ describe("change feed (statusreq changes=ONLY_LAST + commitlaststatus)", () => {
 
   it("feeds a partner (client=AGENT) the orders handed to its branch, and the shop sees the partner's status", async () => {
     const t = await tenant();
-    const agent = await createClient(db, t.company.id, { kind: "courier", login: `agent_${t.company.id}`, password: "a" });
+    const agent = await createClient(db, t.company.id, {
+      kind: "courier",
+      login: `agent_${t.company.id}`,
+      password: "a",
+    });
     const branch = await createBranch(db, t.company.id, { agentClientId: agent.id });
     const agentAuth = `<auth extra="${t.company.extraCode}" login="${agent.login}" pass="a"/>`;
     const [o] = await createOrders(db, t.company.id, t.client.id, 1);
-    const agentPoll = async () => (await xmlCall(db, `<statusreq>${agentAuth}<client>AGENT</client><changes>ONLY_LAST</changes></statusreq>`)).doc;
+    const agentPoll = async () =>
+      (await xmlCall(db, `<statusreq>${agentAuth}<client>AGENT</client><changes>ONLY_LAST</changes></statusreq>`)).doc;
     expect(numbers(await agentPoll())).toEqual([]);
     await db.update(orders).set({ responsibleBranchId: branch.id }).where(eq(orders.id, o!.id));
     expect(numbers(await agentPoll())).toEqual([o!.number]);
@@ -83,7 +100,10 @@ describe("change feed (statusreq changes=ONLY_LAST + commitlaststatus)", () => {
     // The shop's feed (after acknowledging creation) shows the partner's report.
     await xmlCall(db, `<statusreq>${t.auth}<changes>ONLY_LAST</changes></statusreq>`);
     await xmlCall(db, `<commitlaststatus>${t.auth}</commitlaststatus>`);
-    const set = await xmlCall(db, `<setorderinfo>${agentAuth}<order ordercode="${o!.id}"><status>COMPLETE</status><eventtime>2025-06-03 14:00:00</eventtime></order></setorderinfo>`);
+    const set = await xmlCall(
+      db,
+      `<setorderinfo>${agentAuth}<order ordercode="${o!.id}"><status>COMPLETE</status><eventtime>2025-06-03 14:00:00</eventtime></order></setorderinfo>`,
+    );
     expect(set.doc.setorderinfo.order[0].error).toBe("0");
     const shop = (await xmlCall(db, `<statusreq>${t.auth}<changes>ONLY_LAST</changes></statusreq>`)).doc;
     expect(shop.statusreq.order[0].status).toMatchObject({ "#text": "COMPLETE", eventtime: "2025-06-03 14:00:00" });
@@ -107,7 +127,13 @@ describe("change feed (statusreq changes=ONLY_LAST + commitlaststatus)", () => {
         const o = mine[i % mine.length]!;
         const seq = (written.get(o.id) ?? 0) + 1;
         await db.transaction(async (tx) => {
-          await appendStatus(tx, { id: o.id, companyId: t.company.id }, statuses[seq % statuses.length]!, "cabinet", new Date(base + seq * 1000));
+          await appendStatus(
+            tx,
+            { id: o.id, companyId: t.company.id },
+            statuses[seq % statuses.length]!,
+            "cabinet",
+            new Date(base + seq * 1000),
+          );
           // Some transactions stay open a while, so commits land out of transaction-id order.
           if ((i + w) % 3 === 0) await new Promise((r) => setTimeout(r, Math.random() * 15));
         });
@@ -118,9 +144,14 @@ describe("change feed (statusreq changes=ONLY_LAST + commitlaststatus)", () => {
     const seen = new Map<number, number[]>();
     const numberToId = new Map(created.map((o) => [o.number, o.id]));
     const pollAndCommit = async () => {
-      let doc = (await xmlCall(db, `<statusreq>${t.auth}<changes>ONLY_LAST</changes><streamid>777</streamid></statusreq>`)).doc;
+      let doc = (
+        await xmlCall(db, `<statusreq>${t.auth}<changes>ONLY_LAST</changes><streamid>777</streamid></statusreq>`)
+      ).doc;
       // Sometimes the client polls twice before acknowledging: only the last poll counts.
-      if (Math.random() < 0.3) doc = (await xmlCall(db, `<statusreq>${t.auth}<changes>ONLY_LAST</changes><streamid>777</streamid></statusreq>`)).doc;
+      if (Math.random() < 0.3)
+        doc = (
+          await xmlCall(db, `<statusreq>${t.auth}<changes>ONLY_LAST</changes><streamid>777</streamid></statusreq>`)
+        ).doc;
       expect(doc.statusreq.error).toBeUndefined();
       for (const o of doc.statusreq.order ?? []) {
         const id = numberToId.get(o.orderno)!;
@@ -152,14 +183,18 @@ describe("change feed (statusreq changes=ONLY_LAST + commitlaststatus)", () => {
       for (let i = 1; i < s.length; i++) expect(s[i]).toBeGreaterThan(s[i - 1]!);
     }
     // And the feed is drained.
-    const last = (await xmlCall(db, `<statusreq>${t.auth}<changes>ONLY_LAST</changes><streamid>777</streamid></statusreq>`)).doc;
+    const last = (
+      await xmlCall(db, `<statusreq>${t.auth}<changes>ONLY_LAST</changes><streamid>777</streamid></statusreq>`)
+    ).doc;
     expect(last.statusreq.count).toBe("0");
   });
 
   it("serializes concurrent polls of one stream without losing a change", async () => {
     const t = await tenant();
     const created = await createOrders(db, t.company.id, t.client.id, 3);
-    const results = await Promise.all(Array.from({ length: 6 }, () => xmlCall(db, `<statusreq>${t.auth}<changes>ONLY_LAST</changes></statusreq>`)));
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => xmlCall(db, `<statusreq>${t.auth}<changes>ONLY_LAST</changes></statusreq>`)),
+    );
     for (const r of results) expect(numbers(r.doc)).toEqual(created.map((o) => o.number).sort());
   });
 });

@@ -6,15 +6,28 @@ import { createTenant } from "@/db/test/factories";
 import { handleXmlRequest } from "../handler";
 
 const ARRAYS = new Set(["order", "createorder", "item", "package", "street", "service", "calc"]);
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "", parseTagValue: false, parseAttributeValue: false, isArray: (name, jpath, _leaf, isAttribute) =>
-    !isAttribute && (ARRAYS.has(name) || String(jpath).endsWith("statushistory.status") || jpath === "townlist.town" || jpath === "regionlist.region"),
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: "",
+  parseTagValue: false,
+  parseAttributeValue: false,
+  isArray: (name, jpath, _leaf, isAttribute) =>
+    !isAttribute &&
+    (ARRAYS.has(name) ||
+      String(jpath).endsWith("statushistory.status") ||
+      jpath === "townlist.town" ||
+      jpath === "regionlist.region"),
 });
 
 // Answers parsed loosely for assertions: attributes as plain keys, repeated elements always arrays.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Answer = any;
 
-export async function xmlCall(db: Queryable, body: string | Buffer, contentType?: string): Promise<{ status: number; xml: string; doc: Answer }> {
+export async function xmlCall(
+  db: Queryable,
+  body: string | Buffer,
+  contentType?: string,
+): Promise<{ status: number; xml: string; doc: Answer }> {
   const res = await handleXmlRequest({ db, body, contentType });
   return { status: res.status, xml: res.body, doc: parser.parse(res.body) };
 }

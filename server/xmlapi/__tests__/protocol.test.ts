@@ -13,7 +13,16 @@ import { apiTenant, order, writeCounts, xmlCall } from "./helpers";
 describe("protocol", () => {
   it("answers invalid XML with error 1 and an unknown root with 14, as HTTP 200", () =>
     withTestTransaction(async (tx) => {
-      for (const body of ["", "   ", "not xml", "<neworder>", "<a><b></a>", "<a/><b/>", "<?xml version='1.0'?>", Buffer.from([0xff, 0xfe, 0x00, 0x3c])]) {
+      for (const body of [
+        "",
+        "   ",
+        "not xml",
+        "<neworder>",
+        "<a><b></a>",
+        "<a/><b/>",
+        "<?xml version='1.0'?>",
+        Buffer.from([0xff, 0xfe, 0x00, 0x3c]),
+      ]) {
         const r = await xmlCall(tx, body);
         expect(r.status).toBe(200);
         expect(r.doc.error.error).toBe("1");
@@ -44,11 +53,17 @@ describe("protocol", () => {
   it("decodes the predefined entities and character references once, and escapes answers", () =>
     withTestTransaction(async (tx) => {
       const t = await apiTenant(tx);
-      const tricky = order("Q&amp;A&lt;1&gt;").replace("Иванов Иван", "O&apos;Neil &quot;&amp;lt;&quot; &#1046;&#x416;");
+      const tricky = order("Q&amp;A&lt;1&gt;").replace(
+        "Иванов Иван",
+        "O&apos;Neil &quot;&amp;lt;&quot; &#1046;&#x416;",
+      );
       const { doc, xml } = await xmlCall(tx, `<neworder>${t.auth}${tricky}</neworder>`);
       expect(doc.neworder.createorder[0].error).toBe("0");
       expect(xml).toContain('orderno="Q&amp;A&lt;1&gt;"');
-      const [o] = await tx.select().from(orders).where(eq(orders.id, Number(doc.neworder.createorder[0].ordercode)));
+      const [o] = await tx
+        .select()
+        .from(orders)
+        .where(eq(orders.id, Number(doc.neworder.createorder[0].ordercode)));
       expect([o!.number, o!.receiverPerson]).toEqual(["Q&A<1>", `O'Neil "&lt;" ЖЖ`]);
       const s = await xmlCall(tx, `<statusreq>${t.auth}<orderno>Q&amp;A&lt;1&gt;</orderno></statusreq>`);
       expect(s.doc.statusreq.order[0].receiver.person).toBe(`O'Neil "&lt;" ЖЖ`);
@@ -59,13 +74,25 @@ describe("protocol", () => {
     withTestTransaction(async (tx) => {
       const t = await apiTenant(tx);
       const body = `<?xml version="1.0" encoding="UTF-8"?><neworder>${t.auth}${order("BOM-1")}</neworder>`;
-      const bom = await handleXmlRequest({ db: tx, body: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(body)]), contentType: "application/xml" });
+      const bom = await handleXmlRequest({
+        db: tx,
+        body: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(body)]),
+        contentType: "application/xml",
+      });
       expect(bom.body).toContain('error="0"');
       const cyr = Buffer.from([0xd2, 0xe2, 0xe5, 0xf0, 0xfc]); // «Тверь» in windows-1251
-      const win = Buffer.concat([Buffer.from(`<townlist><conditions><name>`), cyr, Buffer.from(`</name></conditions></townlist>`)]);
+      const win = Buffer.concat([
+        Buffer.from(`<townlist><conditions><name>`),
+        cyr,
+        Buffer.from(`</name></conditions></townlist>`),
+      ]);
       const r = await handleXmlRequest({ db: tx, body: win, contentType: "text/xml; charset=windows-1251" });
       expect(r.body).toContain("<name>Тверь</name>");
-      const utf8 = await handleXmlRequest({ db: tx, body: Buffer.from(`<townlist><conditions><name>Тверь</name></conditions></townlist>`), contentType: "text/xml; charset=UTF8" });
+      const utf8 = await handleXmlRequest({
+        db: tx,
+        body: Buffer.from(`<townlist><conditions><name>Тверь</name></conditions></townlist>`),
+        contentType: "text/xml; charset=UTF8",
+      });
       expect(utf8.body).toContain("<name>Тверь</name>");
     }));
 
@@ -95,7 +122,9 @@ describe("protocol", () => {
 
 describe("HTTP adapter", () => {
   /** A node:http server over the test transaction, so nothing it writes outlives the test. */
-  async function withServer(fn: (base: string, tx: Parameters<Parameters<typeof withTestTransaction>[0]>[0]) => Promise<void>) {
+  async function withServer(
+    fn: (base: string, tx: Parameters<Parameters<typeof withTestTransaction>[0]>[0]) => Promise<void>,
+  ) {
     await withTestTransaction(async (tx) => {
       const server = createXmlApiServer(tx);
       await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -110,7 +139,12 @@ describe("HTTP adapter", () => {
   it("answers POST on /api and /api/ directly (no redirect) and GET with a hint", () =>
     withServer(async (base) => {
       for (const path of ["/api", "/api/"]) {
-        const res = await fetch(`${base}${path}`, { method: "POST", body: "<regionlist><codesearch><code>77</code></codesearch></regionlist>", headers: { "content-type": "text/xml; charset=utf-8" }, redirect: "manual" });
+        const res = await fetch(`${base}${path}`, {
+          method: "POST",
+          body: "<regionlist><codesearch><code>77</code></codesearch></regionlist>",
+          headers: { "content-type": "text/xml; charset=utf-8" },
+          redirect: "manual",
+        });
         expect(res.status).toBe(200);
         expect(res.headers.get("content-type")).toMatch(/xml/);
         expect(await res.text()).toContain("<name>Москва</name>");
@@ -128,7 +162,10 @@ describe("HTTP adapter", () => {
   it("creates orders over HTTP that the cabinet lists at once", () =>
     withServer(async (base, tx) => {
       const t = await apiTenant(tx);
-      const res = await fetch(`${base}/api/`, { method: "POST", body: `<neworder>${t.auth}${order("H-1")}</neworder>` });
+      const res = await fetch(`${base}/api/`, {
+        method: "POST",
+        body: `<neworder>${t.auth}${order("H-1")}</neworder>`,
+      });
       expect(await res.text()).toContain('error="0"');
       const listed = await listOrders({ ctx: t.staffCtx, input: {} });
       expect(listed.items.map((o) => o.number)).toEqual(["H-1"]);

@@ -8,9 +8,19 @@ import { orderFromXml } from "../order-xml";
 import type { AuthedCall } from "../types";
 import { attr, el, field, many, num, type OutNode } from "../xml";
 
-export function itemResult(name: string, attrs: Record<string, string | number | undefined | null>, code: OrderErrorCode, detail?: string): OutNode {
+export function itemResult(
+  name: string,
+  attrs: Record<string, string | number | undefined | null>,
+  code: OrderErrorCode,
+  detail?: string,
+): OutNode {
   const [en, ru] = ORDER_ERRORS[code];
-  return el(name, { ...attrs, error: code, errormsg: code === 0 && name !== "createorder" ? "OK" : en, errormsgru: detail ? `${ru}: ${detail}` : ru });
+  return el(name, {
+    ...attrs,
+    error: code,
+    errormsg: code === 0 && name !== "createorder" ? "OK" : en,
+    errormsgru: detail ? `${ru}: ${detail}` : ru,
+  });
 }
 
 /** Service failures of one order → its MeaSoft code. */
@@ -25,7 +35,10 @@ export function orderErrorCode(e: unknown): { code: OrderErrorCode; detail?: str
   }
   if (e instanceof NotFoundError) return { code: 52 };
   if (e instanceof ConflictError) return e.fieldErrors?.number ? { code: 17 } : { code: 53, detail: e.message };
-  if (e instanceof ServiceError) return e.fieldErrors ? { code: codeForFieldErrors(e.fieldErrors).code, detail: e.message } : { code: 99, detail: e.message };
+  if (e instanceof ServiceError)
+    return e.fieldErrors
+      ? { code: codeForFieldErrors(e.fieldErrors).code, detail: e.message }
+      : { code: 99, detail: e.message };
   return null;
 }
 
@@ -44,7 +57,16 @@ export async function neworder(call: AuthedCall): Promise<OutNode> {
     results.map((r, i) => {
       const orderno = field(orders[i], "orderno") ?? "";
       if (r.ok) {
-        return itemResult("createorder", { orderno: r.number, barcode: r.barcode ?? r.number, ordercode: r.id, orderprice: num(r.codAmount + r.deliveryPrice) }, 0);
+        return itemResult(
+          "createorder",
+          {
+            orderno: r.number,
+            barcode: r.barcode ?? r.number,
+            ordercode: r.id,
+            orderprice: num(r.codAmount + r.deliveryPrice),
+          },
+          0,
+        );
       }
       if (r.reason === "duplicate") return itemResult("createorder", { orderno: r.number ?? orderno }, 17);
       if (r.reason === "client") return itemResult("createorder", { orderno }, 1);
@@ -65,11 +87,20 @@ export async function editorder(call: AuthedCall): Promise<OutNode> {
     const ordercode = field(o, "ordercode");
     const attrs = { orderno: orderno ?? "", ordercode };
     try {
-      const id = await resolveOrderId({ ctx, input: { id: ordercode ? parseOrderCode(ordercode) : undefined, number: ordercode ? undefined : orderno } });
+      const id = await resolveOrderId({
+        ctx,
+        input: { id: ordercode ? parseOrderCode(ordercode) : undefined, number: ordercode ? undefined : orderno },
+      });
       const { data } = orderFromXml(o, call.node);
       // Validation (towns, required fields) and the lifecycle's «may edit» run in the service, as for the cabinet.
       const res = await editApiOrder({ ctx, input: { id, order: data } });
-      out.push(itemResult("createorder", { orderno: res.number, ordercode: id, orderprice: num(res.codAmount + res.deliveryPrice) }, 0));
+      out.push(
+        itemResult(
+          "createorder",
+          { orderno: res.number, ordercode: id, orderprice: num(res.codAmount + res.deliveryPrice) },
+          0,
+        ),
+      );
     } catch (e) {
       const mapped = orderErrorCode(e);
       if (!mapped) throw e;
@@ -96,9 +127,15 @@ export async function cancelorder(call: AuthedCall): Promise<OutNode> {
     const attrs = { orderno: orderno ?? "", ordercode: ordercode ?? "" };
     try {
       if (!orderno && !ordercode) throw new NotFoundError("Заказ");
-      const res = await cancelOrder({ ctx: call.ctx, input: { id: ordercode ? parseOrderCode(ordercode) : undefined, number: orderno, source: "api" } });
+      const res = await cancelOrder({
+        ctx: call.ctx,
+        input: { id: ordercode ? parseOrderCode(ordercode) : undefined, number: orderno, source: "api" },
+      });
       // At a partner already: accepted here, sent on by the worker; statusreq shows CANCELED once the partner confirms.
-      const detail = res.outcome === "requested" ? "отмена отправлена партнёру, заказ будет отменён после его подтверждения" : undefined;
+      const detail =
+        res.outcome === "requested"
+          ? "отмена отправлена партнёру, заказ будет отменён после его подтверждения"
+          : undefined;
       out.push(itemResult("order", { orderno: res.number, ordercode: res.id }, 0, detail));
     } catch (e) {
       const mapped = orderErrorCode(e);

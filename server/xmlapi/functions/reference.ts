@@ -21,7 +21,10 @@ export async function calculator(call: AuthedCall): Promise<OutNode> {
   const order = one(call.node.order);
   const packages = many(one(order?.packages)?.package);
   const firstPackage = packages[0];
-  const packageMass = packages.reduce((s, p) => s + Number(field(p, "mass") ?? 0) * Number(field(p, "quantity") ?? 1), 0);
+  const packageMass = packages.reduce(
+    (s, p) => s + Number(field(p, "mass") ?? 0) * Number(field(p, "quantity") ?? 1),
+    0,
+  );
   const receiver = one(order?.receiver);
   const receiverTown = one(receiver?.town);
   const service = field(calc, "service") ?? field(order, "service");
@@ -36,7 +39,8 @@ export async function calculator(call: AuthedCall): Promise<OutNode> {
     heightCm: field(calc, "h") ?? field(firstPackage, "height"),
     serviceCode: service !== undefined && /^\d{1,6}$/.test(service) ? Number(service) : undefined,
   };
-  if (service !== undefined && input.serviceCode === undefined) throw new XmlRequestError(15, "неизвестный режим доставки");
+  if (service !== undefined && input.serviceCode === undefined)
+    throw new XmlRequestError(15, "неизвестный режим доставки");
   try {
     const results = await calculateDelivery({ ctx: call.ctx, input });
     // Older clients read attributes, newer ones child elements: both are given (§5.1).
@@ -47,8 +51,15 @@ export async function calculator(call: AuthedCall): Promise<OutNode> {
         el(
           "calc",
           {
-            townfrom: r.townFrom, townto: r.townTo, mass: r.mass, service: r.serviceCode, servicename: r.serviceName, price: r.price, zone: r.zone,
-            mindeliverydays: r.minDays, maxdeliverydays: r.maxDays,
+            townfrom: r.townFrom,
+            townto: r.townTo,
+            mass: r.mass,
+            service: r.serviceCode,
+            servicename: r.serviceName,
+            price: r.price,
+            zone: r.zone,
+            mindeliverydays: r.minDays,
+            maxdeliverydays: r.maxDays,
           },
           [
             el("price", {}, num(r.price)),
@@ -73,10 +84,22 @@ export async function services(call: XmlCall): Promise<OutNode> {
   const company = await findCompanyByExtra(call.db, attr(auth, "extra") ?? text(call.node.extra));
   if (!company) throw new XmlRequestError(25, "неизвестный код службы");
   const list = await listDeliveryServices(call.db, company.id);
-  return el("services", { count: list.length }, list.map((s) => el("service", { code: s.code, name: s.name }, [el("code", {}, s.code), el("name", {}, s.name)])));
+  return el(
+    "services",
+    { count: list.length },
+    list.map((s) => el("service", { code: s.code, name: s.name }, [el("code", {}, s.code), el("name", {}, s.name)])),
+  );
 }
 
-const TYPE_NAMES: Record<string, string> = { г: "город", обл: "область", Респ: "республика", край: "край", АО: "автономный округ", Аобл: "автономная область", Чувашия: "республика" };
+const TYPE_NAMES: Record<string, string> = {
+  г: "город",
+  обл: "область",
+  Респ: "республика",
+  край: "край",
+  АО: "автономный округ",
+  Аобл: "автономная область",
+  Чувашия: "республика",
+};
 const RUSSIA = [el("code", {}, 643), el("name", {}, "Россия")];
 
 function limits(call: XmlCall) {
@@ -95,9 +118,18 @@ export async function townlist(call: XmlCall): Promise<OutNode> {
   const cond = one(call.node.conditions);
   const lim = limits(call);
   const { total, items } = await listTowns(call.db, {
-    code: field(cs, "code"), zipcode: field(cs, "zipcode"), kladrcode: field(cs, "kladrcode"), fiascode: field(cs, "fiascode"),
-    region: field(cond, "region"), namecontains: field(cond, "namecontains"), namestarts: field(cond, "namestarts"), name: field(cond, "name"),
-    fullname: field(cond, "fullname"), country: field(cond, "country"), limitFrom: lim.limitFrom, limitCount: lim.limitCount,
+    code: field(cs, "code"),
+    zipcode: field(cs, "zipcode"),
+    kladrcode: field(cs, "kladrcode"),
+    fiascode: field(cs, "fiascode"),
+    region: field(cond, "region"),
+    namecontains: field(cond, "namecontains"),
+    namestarts: field(cond, "namestarts"),
+    name: field(cond, "name"),
+    fullname: field(cond, "fullname"),
+    country: field(cond, "country"),
+    limitFrom: lim.limitFrom,
+    limitCount: lim.limitCount,
   });
   return el(
     "townlist",
@@ -123,13 +155,24 @@ export async function regionlist(call: XmlCall): Promise<OutNode> {
   const cs = one(call.node.codesearch);
   const cond = one(call.node.conditions);
   const rows = await listRegions(call.db, {
-    code: field(cs, "code"), namecontains: field(cond, "namecontains"), namestarts: field(cond, "namestarts"), fullname: field(cond, "fullname"), country: field(cond, "country"),
+    code: field(cs, "code"),
+    namecontains: field(cond, "namecontains"),
+    namestarts: field(cond, "namestarts"),
+    fullname: field(cond, "fullname"),
+    country: field(cond, "country"),
   });
   return el(
     "regionlist",
     { count: rows.length },
     rows.map((r) =>
-      el("region", {}, [el("code", {}, r.code), el("name", {}, r.name), el("fullname", {}, r.fullName), el("shortname", {}, r.typeShort), el("typename", {}, TYPE_NAMES[r.typeShort] ?? r.typeShort), el("country", {}, RUSSIA)]),
+      el("region", {}, [
+        el("code", {}, r.code),
+        el("name", {}, r.name),
+        el("fullname", {}, r.fullName),
+        el("shortname", {}, r.typeShort),
+        el("typename", {}, TYPE_NAMES[r.typeShort] ?? r.typeShort),
+        el("country", {}, RUSSIA),
+      ]),
     ),
   );
 }
@@ -148,13 +191,25 @@ export async function streetlist(call: XmlCall): Promise<OutNode> {
   if (!company) return el("streetlist", { count: 0 });
   const lim = limits(call);
   const { total, items } = await listStreets(call.db, company.id, town, {
-    town: townName, namecontains: field(cond, "namecontains"), namestarts: field(cond, "namestarts"), name: field(cond, "name"), fullname: field(cond, "fullname"),
-    limitFrom: lim.limitFrom, limitCount: lim.limitCount,
+    town: townName,
+    namecontains: field(cond, "namecontains"),
+    namestarts: field(cond, "namestarts"),
+    name: field(cond, "name"),
+    fullname: field(cond, "fullname"),
+    limitFrom: lim.limitFrom,
+    limitCount: lim.limitCount,
   });
   return el(
     "streetlist",
     { count: items.length, totalcount: lim.countAll ? total : undefined },
-    items.map((s) => el("street", {}, [el("name", {}, s.name), el("shortname", {}, s.shortName), el("typename", {}, s.typeName), el("town", { code: town.code }, town.name)])),
+    items.map((s) =>
+      el("street", {}, [
+        el("name", {}, s.name),
+        el("shortname", {}, s.shortName),
+        el("typename", {}, s.typeName),
+        el("town", { code: town.code }, town.name),
+      ]),
+    ),
   );
 }
 

@@ -48,13 +48,15 @@ export async function statusreq(call: AuthedCall): Promise<OutNode> {
   if (done && DONE.has(done)) search.done = done as OrderSearch["done"];
   const ordercode = text(node.ordercode);
   // orderno2 and givencode are never assigned here, and an ordercode that is not a number names nothing.
-  if (text(node.orderno2) || text(node.givencode) || (ordercode !== undefined && !/^\d{1,15}$/.test(ordercode))) return el("statusreq", { count: 0 });
+  if (text(node.orderno2) || text(node.givencode) || (ordercode !== undefined && !/^\d{1,15}$/.test(ordercode)))
+    return el("statusreq", { count: 0 });
   if (ordercode) search.id = Number(ordercode);
   try {
     const { orders } = await searchOrders({ ctx: call.ctx, input: search });
     return el("statusreq", { count: orders.length }, orders.map(orderToXml));
   } catch (e) {
-    if (e instanceof ValidationError && (e.fieldErrors?.dateFrom || e.fieldErrors?.dateTo)) throw new XmlRequestError(12, e.message);
+    if (e instanceof ValidationError && (e.fieldErrors?.dateFrom || e.fieldErrors?.dateTo))
+      throw new XmlRequestError(12, e.message);
     throw e;
   }
 }
@@ -67,7 +69,12 @@ export async function commitlaststatus(call: AuthedCall): Promise<OutNode> {
 
 /** The generic «12 Bad date/time» on one order of setorderinfo. */
 function badTime(attrs: Record<string, string>, detail: string): OutNode {
-  return el("order", { ...attrs, error: 12, errormsg: "Bad date/time", errormsgru: `Некорректная дата или время: ${detail}` });
+  return el("order", {
+    ...attrs,
+    error: 12,
+    errormsg: "Bad date/time",
+    errormsgru: `Некорректная дата или время: ${detail}`,
+  });
 }
 
 /** setorderinfo: a partner reports status/time/message for orders handed to it (§8.2). */
@@ -80,7 +87,8 @@ export async function setorderinfo(call: AuthedCall): Promise<OutNode> {
     try {
       const status = text(o.status)?.toUpperCase();
       // Current form: <eventtime>; an older revision sent date/time/message as attributes of <order>.
-      const when = text(o.eventtime) ?? (attr(o, "date") ? `${attr(o, "date")} ${attr(o, "time") ?? "00:00"}` : undefined);
+      const when =
+        text(o.eventtime) ?? (attr(o, "date") ? `${attr(o, "date")} ${attr(o, "time") ?? "00:00"}` : undefined);
       const eventTime = parseDateTime(when);
       if (when !== undefined && !eventTime) {
         out.push(badTime(attrs, "eventtime: ГГГГ-ММ-ДД ЧЧ:ММ:СС"));
@@ -92,9 +100,22 @@ export async function setorderinfo(call: AuthedCall): Promise<OutNode> {
       }
       const res = await setAgentOrderStatus({
         ctx: call.ctx,
-        input: { id: ordercode ? Number(ordercode) : undefined, number: ordercode ? undefined : orderno, status, eventTime, message: text(o.message) ?? attr(o, "message") },
+        input: {
+          id: ordercode ? Number(ordercode) : undefined,
+          number: ordercode ? undefined : orderno,
+          status,
+          eventTime,
+          message: text(o.message) ?? attr(o, "message"),
+        },
       });
-      out.push(itemResult("order", { ordercode: res.id, orderno: res.number, status: res.status }, 0, res.kept ? "финальный статус заказа сохранён, событие записано в историю" : undefined));
+      out.push(
+        itemResult(
+          "order",
+          { ordercode: res.id, orderno: res.number, status: res.status },
+          0,
+          res.kept ? "финальный статус заказа сохранён, событие записано в историю" : undefined,
+        ),
+      );
     } catch (e) {
       if (e instanceof ServiceError && e.fieldErrors?.eventTime) {
         out.push(badTime(attrs, e.message));

@@ -108,13 +108,31 @@ function AddBranch({ onAdded }: { onAdded: (b: Branch) => void }) {
         }}
       >
         <div className="w-full sm:w-40">
-          <TextField label="Код" value={values.code} onChange={(e) => set("code", e.target.value)} error={errors.code} maxLength={30} />
+          <TextField
+            label="Код"
+            value={values.code}
+            onChange={(e) => set("code", e.target.value)}
+            error={errors.code}
+            maxLength={30}
+          />
         </div>
         <div className="w-full sm:min-w-64 sm:flex-1">
-          <TextField label="Название" value={values.name} onChange={(e) => set("name", e.target.value)} error={errors.name} maxLength={250} />
+          <TextField
+            label="Название"
+            value={values.name}
+            onChange={(e) => set("name", e.target.value)}
+            error={errors.name}
+            maxLength={250}
+          />
         </div>
         <div className="w-full sm:w-56">
-          <TextField label="Город" value={values.town} onChange={(e) => set("town", e.target.value)} error={errors.town} maxLength={150} />
+          <TextField
+            label="Город"
+            value={values.town}
+            onChange={(e) => set("town", e.target.value)}
+            error={errors.town}
+            maxLength={150}
+          />
         </div>
         <Button type="submit" disabled={create.isPending} className="mt-[1.3rem]">
           {create.isPending ? "Добавление…" : "Добавить"}
@@ -129,7 +147,15 @@ function AddBranch({ onAdded }: { onAdded: (b: Branch) => void }) {
   );
 }
 
-function ViewRow({ branch: b, onEdit, onNotice }: { branch: Branch; onEdit: () => void; onNotice: (n: { tone: "green" | "red"; text: string } | null) => void }) {
+function ViewRow({
+  branch: b,
+  onEdit,
+  onNotice,
+}: {
+  branch: Branch;
+  onEdit: () => void;
+  onNotice: (n: { tone: "green" | "red"; text: string } | null) => void;
+}) {
   const trpc = useTRPC();
   const invalidate = useInvalidate();
   const [confirming, setConfirming] = useState(false);

@@ -7,7 +7,21 @@ import { formatDate, formatDateTime, formatNumber, todayIso } from "@/components
 import { StatusBadge } from "@/components/order-status";
 import { QueryState } from "@/components/query-state";
 import { type RouterOutputs, useTRPC } from "@/components/trpc";
-import { Alert, Button, Card, DetailList, Empty, Input, PageHeader, QueryError, ShowMoreButton, Spinner, Table, TextareaField, TextField } from "@/components/ui";
+import {
+  Alert,
+  Button,
+  Card,
+  DetailList,
+  Empty,
+  Input,
+  PageHeader,
+  QueryError,
+  ShowMoreButton,
+  Spinner,
+  Table,
+  TextareaField,
+  TextField,
+} from "@/components/ui";
 import { ManifestStateBadge } from "../state-badge";
 
 type Manifest = RouterOutputs["manifests"]["get"];
@@ -16,7 +30,11 @@ type Manifest = RouterOutputs["manifests"]["get"];
 function useRefresh() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  return () => Promise.all([queryClient.invalidateQueries({ queryKey: trpc.manifests.pathKey() }), queryClient.invalidateQueries({ queryKey: trpc.orders.pathKey() })]);
+  return () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: trpc.manifests.pathKey() }),
+      queryClient.invalidateQueries({ queryKey: trpc.orders.pathKey() }),
+    ]);
 }
 
 /** «назначен 1 заказу / 5 заказам» */
@@ -161,7 +179,9 @@ function ManifestActions({ manifest: m }: { manifest: Manifest }) {
     trpc.manifests.setSendDate.mutationOptions({
       onSuccess: async (r) => {
         const n = r.orderIds.length;
-        setDone(`Манифест отправлен ${formatDate(r.sendDate)}. Ответственный филиал «${m.responsibleBranchName}» назначен ${n} ${ordersDative(n)}.`);
+        setDone(
+          `Манифест отправлен ${formatDate(r.sendDate)}. Ответственный филиал «${m.responsibleBranchName}» назначен ${n} ${ordersDative(n)}.`,
+        );
         await refresh();
       },
     }),
@@ -174,7 +194,9 @@ function ManifestActions({ manifest: m }: { manifest: Manifest }) {
       <div className="flex flex-col gap-3">
         {m.state === "draft" && (
           <>
-            <p className="text-slate-600">Когда все заказы собраны в мешок, отметьте манифест скомплектованным — после этого состав не меняется.</p>
+            <p className="text-slate-600">
+              Когда все заказы собраны в мешок, отметьте манифест скомплектованным — после этого состав не меняется.
+            </p>
             <Button
               onClick={() => {
                 setDone(null);
@@ -203,7 +225,14 @@ function ManifestActions({ manifest: m }: { manifest: Manifest }) {
                 ? "Манифест отправлен. Дату можно исправить — заказы снова получат ответственный филиал манифеста."
                 : "При отправке всем заказам манифеста назначается его ответственный филиал."}
             </p>
-            <TextField label="Дата отправки" type="date" value={sendDate} onChange={(e) => setSendDate(e.target.value)} error={sendFieldError} required />
+            <TextField
+              label="Дата отправки"
+              type="date"
+              value={sendDate}
+              onChange={(e) => setSendDate(e.target.value)}
+              error={sendFieldError}
+              required
+            />
             <Button type="submit" disabled={send.isPending || !sendDate}>
               {send.isPending ? "Сохранение…" : m.state === "sent" ? "Изменить дату отправки" : "Отправить"}
             </Button>
@@ -226,14 +255,25 @@ function ScanOrders({ manifest: m }: { manifest: Manifest }) {
     trpc.manifests.addOrders.mutationOptions({
       onSuccess: async (r, vars) => {
         const asked = vars.numbers?.length ?? 0;
-        setDone(r.added === asked ? `Добавлено: ${r.added} ${ordersWord(r.added)}` : `Добавлено: ${r.added} ${ordersWord(r.added)}; остальные уже были в этом манифесте`);
+        setDone(
+          r.added === asked
+            ? `Добавлено: ${r.added} ${ordersWord(r.added)}`
+            : `Добавлено: ${r.added} ${ordersWord(r.added)}; остальные уже были в этом манифесте`,
+        );
         setText("");
         await refresh();
       },
     }),
   );
   const err = errorInfo(add.error);
-  const numbers = [...new Set(text.split(/[\n,;]+/).map((s) => s.trim()).filter(Boolean))];
+  const numbers = [
+    ...new Set(
+      text
+        .split(/[\n,;]+/)
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ];
   return (
     <Card title="Добавить по номерам">
       <form
@@ -269,7 +309,10 @@ function PickOrders({ manifest: m }: { manifest: Manifest }) {
   const [search, setSearch] = useState("");
   const [selected, setSelected] = useState<Set<number>>(new Set());
   const query = useInfiniteQuery({
-    ...trpc.orders.list.infiniteQueryOptions({ forManifest: true, search: search.trim() || undefined, limit: 20 }, { getNextPageParam: (last) => last.nextCursor ?? undefined }),
+    ...trpc.orders.list.infiniteQueryOptions(
+      { forManifest: true, search: search.trim() || undefined, limit: 20 },
+      { getNextPageParam: (last) => last.nextCursor ?? undefined },
+    ),
     placeholderData: keepPreviousData,
   });
   const add = useMutation(
@@ -294,7 +337,10 @@ function PickOrders({ manifest: m }: { manifest: Manifest }) {
     <Card
       title="Заказы без манифеста"
       actions={
-        <Button onClick={() => add.mutate({ manifestId: m.id, orderIds: [...selected] })} disabled={selected.size === 0 || add.isPending}>
+        <Button
+          onClick={() => add.mutate({ manifestId: m.id, orderIds: [...selected] })}
+          disabled={selected.size === 0 || add.isPending}
+        >
           {add.isPending ? "Добавление…" : `Добавить выбранные (${selected.size})`}
         </Button>
       }
@@ -303,14 +349,26 @@ function PickOrders({ manifest: m }: { manifest: Manifest }) {
         <label htmlFor="pick-search" className="text-slate-600">
           Поиск по номеру
         </label>
-        <Input id="pick-search" type="search" value={search} onChange={(e) => setSearch(e.target.value)} className="w-56" placeholder="Начало номера…" />
+        <Input
+          id="pick-search"
+          type="search"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+          className="w-56"
+          placeholder="Начало номера…"
+        />
       </div>
       {err && (
         <div className="mb-3">
           <Alert>{err}</Alert>
         </div>
       )}
-      <QueryState query={query} empty={search ? "Ничего не найдено" : "Все заказы уже распределены по манифестам"} isEmpty={() => rows.length === 0} framed={false}>
+      <QueryState
+        query={query}
+        empty={search ? "Ничего не найдено" : "Все заказы уже распределены по манифестам"}
+        isEmpty={() => rows.length === 0}
+        framed={false}
+      >
         {() => (
           <>
             <Table>
@@ -328,7 +386,13 @@ function PickOrders({ manifest: m }: { manifest: Manifest }) {
                 {rows.map((o) => (
                   <tr key={o.id} className="cursor-pointer hover:bg-blue-50/50" onClick={() => toggle(o.id)}>
                     <td>
-                      <input type="checkbox" aria-label={`Выбрать заказ ${o.number}`} checked={selected.has(o.id)} onChange={() => toggle(o.id)} onClick={(e) => e.stopPropagation()} />
+                      <input
+                        type="checkbox"
+                        aria-label={`Выбрать заказ ${o.number}`}
+                        checked={selected.has(o.id)}
+                        onChange={() => toggle(o.id)}
+                        onClick={(e) => e.stopPropagation()}
+                      />
                     </td>
                     <td className="font-medium">{o.number}</td>
                     <td>{o.clientName}</td>

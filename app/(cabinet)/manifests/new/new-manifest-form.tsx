@@ -62,18 +62,45 @@ export function NewManifestForm() {
       )}
       <Card>
         <div className="grid gap-3 md:grid-cols-2">
-          <TextField label="Номер манифеста" value={number} onChange={(e) => setNumber(e.target.value)} error={errors.number} hint="Пусто — номер присвоится автоматически" maxLength={50} />
+          <TextField
+            label="Номер манифеста"
+            value={number}
+            onChange={(e) => setNumber(e.target.value)}
+            error={errors.number}
+            hint="Пусто — номер присвоится автоматически"
+            maxLength={50}
+          />
           <div />
-          <SelectField label="Создающий филиал" value={creatingBranchId} onChange={(e) => setCreating(e.target.value)} error={errors.creatingBranchId} disabled={branches.isPending}>
+          <SelectField
+            label="Создающий филиал"
+            value={creatingBranchId}
+            onChange={(e) => setCreating(e.target.value)}
+            error={errors.creatingBranchId}
+            disabled={branches.isPending}
+          >
             <option value="">Не указан</option>
             {branchOptions}
           </SelectField>
-          <SelectField label="Ответственный филиал" value={responsibleBranchId} onChange={(e) => setResponsible(e.target.value)} error={errors.responsibleBranchId} disabled={branches.isPending} hint="Получит заказы манифеста при отправке">
+          <SelectField
+            label="Ответственный филиал"
+            value={responsibleBranchId}
+            onChange={(e) => setResponsible(e.target.value)}
+            error={errors.responsibleBranchId}
+            disabled={branches.isPending}
+            hint="Получит заказы манифеста при отправке"
+          >
             <option value="">{branches.isPending ? "Загрузка…" : "Выберите филиал"}</option>
             {branchOptions}
           </SelectField>
           <div className="md:col-span-2">
-            <TextareaField label="Комментарий" rows={2} value={comment} onChange={(e) => setComment(e.target.value)} error={errors.comment} maxLength={1000} />
+            <TextareaField
+              label="Комментарий"
+              rows={2}
+              value={comment}
+              onChange={(e) => setComment(e.target.value)}
+              error={errors.comment}
+              maxLength={1000}
+            />
           </div>
         </div>
         {branches.data?.length === 0 && (

@@ -21,22 +21,39 @@ const STATE_TONES: Record<Transfer["state"], "green" | "amber" | "red" | "gray">
   cancelled: "gray",
 };
 const CANCEL_TONES = { none: "gray", pending: "amber", done: "green", failed: "red" } as const;
-const KIND_TITLES: Record<LogEntry["kind"], string> = { transfer: "передача", reconcile: "сверка", status: "статус", cancel: "отмена" };
+const KIND_TITLES: Record<LogEntry["kind"], string> = {
+  transfer: "передача",
+  reconcile: "сверка",
+  status: "статус",
+  cancel: "отмена",
+};
 
 /** Something is still moving at the worker: the card polls until it settles. */
 export function syncInProgress(data: OrderSync | undefined): boolean {
-  return !!data?.transfers.some((t) => t.state === "pending" || t.state === "sending" || t.state === "submitted" || t.cancelState === "pending");
+  return !!data?.transfers.some(
+    (t) => t.state === "pending" || t.state === "sending" || t.state === "submitted" || t.cancelState === "pending",
+  );
 }
 
 const canRetry = (data: OrderSync) => data.transfers.some((t) => t.state === "failed" || t.cancelState === "failed");
 
 /** «Передача партнёру»: the order's hand-overs to partner courier companies and the exchange log (staff only). */
-export function OrderSyncCard({ orderId, query }: { orderId: number; query: { data?: OrderSync; isPending: boolean; error: unknown; refetch: () => unknown } }) {
+export function OrderSyncCard({
+  orderId,
+  query,
+}: {
+  orderId: number;
+  query: { data?: OrderSync; isPending: boolean; error: unknown; refetch: () => unknown };
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const retry = useMutation(
     trpc.sync.retry.mutationOptions({
-      onSettled: () => Promise.all([queryClient.invalidateQueries({ queryKey: trpc.sync.order.queryKey({ orderId }) }), queryClient.invalidateQueries({ queryKey: trpc.orders.get.queryKey({ id: orderId }) })]),
+      onSettled: () =>
+        Promise.all([
+          queryClient.invalidateQueries({ queryKey: trpc.sync.order.queryKey({ orderId }) }),
+          queryClient.invalidateQueries({ queryKey: trpc.orders.get.queryKey({ id: orderId }) }),
+        ]),
     }),
   );
 
@@ -99,7 +116,8 @@ function TransferView({ t }: { t: Transfer }) {
     <div className="rounded-md border border-slate-200 p-3" data-testid="transfer">
       <div className="mb-2 flex flex-wrap items-center justify-between gap-2">
         <div>
-          <span className="font-medium">{t.branchName}</span> <span className="text-slate-500">· {integratorTitle(t.integrator)}</span>
+          <span className="font-medium">{t.branchName}</span>{" "}
+          <span className="text-slate-500">· {integratorTitle(t.integrator)}</span>
         </div>
         <Badge tone={STATE_TONES[t.state]}>{TRANSFER_STATE_TITLES[t.state]}</Badge>
       </div>
@@ -107,7 +125,9 @@ function TransferView({ t }: { t: Transfer }) {
         {rows.map(([k, v]) => (
           <div key={k} className="contents">
             <dt className="text-slate-500">{k}</dt>
-            <dd className="min-w-0 break-words tabular-nums">{v === null || v === undefined || v === "" ? <span className="text-slate-400">—</span> : v}</dd>
+            <dd className="min-w-0 break-words tabular-nums">
+              {v === null || v === undefined || v === "" ? <span className="text-slate-400">—</span> : v}
+            </dd>
           </div>
         ))}
       </dl>
@@ -120,7 +140,11 @@ function TransferView({ t }: { t: Transfer }) {
         <div className="mt-2 flex flex-wrap items-center gap-2 border-t border-slate-100 pt-2">
           <span className="text-slate-500">Отмена:</span>
           <Badge tone={CANCEL_TONES[t.cancelState]}>{CANCEL_STATE_TITLES[t.cancelState]}</Badge>
-          {t.cancelMessage && t.cancelMessage !== CANCEL_STATE_TITLES[t.cancelState] && <span className={`break-words text-sm ${t.cancelState === "failed" ? "text-red-700" : "text-slate-700"}`}>{t.cancelMessage}</span>}
+          {t.cancelMessage && t.cancelMessage !== CANCEL_STATE_TITLES[t.cancelState] && (
+            <span className={`break-words text-sm ${t.cancelState === "failed" ? "text-red-700" : "text-slate-700"}`}>
+              {t.cancelMessage}
+            </span>
+          )}
         </div>
       )}
     </div>
@@ -148,12 +172,17 @@ function SyncLog({ log }: { log: LogEntry[] }) {
               <td className="whitespace-nowrap">{KIND_TITLES[l.kind]}</td>
               <td className="max-w-xs break-words text-xs text-slate-700">{l.request}</td>
               <td className={`max-w-xs break-words text-xs ${l.ok ? "text-slate-700" : "text-red-700"}`}>
-                <span className={`mr-1 font-semibold ${l.ok ? "text-green-700" : "text-red-700"}`} aria-label={l.ok ? "успешно" : "ошибка"}>
+                <span
+                  className={`mr-1 font-semibold ${l.ok ? "text-green-700" : "text-red-700"}`}
+                  aria-label={l.ok ? "успешно" : "ошибка"}
+                >
                   {l.ok ? "✓" : "✕"}
                 </span>
                 {l.result}
               </td>
-              <td className="whitespace-nowrap text-right tabular-nums text-slate-600">{l.durationMs === null ? "—" : formatDuration(l.durationMs)}</td>
+              <td className="whitespace-nowrap text-right tabular-nums text-slate-600">
+                {l.durationMs === null ? "—" : formatDuration(l.durationMs)}
+              </td>
             </tr>
           ))}
         </tbody>

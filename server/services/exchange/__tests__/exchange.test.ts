@@ -5,7 +5,12 @@ import { createOrders, today } from "@/db/test/factories";
 import { createIsolatedSyncPair } from "@/db/test/isolated-pair";
 import type { SyncPair } from "@/db/test/sync-pair";
 import { setIntegrationEnabled } from "@/server/services/integrations/set-enabled";
-import { addOrdersToManifest, createManifest, markManifestAssembled, setManifestSendDate } from "@/server/services/manifests";
+import {
+  addOrdersToManifest,
+  createManifest,
+  markManifestAssembled,
+  setManifestSendDate,
+} from "@/server/services/manifests";
 import { getOrder } from "@/server/services/orders/get";
 import { setOrderStatus } from "@/server/services/orders/set-status";
 import { cancelOrder } from "@/server/services/orders/lifecycle";
@@ -40,7 +45,10 @@ async function ship(p: SyncPair, n: number) {
 }
 
 async function ordersAtB(p: SyncPair) {
-  return p.b.db.select({ id: orders.id, number: orders.number, status: orders.status, clientId: orders.clientId }).from(orders).where(eq(orders.companyId, p.companyB.id));
+  return p.b.db
+    .select({ id: orders.id, number: orders.number, status: orders.status, clientId: orders.clientId })
+    .from(orders)
+    .where(eq(orders.companyId, p.companyB.id));
 }
 
 async function transferStates(p: SyncPair) {
@@ -54,14 +62,20 @@ describe("MeaSoft → MeaSoft exchange between two deployments", () => {
     const shipped = await ship(p, 7);
     const run = await runTransfers(p.a.db, p.integrationId, { batchSize: 5 });
     expect(run).toMatchObject({ sent: 7, failed: 0, batches: 2 });
-    const [health] = await p.a.db.select({ status: integrations.healthStatus }).from(integrations).where(eq(integrations.id, p.integrationId));
+    const [health] = await p.a.db
+      .select({ status: integrations.healthStatus })
+      .from(integrations)
+      .where(eq(integrations.id, p.integrationId));
     expect(health!.status).toBe("ok");
 
     const atB = await ordersAtB(p);
     expect(atB.map((o) => o.number).sort()).toEqual(shipped.map((o) => o.number).sort());
     expect(new Set(atB.map((o) => o.clientId))).toEqual(new Set([p.alfaAtB.id]));
     const [t] = await p.a.db.select().from(transfers).where(eq(transfers.orderId, shipped[0]!.id));
-    expect(t).toMatchObject({ state: "sent", partnerOrderCode: String(atB.find((o) => o.number === shipped[0]!.number)!.id) });
+    expect(t).toMatchObject({
+      state: "sent",
+      partnerOrderCode: String(atB.find((o) => o.number === shipped[0]!.number)!.id),
+    });
 
     // Бета's operator works the order; the change reaches Альфа through the change feed.
     const target = atB.find((o) => o.number === shipped[0]!.number)!;
@@ -76,7 +90,10 @@ describe("MeaSoft → MeaSoft exchange between two deployments", () => {
     // The feed was acknowledged: a second poll brings nothing new and records nothing twice.
     const again = await pollPartnerStatuses(p.a.db, p.integrationId);
     expect(again.applied).toBe(0);
-    const agentRows = await p.a.db.select({ n: count() }).from(orderStatusHistory).where(and(eq(orderStatusHistory.orderId, shipped[0]!.id), eq(orderStatusHistory.source, "agent")));
+    const agentRows = await p.a.db
+      .select({ n: count() })
+      .from(orderStatusHistory)
+      .where(and(eq(orderStatusHistory.orderId, shipped[0]!.id), eq(orderStatusHistory.source, "agent")));
     expect(agentRows[0]!.n).toBe(1);
   });
 
@@ -88,7 +105,9 @@ describe("MeaSoft → MeaSoft exchange between two deployments", () => {
     await setOrderStatus({ ctx: p.ctxB, input: { id: atB!.id, status: "COMPLETE" } });
     await pollPartnerStatuses(p.a.db, p.integrationId);
     // A partner whose own rules let a final order reopen (B's cabinet would refuse this, so it is written directly).
-    await p.b.db.transaction((tx) => appendStatus(tx, { id: atB!.id, companyId: p.companyB.id }, "DELIVERY", "cabinet", new Date()));
+    await p.b.db.transaction((tx) =>
+      appendStatus(tx, { id: atB!.id, companyId: p.companyB.id }, "DELIVERY", "cabinet", new Date()),
+    );
     await pollPartnerStatuses(p.a.db, p.integrationId);
     const card = await getOrder({ ctx: p.ctxA, input: { id: o!.id } });
     expect(card.status).toBe("COMPLETE");
@@ -195,7 +214,14 @@ describe("MeaSoft → MeaSoft exchange between two deployments", () => {
     const p = await pair();
     // At Бета, an order of its client «Альфа Курьер» (partner extra 101) put into a bag to Бета's branch for Альфа.
     const { saveIntegration } = await import("@/server/services/integrations/save");
-    await saveIntegration({ ctx: p.ctxB, input: { branchId: p.branchAtB.id, integrator: "measoft", values: { login: "x", password: "y", extra: "101", apiUrl: "http://127.0.0.1:9/api/" } } });
+    await saveIntegration({
+      ctx: p.ctxB,
+      input: {
+        branchId: p.branchAtB.id,
+        integrator: "measoft",
+        values: { login: "x", password: "y", extra: "101", apiUrl: "http://127.0.0.1:9/api/" },
+      },
+    });
     const [fromAlfa] = await createOrders(p.b.db, p.companyB.id, p.alfaAtB.id, 1);
     const m = await createManifest({ ctx: p.ctxB, input: { responsibleBranchId: p.branchAtB.id } });
     await addOrdersToManifest({ ctx: p.ctxB, input: { manifestId: m.id, orderIds: [fromAlfa!.id] } });
