@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, or, sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { orders, orderStatusHistory, syncLog, transfers } from "@/db/schema";
 import { notifySync } from "../exchange/queue";
@@ -270,6 +270,35 @@ export async function resolveOrderId({ ctx, input }: ServiceCall<OrderRef>): Pro
     .limit(1);
   if (!order) throw new NotFoundError("Заказ");
   return order.id;
+}
+
+/**
+ * Which of these references can name an order in scope, in one query: a request naming thousands of unknown orders
+ * costs one lookup instead of a transaction each. A reference it calls unknown matches no order; one it calls
+ * possible is still checked by the verb itself.
+ */
+export async function possibleOrderRefs({ ctx, input }: ServiceCall<OrderRef[]>) {
+  const ids = [...new Set(input.flatMap((r) => (r.id ? [r.id] : [])))];
+  const numbers = [...new Set(input.flatMap((r) => (r.number ? [r.number] : [])))];
+  const rows =
+    ids.length || numbers.length
+      ? await ctx.db
+          .select({ id: orders.id, number: orders.number })
+          .from(orders)
+          .where(
+            and(
+              orderScope(ctx),
+              or(
+                ids.length ? inArray(orders.id, ids) : undefined,
+                numbers.length ? inArray(orders.number, numbers) : undefined,
+              ),
+            ),
+          )
+      : [];
+  const knownIds = new Set(rows.map((r) => r.id));
+  const knownNumbers = new Set(rows.map((r) => r.number));
+  return (ref: OrderRef) =>
+    (!!ref.id || !!ref.number) && (!ref.id || knownIds.has(ref.id)) && (!ref.number || knownNumbers.has(ref.number));
 }
 
 export type CancelOutcome = "cancelled" | "requested" | "already";

@@ -101,6 +101,22 @@ describe("work per request is bounded", () => {
       expect(await writeCounts(tx)).toEqual(before);
     }));
 
+  it("a signed-in cancelorder naming the maximum of unknown orders looks them up at once: 52 each, one real cancel", () =>
+    withTestTransaction(async (tx) => {
+      const t = await apiTenant(tx);
+      const created = await xmlCall(tx, `<neworder>${t.auth}${order("REAL-1")}</neworder>`);
+      expect(created.doc.neworder.createorder[0].error).toBe("0");
+      vi.clearAllMocks();
+      const unknown = Array.from({ length: MAX_ORDERS_PER_REQUEST - 2 }, (_, i) => `<order orderno="NONE-${i}"/>`);
+      const body = `<cancelorder>${t.auth}${unknown.join("")}<order ordercode="12abc"/><order orderno="REAL-1"/></cancelorder>`;
+      const r = await xmlCall(tx, body);
+      const results = r.doc.cancelorder.order as { orderno: string; error: string }[];
+      expect(results).toHaveLength(MAX_ORDERS_PER_REQUEST);
+      expect(results.filter((o) => o.error === "52")).toHaveLength(MAX_ORDERS_PER_REQUEST - 1);
+      expect(results.at(-1)).toMatchObject({ orderno: "REAL-1", error: "0" });
+      expect(cancelOrder).toHaveBeenCalledTimes(1);
+    }));
+
   it("refuses an authenticated request over the maximum in every function that takes orders, writing nothing", () =>
     withTestTransaction(async (tx) => {
       const t = await apiTenant(tx);

@@ -1,6 +1,6 @@
 import { ZodError } from "zod";
 import { ConflictError, NotFoundError, ServiceError, ValidationError, zodFieldErrors } from "@/server/services/errors";
-import { cancelOrder, resolveOrderId } from "@/server/services/orders/lifecycle";
+import { cancelOrder, possibleOrderRefs, resolveOrderId } from "@/server/services/orders/lifecycle";
 import { createOrdersBatch } from "@/server/services/orders/create-batch";
 import { editApiOrder } from "@/server/services/orders/update";
 import { codeForFieldErrors, ORDER_ERRORS, type OrderErrorCode } from "../codes";
@@ -119,14 +119,18 @@ function parseOrderCode(s: string): number {
 
 /** cancelorder: <order orderno|ordercode/> (or a child <orderno>), each answered with its own result. */
 export async function cancelorder(call: AuthedCall): Promise<OutNode> {
-  const orders = many(call.node.order);
-  const out: OutNode[] = [];
-  for (const o of orders) {
+  const orders = many(call.node.order).map((o) => {
     const orderno = field(o, "orderno");
     const ordercode = attr(o, "ordercode") ?? field(o, "ordercode");
     const attrs = { orderno: orderno ?? "", ordercode: ordercode ?? "" };
+    const id = ordercode && /^\d{1,15}$/.test(ordercode) ? Number(ordercode) : undefined;
+    return { orderno, ordercode, attrs, ref: { id, number: orderno } };
+  });
+  const possible = await possibleOrderRefs({ ctx: call.ctx, input: orders.map((o) => o.ref) });
+  const out: OutNode[] = [];
+  for (const { orderno, ordercode, attrs, ref } of orders) {
     try {
-      if (!orderno && !ordercode) throw new NotFoundError("Заказ");
+      if ((!orderno && !ordercode) || !possible(ref)) throw new NotFoundError("Заказ");
       const res = await cancelOrder({
         ctx: call.ctx,
         input: { id: ordercode ? parseOrderCode(ordercode) : undefined, number: orderno, source: "api" },
