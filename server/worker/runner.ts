@@ -45,14 +45,25 @@ export async function startWorker(options: WorkerOptions) {
   }
   const ctx: JobContext = { db, log, enqueue, pollSeconds };
 
-  /** A clock task that survives anything: an outage is reported once, other errors each time, and the next tick runs. */
-  const guarded = (job: Job) => async () => {
-    try {
-      await job.handler(job.payload.parse({}), ctx);
-      monitor.ok();
-    } catch (e) {
-      if (!stopping && !monitor.lost(e)) log(`${job.name}: ${describe(e)}`);
-    }
+  /**
+   * A clock task that survives anything: an outage is reported once, other errors each time, and the next tick runs.
+   * A tick that finds the previous one still running skips quietly (node-cron's own noOverlap logs a warning a second
+   * through every slow stretch or outage).
+   */
+  const guarded = (job: Job) => {
+    let running = false;
+    return async () => {
+      if (running) return;
+      running = true;
+      try {
+        await job.handler(job.payload.parse({}), ctx);
+        monitor.ok();
+      } catch (e) {
+        if (!stopping && !monitor.lost(e)) log(`${job.name}: ${describe(e)}`);
+      } finally {
+        running = false;
+      }
+    };
   };
 
   const work = (job: Job) =>
@@ -109,9 +120,7 @@ export async function startWorker(options: WorkerOptions) {
     throw e;
   }
 
-  const clocks = jobs
-    .filter((j) => j.schedule)
-    .map((j) => cron.schedule(j.schedule!, guarded(j), { noOverlap: true, name: j.name }));
+  const clocks = jobs.filter((j) => j.schedule).map((j) => cron.schedule(j.schedule!, guarded(j), { name: j.name }));
 
   log(`запущен (опрос статусов партнёров каждые ${pollSeconds} с)`);
   return {
