@@ -1,4 +1,5 @@
 import type { OrderDetails } from "@/server/services/orders/lookup";
+import { receiverOf, senderOf } from "@/server/services/orders/parties";
 import { statusTitle } from "@/server/services/orders/statuses";
 import { attr, el, field, formatDateTime, formatUtc, many, num, one, text, type OutNode, type XNode } from "./xml";
 
@@ -146,30 +147,8 @@ export function orderToXml(d: OrderDetails): OutNode {
   const delivered = FINALS_DELIVERED.has(o.status);
   return el("order", { orderno: o.number, awb: o.barcode ?? "", orderno2: "", ordercode: o.id, givencode: "" }, [
     el("barcode", {}, o.barcode ?? o.number),
-    partyXml("sender", {
-      company: o.senderCompany,
-      person: o.senderPerson,
-      phone: o.senderPhone,
-      town: o.senderTown,
-      address: o.senderAddress,
-      zip: o.senderZip,
-      date: o.senderDate,
-      timeMin: o.senderTimeMin,
-      timeMax: o.senderTimeMax,
-    }),
-    partyXml("receiver", {
-      company: o.receiverCompany,
-      person: o.receiverPerson,
-      phone: o.receiverPhone,
-      town: o.receiverTown,
-      regionCode: o.receiverRegionCode,
-      address: o.receiverAddress,
-      zip: o.receiverZip,
-      pvz: o.receiverPvz ?? "",
-      date: o.receiverDate,
-      timeMin: o.receiverTimeMin,
-      timeMax: o.receiverTimeMax,
-    }),
+    partyXml("sender", senderOf(o)),
+    partyXml("receiver", { ...receiverOf(o), pvz: o.receiverPvz ?? "" }),
     el("department", {}, o.department),
     el("weight", {}, num(o.weight)),
     el("quantity", {}, o.quantity),
@@ -179,17 +158,7 @@ export function orderToXml(d: OrderDetails): OutNode {
     el("inshprice", {}, num(o.declaredValue)),
     el("enclosure", {}, o.enclosure),
     el("instruction", {}, o.instruction),
-    ...[
-      "receiverpays",
-      "discount",
-      "return",
-      "return_weight",
-      "return_service",
-      "return_type",
-      "type",
-      "pickup",
-      "acceptpartially",
-    ].map((k) => (exText(k) !== undefined ? el(k, {}, exText(k)) : null)),
+    ...ORDER_EXTRAS.map((k) => (exText(k) !== undefined ? el(k, {}, exText(k)) : null)),
     el(
       "status",
       {

@@ -2,6 +2,7 @@ import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { orderItems, orderPackages, orders } from "@/db/schema";
 import type { OutgoingOrder } from "../../integrators/types";
+import { receiverOf, senderOf } from "../orders/parties";
 
 const num = (v: string | null) => (v === null ? null : Number(v));
 
@@ -33,30 +34,8 @@ export async function loadOutgoingOrders(
     out.set(o.id, {
       number: o.number,
       barcode: o.barcode,
-      sender: {
-        company: o.senderCompany,
-        person: o.senderPerson,
-        phone: o.senderPhone,
-        town: o.senderTown,
-        address: o.senderAddress,
-        zip: o.senderZip,
-        date: o.senderDate,
-        timeMin: o.senderTimeMin,
-        timeMax: o.senderTimeMax,
-      },
-      receiver: {
-        company: o.receiverCompany,
-        person: o.receiverPerson,
-        phone: o.receiverPhone,
-        town: o.receiverTown,
-        regionCode: o.receiverRegionCode,
-        address: o.receiverAddress,
-        zip: o.receiverZip,
-        pvz: o.receiverPvz,
-        date: o.receiverDate,
-        timeMin: o.receiverTimeMin,
-        timeMax: o.receiverTimeMax,
-      },
+      sender: senderOf(o),
+      receiver: receiverOf(o),
       weight: Number(o.weight),
       quantity: o.quantity,
       payType: o.payType,
