@@ -255,13 +255,17 @@ async function settleOutcomes(
       durationMs,
     };
     // A claim lost to a takeover (this worker was silent past its lease) is the new owner's to settle and log.
-    if (o.outcome === "accepted") {
+    if (o.outcome === "accepted" || o.outcome === "submitted") {
+      // Submitted: at the partner, its verdict pending — a webhook settles it, else the resolve run asks at
+      // `nextAttemptAt`.
+      const submitted = o.outcome === "submitted";
       const won = await tx
         .update(transfers)
         .set({
-          state: "sent",
+          state: submitted ? "submitted" : "sent",
           partnerOrderCode: o.partnerCode ?? null,
           sentAt: sql`now()`,
+          ...(submitted ? { nextAttemptAt: new Date(Date.now() + retryDelayMs(1, policy)) } : {}),
           lastError: null,
           lockedUntil: null,
           updatedAt: sql`now()`,
@@ -269,34 +273,10 @@ async function settleOutcomes(
         .where(ownClaim(c))
         .returning({ id: transfers.id });
       if (won.length === 0) continue;
-      counts.sent++;
-      logs.push({
-        ...base,
-        ok: true,
-        result: `Принят партнёром${o.partnerCode ? `, код у партнёра ${o.partnerCode}` : ""}`,
-      });
-    } else if (o.outcome === "submitted") {
-      // At the partner, its verdict pending: a webhook settles it, else the resolve run asks at `nextAttemptAt`.
-      const won = await tx
-        .update(transfers)
-        .set({
-          state: "submitted",
-          partnerOrderCode: o.partnerCode ?? null,
-          sentAt: sql`now()`,
-          nextAttemptAt: new Date(Date.now() + retryDelayMs(1, policy)),
-          lastError: null,
-          lockedUntil: null,
-          updatedAt: sql`now()`,
-        })
-        .where(ownClaim(c))
-        .returning({ id: transfers.id });
-      if (won.length === 0) continue;
-      counts.submitted++;
-      logs.push({
-        ...base,
-        ok: true,
-        result: `Передан партнёру, ждёт его подтверждения${o.partnerCode ? ` (код ${o.partnerCode})` : ""}`,
-      });
+      counts[submitted ? "submitted" : "sent"]++;
+      const code = o.partnerCode ? (submitted ? ` (код ${o.partnerCode})` : `, код у партнёра ${o.partnerCode}`) : "";
+      const result = submitted ? `Передан партнёру, ждёт его подтверждения${code}` : `Принят партнёром${code}`;
+      logs.push({ ...base, ok: true, result });
     } else if (o.outcome === "transient") {
       const next = nextAttempt(c, policy);
       if (!(await retryOrFail(tx, c, o.message, next))) continue;
