@@ -39,6 +39,8 @@ export const integrations = pgTable(
     healthCheckedAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** When the current integrator was put here: the tab counts errors from then, not the replaced partner's. */
+    integratorSince: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex("integrations_branch_uq")

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
-import { integrations, integrationSync } from "@/db/schema";
+import { integrations, integrationSync, syncLog } from "@/db/schema";
 import { withTestTransaction } from "@/db/test/helpers";
 import { createBranch as createBranchRow, createTenant } from "@/db/test/factories";
 import {
@@ -256,8 +256,16 @@ describe("integrations", () => {
         const { items } = await listIntegrations({ ctx: t.staffCtx, input: {} });
         return items.find((i) => i.branch.id === branchId)!;
       };
+      // MeaSoft has been on the branch for two hours and failed one hand-over an hour ago.
+      const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000);
+      await tx
+        .update(integrations)
+        .set({ integratorSince: hoursAgo(2) })
+        .where(eq(integrations.id, id));
+      const failure = { companyId: t.company.id, integrationId: id, kind: "transfer" as const, ok: false };
+      await tx.insert(syncLog).values({ ...failure, request: "neworder", result: REFUSED, at: hoursAgo(1) });
       expect((await row()).integration!.health.status).toBe("error");
-      expect((await row()).sync).toMatchObject({ lastExchangeAt: at, lastError: REFUSED });
+      expect((await row()).sync).toMatchObject({ lastExchangeAt: at, lastError: REFUSED, errors: 1 });
 
       // Another settings change of the same integrator keeps its exchange figures.
       const retyped = measoftValues({ password: "wrong-again" });
@@ -269,7 +277,8 @@ describe("integrations", () => {
       const after = await row();
       const unchecked = { status: "unknown", message: null, checkedAt: null };
       expect(after.integration).toMatchObject({ integrator: "cdek", health: unchecked });
-      expect(after.sync).toMatchObject({ lastExchangeAt: null, lastError: null, stalled: false });
+      // «Ошибок за 24 ч» counts the current integrator's failures only.
+      expect(after.sync).toMatchObject({ lastExchangeAt: null, lastError: null, stalled: false, errors: 0 });
       const [state] = await tx.select().from(integrationSync).where(eq(integrationSync.integrationId, id));
       expect(state).toMatchObject({ lastPollAt: null, lastErrorAt: null, pollFailures: 0, nextPollAt: null });
     }));

@@ -1,6 +1,6 @@
 import { and, eq, gte, inArray, min, sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
-import { integrationSync, syncLog, transfers } from "@/db/schema";
+import { integrations, integrationSync, syncLog, transfers } from "@/db/schema";
 
 export interface IntegrationSyncFigures {
   lastSuccessAt: Date | null;
@@ -35,10 +35,19 @@ export async function integrationSyncFigures(
         and(eq(transfers.companyId, companyId), inArray(transfers.state, ["pending", "sending", "waiting", "failed"])),
       )
       .groupBy(transfers.integrationId),
+    // Errors of the current integrator only: a replaced partner's failures are not this one's.
     db
       .select({ integrationId: syncLog.integrationId, n: sql<number>`count(*)`.mapWith(Number) })
       .from(syncLog)
-      .where(and(eq(syncLog.companyId, companyId), eq(syncLog.ok, false), gte(syncLog.at, since)))
+      .innerJoin(integrations, eq(integrations.id, syncLog.integrationId))
+      .where(
+        and(
+          eq(syncLog.companyId, companyId),
+          eq(syncLog.ok, false),
+          gte(syncLog.at, since),
+          gte(syncLog.at, integrations.integratorSince),
+        ),
+      )
       .groupBy(syncLog.integrationId),
     db.select().from(integrationSync).where(eq(integrationSync.companyId, companyId)),
   ]);

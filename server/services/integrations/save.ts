@@ -73,6 +73,7 @@ export async function saveIntegration({ ctx, input }: ServiceCall<unknown>) {
           healthMessage: null,
           healthCheckedAt: null,
           updatedAt: sql`now()`,
+          integratorSince: sql`now()`,
         };
         const [row] = existing
           ? await tx
