@@ -26,11 +26,12 @@ const TTL_MS = 60_000;
 const MAX_ENTRIES = 10_000;
 // One cache per database handle: a process serving two databases (tests, benchmarks) must not mix their accounts.
 const caches = new WeakMap<object, Map<string, { account: ApiAccount; expires: number }>>();
-const cacheFor = (db: Queryable) => {
-  let c = caches.get(db);
-  if (!c) caches.set(db, (c = new Map()));
-  return c;
-};
+
+function perDatabase<V>(maps: WeakMap<object, Map<string, V>>, db: Queryable): Map<string, V> {
+  let m = maps.get(db);
+  if (!m) maps.set(db, (m = new Map()));
+  return m;
+}
 
 export function clearApiAuthCache(db: Queryable) {
   caches.delete(db);
@@ -55,22 +56,25 @@ export async function authenticateApi(
   const key = createHash("sha256")
     .update(`${extra}\u0000${creds.login}\u0000${creds.pass}\u0000${creds.clientCode ?? ""}`)
     .digest("hex");
-  const cache = cacheFor(db);
+  const cache = perDatabase(caches, db);
   const hit = cache.get(key);
   if (hit && hit.expires > Date.now()) return hit.account;
   if (hit) cache.delete(key);
 
-  let pending = inFlight.get(db);
-  if (!pending) inFlight.set(db, (pending = new Map()));
+  const pending = perDatabase(inFlight, db);
   const running = pending.get(key);
   if (running) return running;
-  const check = checkApiAccount(db, creds, extra, ip).finally(() => pending.delete(key));
+  const check = checkApiAccount(db, creds, extra, ip)
+    .then((account) => {
+      if (account) {
+        if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value!);
+        cache.set(key, { account, expires: Date.now() + TTL_MS });
+      }
+      return account;
+    })
+    .finally(() => pending.delete(key));
   pending.set(key, check);
-  const account = await check;
-  if (!account) return null;
-  if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value!);
-  cache.set(key, { account, expires: Date.now() + TTL_MS });
-  return account;
+  return check;
 }
 
 async function checkApiAccount(db: Queryable, creds: ApiCredentials, extra: number, ip: string) {
