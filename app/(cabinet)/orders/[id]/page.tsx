@@ -1,9 +1,9 @@
 import { ensureFound } from "@/components/page-guards";
-import { getOrder } from "@/server/services/orders/get";
+import { resolveOrderId } from "@/server/services/orders/lifecycle";
 import { isStaffSession } from "@/components/staff-only";
 import { OrderCard } from "./order-card";
 
 export default async function OrderPage({ params }: { params: Promise<{ id: string }> }) {
-  const id = await ensureFound((await params).id, getOrder);
+  const id = await ensureFound((await params).id, resolveOrderId);
   return <OrderCard id={id} isStaff={await isStaffSession()} />;
 }
