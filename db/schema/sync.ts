@@ -1,5 +1,16 @@
 import { sql } from "drizzle-orm";
-import { bigint, boolean, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
 import { companies } from "./companies";
 import { integrations } from "./integrations";
 import { orders } from "./orders";
@@ -38,7 +49,12 @@ export const transfers = pgTable(
     state: transferState().notNull().default("pending"),
     /** The order number sent to the partner: what its uniqueness check and our reconciliation look up. */
     partnerNumber: text().notNull(),
+    /** The partner's number for the order, once known (CDEK's cdek_number, MeaSoft's own number). */
     partnerOrderCode: text(),
+    /** The partner's internal id of the order, stored the moment it is given (CDEK's entity uuid). */
+    partnerRef: text(),
+    /** What the adapter wants kept and shown: packages as sent, their barcodes, COD actually taken. */
+    partnerDetails: jsonb().$type<Record<string, unknown>>(),
     attempts: integer().notNull().default(0),
     queuedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     firstAttemptAt: timestamp({ withTimezone: true }),
@@ -56,6 +72,7 @@ export const transfers = pgTable(
     uniqueIndex("transfers_order_integration_uq").on(t.orderId, t.integrationId),
     index("transfers_due_idx").on(t.integrationId, t.state, t.nextAttemptAt),
     index("transfers_partner_number_idx").on(t.integrationId, t.partnerNumber),
+    index("transfers_partner_code_idx").on(t.integrationId, t.partnerOrderCode),
     index("transfers_company_order_idx").on(t.companyId, t.orderId),
   ],
 );
@@ -127,4 +144,20 @@ export const integrationSync = pgTable("integration_sync", {
   nextPollAt: timestamp({ withTimezone: true }),
   /** Lease of the worker currently polling this integration's change feed; expires if that worker dies. */
   pollLeaseUntil: timestamp({ withTimezone: true }),
+  /** The adapter's own runtime facts about the integration (e.g. its webhook subscription at the partner). */
+  partnerState: jsonb().$type<Record<string, unknown>>(),
+});
+
+/**
+ * A partner's access token, shared by every worker and refreshed by one at a time. Sealed like the credentials
+ * it was obtained with; gone with the integration.
+ */
+export const partnerTokens = pgTable("partner_tokens", {
+  integrationId: integer()
+    .primaryKey()
+    .references(() => integrations.id, { onDelete: "cascade" }),
+  companyId: integer().notNull(),
+  sealedToken: text().notNull(),
+  expiresAt: timestamp({ withTimezone: true }).notNull(),
+  updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
