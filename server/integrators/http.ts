@@ -49,6 +49,8 @@ export interface HttpResponse {
   status: number;
   contentType: string;
   text: string;
+  /** The same answer as bytes, for files (print forms). */
+  bytes: Uint8Array;
 }
 
 const MAX_REDIRECTS = 5;
@@ -143,8 +145,9 @@ function requestOnce(
       res.on("error", reject);
       res.on("end", () => {
         const location = res.headers.location;
-        const text = Buffer.concat(chunks).toString("utf8");
-        resolve({ status: res.statusCode ?? 0, contentType: res.headers["content-type"] ?? "", text, location });
+        const bytes = Buffer.concat(chunks);
+        const text = bytes.toString("utf8");
+        resolve({ status: res.statusCode ?? 0, contentType: res.headers["content-type"] ?? "", text, bytes, location });
       });
     });
     req.on("error", reject);

@@ -156,6 +156,24 @@ export interface Exchange<T> {
 /** What the engine passes to every exchange call: the probe options and which integration is talking. */
 export interface ExchangeOptions extends ProbeOptions {
   integrationId: number;
+  /** The integration's access token, shared by every worker (partners with OAuth-style tokens). */
+  tokens?: TokenCache;
+  /** The address the partner posts webhooks to (unset when this deployment has no public base URL). */
+  hookUrl?: string;
+}
+
+export interface IssuedToken {
+  token: string;
+  expiresInSec: number;
+}
+
+/** A partner token cached for all workers; `obtain` runs in one worker at a time and only when needed. */
+export interface TokenCache {
+  /**
+   * A cached token still valid for a while, else a fresh one from `obtain`. `rejected` is a token the partner just
+   * refused: it is replaced unless another worker already did.
+   */
+  get(obtain: () => Promise<IssuedToken>, rejected?: string): Promise<string>;
 }
 
 /** An order found at the partner by our number; `submitted` while the partner is still processing it. */

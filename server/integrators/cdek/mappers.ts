@@ -50,3 +50,26 @@ export function parseTokenResponse(status: number, body: string): TokenAnswer {
   if (first) return { ok: false, error: first.code ?? "error", description: first.message };
   return { ok: "unexpected", detail: `HTTP ${status}` };
 }
+
+export interface CdekError {
+  code: string;
+  message: string;
+}
+
+/**
+ * Errors from any CDEK answer: a 400 comes as `{requests:[{state:"INVALID", errors}]}` or as `{errors}` (cdek-v2.md
+ * §2.3), an order read carries them on its CREATE request.
+ */
+export function cdekErrors(json: unknown): CdekError[] {
+  const out: CdekError[] = [];
+  const take = (list: unknown) => {
+    if (!Array.isArray(list)) return;
+    for (const e of list as { code?: unknown; message?: unknown }[]) {
+      out.push({ code: String(e?.code ?? "error"), message: String(e?.message ?? "") });
+    }
+  };
+  const root = json as { errors?: unknown; requests?: { errors?: unknown }[] } | null;
+  take(root?.errors);
+  if (Array.isArray(root?.requests)) for (const r of root.requests) take(r?.errors);
+  return out;
+}

@@ -6,7 +6,8 @@ import { validateSettings } from "../../integrators/fields";
 import { getIntegrator } from "../../integrators/registry";
 import type { ExchangeOptions, IntegratorAdapter } from "../../integrators/types";
 import { openSecrets, ownerSecretsContext } from "../integrations/secret-box";
-import { selfApiUrl } from "../integrations/shared";
+import { hookUrl, selfApiUrl } from "../integrations/shared";
+import { pgTokenCache } from "./tokens";
 import { PartnerError } from "../../integrators/errors";
 
 export interface Partner {
@@ -46,6 +47,8 @@ export async function loadPartner(db: Queryable, integrationId: number): Promise
       timeoutMs: Number(process.env.SYNC_TIMEOUT_MS ?? 15_000),
       selfApiUrl: selfApiUrl(),
       integrationId: row.id,
+      tokens: pgTokenCache(db, row.id, row.companyId),
+      hookUrl: hookUrl(row.integrator, row.hookKey),
     },
   };
 }
