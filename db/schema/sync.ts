@@ -61,6 +61,8 @@ export const transfers = pgTable(
     nextAttemptAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     lockedUntil: timestamp({ withTimezone: true }),
     sentAt: timestamp({ withTimezone: true }),
+    /** When the partner last told or was asked about this order's status: quiet orders are polled by it. */
+    statusCheckedAt: timestamp({ withTimezone: true }),
     lastError: text(),
     cancelState: cancelState().notNull().default("none"),
     cancelMessage: text(),

@@ -1,0 +1,1 @@
+ALTER TABLE "transfers" ADD COLUMN "status_checked_at" timestamp with time zone;
