@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { ALFA_ADMIN, signInViaForm } from "./fixtures";
+import { ALFA_ADMIN, signInViaApi, signInViaForm } from "./fixtures";
 
 // The one spec that signs in through the form; every other spec signs in through the API (fixtures.ts).
 
@@ -31,4 +31,18 @@ test("staff sign in, see the company and sign out", async ({ page }) => {
   await expect(page).toHaveURL(/\/login/);
   await page.goto("/orders");
   await expect(page).toHaveURL(/\/login/);
+});
+
+test.describe("before the page's script runs", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("«Выйти» still signs out, and the session no longer opens the cabinet", async ({ page }) => {
+    await signInViaApi(page, ALFA_ADMIN);
+    await page.goto("/orders");
+    await expect(page.getByTestId("whoami")).toContainText("Альфа Курьер (101)");
+    await page.getByRole("button", { name: "Выйти" }).click();
+    await expect(page).toHaveURL(/\/login/);
+    await page.goto("/orders");
+    await expect(page).toHaveURL(/\/login/);
+  });
 });

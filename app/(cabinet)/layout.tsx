@@ -1,4 +1,4 @@
-import { headers } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { getSession } from "@/server/auth";
 import { CabinetNav } from "./nav";
@@ -11,6 +11,9 @@ export default async function CabinetLayout({ children }: { children: React.Reac
     const path = (await headers()).get("x-pathname") ?? "/orders";
     redirect(`/login?callbackUrl=${encodeURIComponent(path)}`);
   }
+  // The sign-out form posts this token itself, so «Выйти» works even when pressed before the page's script has loaded.
+  const jar = await cookies();
+  const csrfCookie = jar.get("__Host-next-auth.csrf-token") ?? jar.get("next-auth.csrf-token");
   return (
     <div className="min-h-screen">
       <CabinetNav
@@ -19,6 +22,7 @@ export default async function CabinetLayout({ children }: { children: React.Reac
         userName={session.user?.name ?? ""}
         companyName={session.companyName}
         extra={session.extra}
+        csrfToken={csrfCookie?.value.split("|")[0] ?? ""}
       />
       <main className="mx-auto max-w-[1400px] px-4 py-5">{children}</main>
     </div>

@@ -17,9 +17,16 @@ const clientLinks = [{ href: "/orders", label: "Мои заказы" }];
 // The sign-in journal is the company admins' alone (the page and the procedure check it again).
 const adminLinks = [{ href: "/security", label: "Безопасность" }];
 
-type NavProps = { isStaff: boolean; isAdmin?: boolean; userName: string; companyName: string; extra: number };
+type NavProps = {
+  isStaff: boolean;
+  isAdmin?: boolean;
+  userName: string;
+  companyName: string;
+  extra: number;
+  csrfToken: string;
+};
 
-export function CabinetNav({ isStaff, isAdmin = false, userName, companyName, extra }: NavProps) {
+export function CabinetNav({ isStaff, isAdmin = false, userName, companyName, extra, csrfToken }: NavProps) {
   const pathname = usePathname();
   const links = isStaff ? [...staffLinks, ...(isAdmin ? adminLinks : [])] : clientLinks;
   // On a phone the sections fold behind «Меню»; following a link closes it again.
@@ -72,12 +79,22 @@ export function CabinetNav({ isStaff, isAdmin = false, userName, companyName, ex
           <span data-testid="whoami" className="min-w-0 break-words">
             {userName} · {companyName} ({extra})
           </span>
-          <button
-            className="rounded px-2 py-1 text-slate-600 hover:bg-slate-100"
-            onClick={() => void signOut({ callbackUrl: "/login" })}
+          {/* A plain form first: before hydration it posts to next-auth directly (a missing token gets its
+              confirmation page); once the script runs, signOut does the same without a page load. */}
+          <form
+            method="post"
+            action="/api/auth/signout"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void signOut({ callbackUrl: "/login" });
+            }}
           >
-            Выйти
-          </button>
+            <input type="hidden" name="csrfToken" value={csrfToken} />
+            <input type="hidden" name="callbackUrl" value="/login" />
+            <button type="submit" className="rounded px-2 py-1 text-slate-600 hover:bg-slate-100">
+              Выйти
+            </button>
+          </form>
         </div>
       </div>
     </header>
