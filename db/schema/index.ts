@@ -7,3 +7,4 @@ export * from "./integrations";
 export * from "./sync";
 export * from "./xmlapi";
 export * from "./reference";
+export * from "./remittances";

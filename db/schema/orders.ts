@@ -66,6 +66,8 @@ export const orders = pgTable(
     codAmount: money().notNull().default("0"),
     declaredValue: money().notNull().default("0"),
     deliveryPrice: money().notNull().default("0"),
+    /** What the partner charged for the order («Агентская цена»), filled from its COD registry; null until then. */
+    agentPrice: money(),
     payType: payType().notNull().default("CASH"),
     serviceCode: integer(),
     enclosure: text(),
