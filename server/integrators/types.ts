@@ -98,6 +98,8 @@ export interface OutgoingOrder {
   };
   weight: number;
   quantity: number;
+  /** The client card's «Валюта»: what the order's money is in (CDEK: must be the destination country's). */
+  clientCurrency: string;
   payType: "CASH" | "CARD" | "NO" | "OTHER";
   serviceCode: number | null;
   codAmount: number;
@@ -130,14 +132,35 @@ export interface OutgoingOrder {
  * `resolve`); already had it (its number is taken); or refused it with its own text.
  */
 export type SendOutcome =
-  | { number: string; outcome: "accepted"; partnerCode?: string }
-  | { number: string; outcome: "submitted"; partnerCode?: string }
+  | ({ number: string; outcome: "accepted" } & PartnerFacts)
+  | ({ number: string; outcome: "submitted" } & PartnerFacts)
   | { number: string; outcome: "duplicate"; message: string }
-  | { number: string; outcome: "rejected"; message: string };
+  | { number: string; outcome: "rejected"; message: string }
+  /** This order only did not get through (a rate limit, a timeout): retried with back-off like a failed batch. */
+  | { number: string; outcome: "transient"; message: string };
+
+/** What a partner told about one of our orders, kept on its transfer. */
+export interface PartnerFacts {
+  /** The partner's order number as people use it (CDEK's cdek_number). */
+  partnerCode?: string;
+  /** The partner's internal id, given before its number (CDEK's entity uuid). */
+  partnerRef?: string;
+  /** Shown on the order card: packages as sent, their barcodes, COD actually taken; merged into what is kept. */
+  details?: Record<string, unknown>;
+}
+
+/** One of our orders at a partner, as the engine hands it to the adapter. */
+export interface PartnerOrderRef {
+  number: string;
+  partnerCode: string | null;
+  partnerRef?: string | null;
+}
 
 export interface PartnerStatusEvent {
   number: string;
   partnerCode?: string;
+  /** Facts that came with the status (COD actually taken), merged into the transfer's details. */
+  details?: Record<string, unknown>;
   /** The partner's own status code, mapped through the adapter's table. */
   code: string;
   title?: string;
@@ -177,8 +200,7 @@ export interface TokenCache {
 }
 
 /** An order found at the partner by our number; `submitted` while the partner is still processing it. */
-export interface FoundOrder {
-  partnerCode?: string;
+export interface FoundOrder extends PartnerFacts {
   submitted?: boolean;
 }
 
@@ -198,11 +220,7 @@ export interface OutboundOrders<S = unknown> {
    */
   refusesDuplicates: boolean;
   /** For partners that answer `submitted`: how those orders ended (still `submitted` while the partner works). */
-  resolve?(
-    settings: S,
-    orders: { number: string; partnerCode: string | null }[],
-    options: ExchangeOptions,
-  ): Promise<Exchange<SendOutcome[]>>;
+  resolve?(settings: S, orders: PartnerOrderRef[], options: ExchangeOptions): Promise<Exchange<SendOutcome[]>>;
   /** One order's hand-over as the sync log shows it (the partner's own request name and address, no credentials). */
   describe(settings: S, order: OutgoingOrder, options: ProbeOptions): string;
   /**
@@ -227,9 +245,11 @@ export type StatusSource<S = unknown> =
       /** Asked order by order (the engine passes the orders still on their way). */
       kind: "poll";
       describe: string;
+      /** Only orders with no news for this long are asked (a partner that also pushes webhooks); default: all. */
+      quietMs?(settings: S): number;
       pollOrders(
         settings: S,
-        orders: { number: string; partnerCode: string | null }[],
+        orders: PartnerOrderRef[],
         options: ExchangeOptions,
       ): Promise<Exchange<PartnerStatusEvent[]>>;
     }
@@ -239,7 +259,7 @@ export type StatusSource<S = unknown> =
 export interface CancelOrders<S = unknown> {
   cancel(
     settings: S,
-    orders: { number: string; partnerCode: string | null }[],
+    orders: PartnerOrderRef[],
     options: ExchangeOptions,
   ): Promise<Exchange<{ number: string; ok: boolean; message: string }[]>>;
   /** One cancellation as the sync log shows it. */
@@ -250,7 +270,7 @@ export interface PrintDocuments<S = unknown> {
   /** A waybill or label of orders at the partner, as a file. */
   print(
     settings: S,
-    orders: { number: string; partnerCode: string | null }[],
+    orders: PartnerOrderRef[],
     form: "waybill" | "label",
     options: ExchangeOptions,
   ): Promise<{ contentType: string; body: Uint8Array }>;
@@ -263,9 +283,19 @@ export interface WebhookDelivery {
 }
 
 /** What a verified delivery says. */
-export type WebhookEvent = { kind: "status"; event: PartnerStatusEvent } | { kind: "resolved"; outcome: SendOutcome };
+export type WebhookEvent =
+  | { kind: "status"; event: PartnerStatusEvent }
+  | { kind: "resolved"; outcome: SendOutcome }
+  /** «Something changed»: not trusted as such; the engine reads the order back from the partner (verdict, statuses). */
+  | { kind: "recheck"; partnerRef: string };
 
 export interface WebhookReceiver<S = unknown> {
+  /**
+   * Makes the partner deliver to `options.hookUrl` (idempotent; run when the integration is saved and re-checked
+   * periodically). Returns what to keep for `unsubscribe` and a line for the Integration tab.
+   */
+  subscribe?(settings: S, options: ExchangeOptions): Promise<{ state: Record<string, unknown>; message: string }>;
+  unsubscribe?(settings: S, state: Record<string, unknown>, options: ExchangeOptions): Promise<void>;
   /** The partner's signature or shared secret checked; false answers 401 and stores nothing. */
   verify(settings: S, delivery: WebhookDelivery): boolean;
   /** The partner's id of this delivery (a redelivery repeats it) and its events; null when it is not understood. */

@@ -35,6 +35,7 @@ const nobody = { company: null, person: "Тест", phone: "+79000000000", town:
 const outgoing: OutgoingOrder = {
   number: "N-1",
   barcode: null,
+  clientCurrency: "RUB",
   sender: { ...nobody, date: null, timeMin: null, timeMax: null },
   receiver: { ...nobody, regionCode: null, pvz: null, date: null, timeMin: null, timeMax: null },
   weight: 1,

@@ -25,6 +25,7 @@ export async function runCancels(
         orderId: transfers.orderId,
         number: transfers.partnerNumber,
         partnerCode: transfers.partnerOrderCode,
+        partnerRef: transfers.partnerRef,
         attempts: transfers.cancelAttempts,
       })
       .from(transfers)
@@ -55,7 +56,7 @@ export async function runCancels(
   try {
     const res = await cancel.cancel(
       partner.settings,
-      claimed.map((c) => ({ number: c.number, partnerCode: c.partnerCode })),
+      claimed.map((c) => ({ number: c.number, partnerCode: c.partnerCode, partnerRef: c.partnerRef })),
       partner.options,
     );
     await db.transaction(async (tx) => {

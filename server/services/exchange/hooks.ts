@@ -1,9 +1,9 @@
 import { and, asc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import type { Database, Queryable } from "@/db/client";
-import { hookDeliveries, integrations } from "@/db/schema";
+import { hookDeliveries, integrations, transfers } from "@/db/schema";
 import { PartnerError } from "../../integrators/errors";
 import type { PartnerStatusEvent, SendOutcome } from "../../integrators/types";
-import { loadActivePartner, loadPartner } from "./partner";
+import { loadActivePartner, loadPartner, type Partner } from "./partner";
 import { settleSubmitted } from "./resolve";
 import { applyPartnerEvents } from "./status";
 
@@ -93,13 +93,16 @@ export async function processHookDeliveries(db: Database, integrationId: number)
         if (rows.length === 0) return 0;
         const verdicts: SendOutcome[] = [];
         const statuses: PartnerStatusEvent[] = [];
+        const rechecks = new Set<string>();
         for (const r of rows) {
           for (const ev of receiver.parse(r.body)?.events ?? []) {
             if (ev.kind === "resolved") verdicts.push(ev.outcome);
+            else if (ev.kind === "recheck") rechecks.add(ev.partnerRef);
             else statuses.push(ev.event);
           }
         }
         if (verdicts.length) await settleSubmitted(tx, p, verdicts, "Уведомление партнёра");
+        if (rechecks.size) statuses.push(...(await readBack(tx, p, [...rechecks])));
         if (statuses.length) await applyPartnerEvents(tx, p, statuses, "Уведомление партнёра");
         await tx
           .update(hookDeliveries)
@@ -115,6 +118,38 @@ export async function processHookDeliveries(db: Database, integrationId: number)
     }
   }
 }
+
+/**
+ * A webhook that only says «this order changed» is not trusted as such: the order is read back from the partner.
+ * A verdict still awaited is settled; the order's statuses come back as a poll would bring them.
+ */
+async function readBack(tx: Tx, p: Partner, partnerRefs: string[]): Promise<PartnerStatusEvent[]> {
+  const rows = await tx
+    .select({
+      number: transfers.partnerNumber,
+      partnerCode: transfers.partnerOrderCode,
+      partnerRef: transfers.partnerRef,
+      state: transfers.state,
+    })
+    .from(transfers)
+    .where(and(eq(transfers.integrationId, p.id), inArray(transfers.partnerRef, partnerRefs)));
+  const waiting = rows.filter((r) => r.state === "submitted");
+  const resolve = p.adapter.outbound?.resolve;
+  if (waiting.length && resolve) {
+    const outcomes = (await resolve.call(p.adapter.outbound, p.settings, waiting, p.options)).value;
+    await settleSubmitted(tx, p, outcomes, "Уведомление партнёра, заказ перечитан");
+    for (const o of outcomes) {
+      const row = waiting.find((w) => w.number === o.number);
+      if (row && o.outcome === "accepted") row.state = "sent";
+    }
+  }
+  const source = p.adapter.statusSource;
+  const sent = rows.filter((r) => r.state === "sent");
+  if (!sent.length || source?.kind !== "poll") return [];
+  return (await source.pollOrders(p.settings, sent, p.options)).value;
+}
+
+type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
 
 async function countFailure(db: Queryable, ids: number[], e: unknown) {
   if (ids.length === 0) return;

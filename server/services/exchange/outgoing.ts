@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
-import { orderItems, orderPackages, orders } from "@/db/schema";
+import { clients, orderItems, orderPackages, orders } from "@/db/schema";
 import type { OutgoingOrder } from "../../integrators/types";
 import { receiverOf, senderOf } from "../orders/parties";
 
@@ -15,8 +15,9 @@ export async function loadOutgoingOrders(
   if (orderIds.length === 0) return new Map();
   const [rows, items, packages] = await Promise.all([
     db
-      .select()
+      .select({ o: orders, clientCurrency: clients.currency })
       .from(orders)
+      .innerJoin(clients, eq(clients.id, orders.clientId))
       .where(and(eq(orders.companyId, companyId), inArray(orders.id, orderIds))),
     db
       .select()
@@ -30,7 +31,7 @@ export async function loadOutgoingOrders(
       .orderBy(asc(orderPackages.id)),
   ]);
   const out = new Map<number, OutgoingOrder>();
-  for (const o of rows) {
+  for (const { o, clientCurrency } of rows) {
     out.set(o.id, {
       number: o.number,
       barcode: o.barcode,
@@ -38,6 +39,7 @@ export async function loadOutgoingOrders(
       receiver: receiverOf(o),
       weight: Number(o.weight),
       quantity: o.quantity,
+      clientCurrency,
       payType: o.payType,
       serviceCode: o.serviceCode,
       codAmount: Number(o.codAmount),

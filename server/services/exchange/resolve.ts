@@ -2,7 +2,7 @@ import { and, eq, inArray, lte, sql } from "drizzle-orm";
 import type { Database, Queryable } from "@/db/client";
 import { syncLog, transfers } from "@/db/schema";
 import { PartnerError } from "../../integrators/errors";
-import type { SendOutcome } from "../../integrators/types";
+import type { PartnerFacts, SendOutcome } from "../../integrators/types";
 import { loadActivePartner, markHealthy, markUnhealthy, recordSyncState, type Partner } from "./partner";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./policy";
 
@@ -25,9 +25,10 @@ export async function settleSubmitted(
       eq(transfers.partnerNumber, o.number),
       eq(transfers.state, "submitted"),
     );
-    if (o.outcome === "submitted") {
+    if (o.outcome === "submitted" || o.outcome === "transient") {
       counts.waiting++;
-      if (o.partnerCode) await tx.update(transfers).set({ partnerOrderCode: o.partnerCode }).where(own);
+      if (o.outcome === "submitted" && (o.partnerCode || o.partnerRef || o.details))
+        await tx.update(transfers).set(factsUpdate(o)).where(own);
       continue;
     }
     const accepted = o.outcome === "accepted";
@@ -37,7 +38,7 @@ export async function settleSubmitted(
         accepted
           ? {
               state: "sent",
-              partnerOrderCode: sql`coalesce(${o.partnerCode ?? null}, ${transfers.partnerOrderCode})`,
+              ...factsUpdate(o),
               lastError: null,
               updatedAt: sql`now()`,
             }
@@ -66,6 +67,18 @@ export async function settleSubmitted(
   return counts;
 }
 
+/** A partner's facts on a transfer: what it did not repeat is kept, details are merged key by key. */
+export function factsUpdate(o: PartnerFacts) {
+  return {
+    partnerOrderCode: sql`coalesce(${o.partnerCode ?? null}, ${transfers.partnerOrderCode})`,
+    partnerRef: sql`coalesce(${o.partnerRef ?? null}, ${transfers.partnerRef})`,
+    partnerDetails: o.details
+      ? sql`coalesce(${transfers.partnerDetails}, '{}'::jsonb) || ${JSON.stringify(o.details)}::jsonb`
+      : sql`${transfers.partnerDetails}`,
+    updatedAt: sql`now()`,
+  };
+}
+
 /**
  * Asks a partner that accepts asynchronously how its submitted orders ended, for those whose verdict did not come by
  * webhook (lost, or the partner has none). Each is asked again later, less often the longer it waits.
@@ -80,7 +93,12 @@ export async function resolveSubmitted(
   if (!p || !resolve) return { asked: 0, sent: 0, failed: 0, waiting: 0 };
   const claimed = await db.transaction(async (tx) => {
     const rows = await tx
-      .select({ id: transfers.id, number: transfers.partnerNumber, partnerCode: transfers.partnerOrderCode })
+      .select({
+        id: transfers.id,
+        number: transfers.partnerNumber,
+        partnerCode: transfers.partnerOrderCode,
+        partnerRef: transfers.partnerRef,
+      })
       .from(transfers)
       .where(
         and(

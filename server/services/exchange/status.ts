@@ -82,10 +82,18 @@ class PollLease {
 
 type AskedSource = Exclude<StatusSource, { kind: "webhook" }>;
 
-/** Orders on their way at a partner asked order by order: sent, and not yet in a final status here. */
-async function ordersToAsk(db: Database, p: Partner) {
+/**
+ * Orders on their way at a partner asked order by order: sent, not yet final here, and (for a partner that also
+ * pushes webhooks) quiet for a while; the longest unasked first, so a thousand at a time still reach every order.
+ */
+async function ordersToAsk(db: Database, p: Partner, quietMs: number) {
   return db
-    .select({ number: transfers.partnerNumber, partnerCode: transfers.partnerOrderCode })
+    .select({
+      id: transfers.id,
+      number: transfers.partnerNumber,
+      partnerCode: transfers.partnerOrderCode,
+      partnerRef: transfers.partnerRef,
+    })
     .from(transfers)
     .innerJoin(orders, eq(orders.id, transfers.orderId))
     .where(
@@ -93,19 +101,22 @@ async function ordersToAsk(db: Database, p: Partner) {
         eq(transfers.integrationId, p.id),
         eq(transfers.state, "sent"),
         sql`${orders.status} not in ${sql.raw(`(${[...FINAL_STATUSES].map((f) => `'${f}'`).join(", ")})`)}`,
+        quietMs > 0
+          ? sql`coalesce(${transfers.statusCheckedAt}, ${transfers.sentAt}, 'epoch') < now() - ${`${quietMs} milliseconds`}::interval`
+          : undefined,
       ),
     )
-    .orderBy(transfers.id)
+    .orderBy(sql`${transfers.statusCheckedAt} asc nulls first`, transfers.id)
     .limit(1000);
 }
 
 async function fetchEvents(db: Database, p: Partner, source: AskedSource) {
-  if (source.kind === "feed") return source.pollChanges(p.settings, p.options);
-  const asked = await ordersToAsk(db, p);
+  if (source.kind === "feed") return { ...(await source.pollChanges(p.settings, p.options)), asked: [] as number[] };
+  const asked = await ordersToAsk(db, p, source.quietMs?.(p.settings) ?? 0);
   const res = asked.length
     ? await source.pollOrders(p.settings, asked, p.options)
     : { value: [], request: "", response: "" };
-  return { ...res, acknowledge: async () => {} };
+  return { ...res, acknowledge: async () => {}, asked: asked.map((a) => a.id) };
 }
 
 async function pollWithLease(
@@ -137,6 +148,11 @@ async function pollWithLease(
     // Still ours, and locked until commit: a worker that took over meanwhile applies this batch instead, never both.
     await lease.renew(tx);
     const applied = await applyPartnerEvents(tx, p, feed.value, source.describe);
+    if (feed.asked.length)
+      await tx
+        .update(transfers)
+        .set({ statusCheckedAt: sql`now()` })
+        .where(inArray(transfers.id, feed.asked));
     result.applied += applied.applied;
     result.unmapped += applied.unmapped;
   });
@@ -188,6 +204,7 @@ export async function applyPartnerEvents(tx: Tx, p: Partner, feed: PartnerStatus
         )
     : [];
   const byNumber = new Map(known.map((k) => [k.number, { ...k, codeChanged: false }]));
+  await recordPartnerNews(tx, p, feed, known);
   const recorded = await agentHistory(
     tx,
     known.map((k) => k.orderId),
@@ -272,6 +289,25 @@ export async function applyPartnerEvents(tx: Tx, p: Partner, feed: PartnerStatus
 }
 
 type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
+
+/** Every order the partner spoke about counts as checked now; facts that came with a status are kept. */
+async function recordPartnerNews(
+  tx: Tx,
+  p: Partner,
+  feed: PartnerStatusEvent[],
+  known: { transferId: number; number: string }[],
+) {
+  if (known.length === 0) return;
+  const details = new Map<string, Record<string, unknown>>();
+  for (const ev of feed) if (ev.details) details.set(ev.number, { ...details.get(ev.number), ...ev.details });
+  const rows = JSON.stringify(known.map((k) => ({ id: k.transferId, details: details.get(k.number) ?? null })));
+  await tx.execute(sql`
+    update transfers t set status_checked_at = now(),
+      partner_details = case when v.details is null then t.partner_details
+        else coalesce(t.partner_details, '{}'::jsonb) || v.details end
+    from jsonb_to_recordset(${rows}::jsonb) as v(id bigint, details jsonb)
+    where t.id = v.id and t.integration_id = ${p.id}`);
+}
 
 /** What the partner already told us about these orders: (status, event time) pairs and its latest status per order. */
 async function agentHistory(tx: Tx, orderIds: number[]) {

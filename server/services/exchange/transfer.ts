@@ -1,7 +1,7 @@
 import { and, eq, inArray, lte, sql } from "drizzle-orm";
 import type { Database, Queryable } from "@/db/client";
 import { syncLog, transfers } from "@/db/schema";
-import type { OutboundOrders, OutgoingOrder, SendOutcome } from "../../integrators/types";
+import type { FoundOrder, OutboundOrders, OutgoingOrder, SendOutcome } from "../../integrators/types";
 import { heartbeat, LEASE_MS } from "./lease";
 import { loadOutgoingOrders } from "./outgoing";
 import { capability, loadPartner, markHealthy, markUnhealthy, recordSyncState, type Partner } from "./partner";
@@ -165,7 +165,13 @@ async function claim(db: Queryable, integrationId: number, limit: number, lockMs
     .sort((a, b) => a.id - b.id);
 }
 
-type Reconciled = SendOutcome | { number: string; outcome: "transient"; message: string };
+type Reconciled = SendOutcome;
+
+/** An order a lookup found at the partner: taken (or still being processed) by an earlier attempt. */
+function foundOutcome(number: string, found: FoundOrder): SendOutcome {
+  const { submitted, ...facts } = found;
+  return { number, outcome: submitted ? "submitted" : "accepted", ...facts };
+}
 
 /**
  * Sends the batch. A partner that would create a second order under a number it already has gets every retried order
@@ -178,8 +184,7 @@ async function lookUpThenSend(partner: Sender, batch: Claimed[], orders: Outgoin
       if (c.attempts <= 1) continue;
       const number = orders[i]!.number;
       const found = (await partner.outbound.find(partner.settings, number, partner.options)).value;
-      if (found)
-        out[i] = { number, outcome: found.submitted ? "submitted" : "accepted", partnerCode: found.partnerCode };
+      if (found) out[i] = foundOutcome(number, found);
     }
   }
   const toSend = orders.filter((_, i) => out[i] === null);
@@ -210,11 +215,7 @@ async function reconcileDuplicates(
       const found = await partner.outbound.find(partner.settings, orders[i]!.number, partner.options);
       out.push(
         found.value
-          ? {
-              number: o.number,
-              outcome: found.value.submitted ? "submitted" : "accepted",
-              partnerCode: found.value.partnerCode,
-            }
+          ? foundOutcome(o.number, found.value)
           : {
               number: o.number,
               outcome: "rejected",
@@ -264,6 +265,8 @@ async function settleOutcomes(
         .set({
           state: submitted ? "submitted" : "sent",
           partnerOrderCode: o.partnerCode ?? null,
+          partnerRef: o.partnerRef ?? null,
+          partnerDetails: o.details ?? null,
           sentAt: sql`now()`,
           ...(submitted ? { nextAttemptAt: new Date(Date.now() + retryDelayMs(1, policy)) } : {}),
           lastError: null,
