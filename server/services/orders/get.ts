@@ -61,8 +61,11 @@ export async function getOrder({ ctx, input }: ServiceCall<{ id: number }>) {
   const cancellation = cancels[0]
     ? { state: cancels[0].state as "pending" | "done" | "failed", message: cancels[0].message }
     : null;
+  const { agentPrice, ...order } = row.order;
   return {
-    ...row.order,
+    ...order,
+    /** «Агентская цена»: what the partner charged the company for the order, its own figure (hidden from clients). */
+    agentPrice: ctx.actor.type === "client" ? null : agentPrice,
     clientName: row.clientName,
     clientCurrency: row.clientCurrency,
     responsibleBranchName: row.branchName,

@@ -68,6 +68,10 @@ export function OrderCard({ id, isStaff }: { id: number; isStaff: boolean }) {
   if (query.isError) return <QueryError error={query.error} onRetry={() => void query.refetch()} />;
   const o = query.data;
   const money = (v: string) => formatMoney(v, o.clientCurrency);
+  // What the partner charged (from its COD registry), in the settlement currency; the company's own figure.
+  const agentPrice: [string, React.ReactNode][] = isStaff
+    ? [["Агентская цена", o.agentPrice === null ? null : formatMoney(o.agentPrice)]]
+    : [];
 
   return (
     <div>
@@ -148,6 +152,7 @@ export function OrderCard({ id, isStaff }: { id: number; isStaff: boolean }) {
                   ["Наложенный платёж", money(o.codAmount)],
                   ["Объявленная ценность", money(o.declaredValue)],
                   ["Стоимость доставки", money(o.deliveryPrice)],
+                  ...agentPrice,
                   ["Тип оплаты", PAY_TYPE_TITLES[o.payType]],
                   ["Режим доставки", o.serviceCode],
                   [
