@@ -124,7 +124,13 @@ describe("CDEK probe", () => {
     stub = await startCdekStub("acc-1", "sec-1");
   });
   afterAll(() => stub.close());
-  const base = { testMode: true, tariffCode: 136 };
+  const base = {
+    testMode: true,
+    tariffCode: 136,
+    contractType: "1" as const,
+    quietPollMinutes: 30,
+    shipmentPoint: "MSK1",
+  };
 
   it("gets an OAuth token with client credentials in a form body", async () => {
     const before = stub.requests.length;

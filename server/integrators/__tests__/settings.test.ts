@@ -73,9 +73,33 @@ describe("integrator settings forms", () => {
       account: " acc ",
       securePassword: "s",
       tariffCode: "136",
-      shipmentPoint: "",
+      shipmentPoint: " MSK1 ",
+      senderAddress: "",
     });
-    expect(r).toEqual({ ok: true, data: { account: "acc", securePassword: "s", tariffCode: 136, testMode: false } });
+    expect(r).toEqual({
+      ok: true,
+      data: {
+        account: "acc",
+        securePassword: "s",
+        tariffCode: 136,
+        testMode: false,
+        contractType: "1",
+        shipmentPoint: "MSK1",
+        quietPollMinutes: 30,
+      },
+    });
+    // Where CDEK takes the parcels: a shipment point or a pick-up address with its city, exactly one.
+    const neither = validateSettings(form("cdek").settings, { account: "a", securePassword: "s", tariffCode: 136 });
+    expect(!neither.ok && neither.fieldErrors).toEqual({
+      shipmentPoint: ["Укажите пункт приёма СДЭК или адрес забора с городом"],
+    });
+    const noCity = validateSettings(form("cdek").settings, {
+      account: "a",
+      securePassword: "s",
+      tariffCode: 136,
+      senderAddress: "ул. Ленина, 1",
+    });
+    expect(!noCity.ok && noCity.fieldErrors).toEqual({ senderCity: ["Для адреса забора укажите город"] });
     expect(
       validateSettings(form("measoft").settings, {
         login: "alfa",

@@ -1,5 +1,5 @@
 import type { IntegratorAdapter } from "../types";
-import { probeCdek } from "./client";
+import { cdekCancel, cdekOutbound, cdekPrint, cdekStatusPoll, cdekWebhook, probeCdek } from "./client";
 import { cdekSettings, type cdekSettingsSchema } from "./settings";
 import { mapCdekStatus } from "./statuses";
 
@@ -7,4 +7,9 @@ export const cdek: IntegratorAdapter<typeof cdekSettingsSchema> = {
   ...cdekSettings,
   probe: probeCdek,
   mapStatus: mapCdekStatus,
+  outbound: cdekOutbound,
+  statusSource: cdekStatusPoll,
+  cancel: cdekCancel,
+  print: cdekPrint,
+  webhook: cdekWebhook,
 };

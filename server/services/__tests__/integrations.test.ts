@@ -190,6 +190,7 @@ describe("integrations", () => {
         securePassword: "cdek-secret",
         tariffCode: 136,
         testMode: true,
+        shipmentPoint: "MSK1",
         apiUrl: cdekStub.url,
       };
       const err = await fail(
@@ -272,7 +273,13 @@ describe("integrations", () => {
       await saveIntegration({ ctx: t.staffCtx, input: { branchId, integrator: "measoft", values: retyped } });
       expect((await row()).sync.lastExchangeAt).toEqual(at);
 
-      const cdek = { account: "acc", securePassword: "cdek-secret", tariffCode: 136, apiUrl: cdekStub.url };
+      const cdek = {
+        account: "acc",
+        securePassword: "cdek-secret",
+        tariffCode: 136,
+        shipmentPoint: "MSK1",
+        apiUrl: cdekStub.url,
+      };
       await saveIntegration({ ctx: t.staffCtx, input: { branchId, integrator: "cdek", replace: true, values: cdek } });
       const after = await row();
       const unchecked = { status: "unknown", message: null, checkedAt: null };
