@@ -21,7 +21,8 @@ const nextConfig = {
     return [
       { source: "/:path*", headers: everywhere },
       { source: "/api", headers: neverFramed },
-      { source: "/api/:path*", headers: neverFramed },
+      // /api/print sets its own policy: the browser's PDF viewer does not run under `default-src 'none'`.
+      { source: "/api/:path((?!print(?:/|$)).*)", headers: neverFramed },
       { source: "/_next/:path*", headers: neverFramed },
       { source: "/favicon.ico", headers: neverFramed },
     ];

@@ -4,6 +4,7 @@ import { branches, integrations, orders, syncLog, transfers } from "@/db/schema"
 import { partnerMessage } from "@/server/integrators/messages";
 import { assertStaff, type ServiceCall } from "../context";
 import { ConflictError, NotFoundError } from "../errors";
+import { printPlan } from "./print";
 import { notifySync } from "./queue";
 import { orderRefSchema } from "./schemas";
 
@@ -22,7 +23,7 @@ export async function getOrderSync({ ctx, input }: ServiceCall<unknown>) {
   const { orderId } = orderRefSchema.parse(input);
   const companyId = ctx.actor.companyId;
   await requireOrder(ctx.db, companyId, orderId);
-  const [rows, log] = await Promise.all([
+  const [rows, log, print] = await Promise.all([
     ctx.db
       .select({
         id: transfers.id,
@@ -57,12 +58,16 @@ export async function getOrderSync({ ctx, input }: ServiceCall<unknown>) {
       .where(and(eq(syncLog.companyId, companyId), eq(syncLog.orderId, orderId)))
       .orderBy(desc(syncLog.id))
       .limit(100),
+    printPlan(ctx.db, companyId, { orderId }),
   ]);
   // Partner texts were stored as the worker got them: the card shows them short and without markup.
   const shown = (t: string | null) => (t === null ? null : partnerMessage(t));
   return {
     transfers: rows.map((r) => ({ ...r, lastError: shown(r.lastError), cancelMessage: shown(r.cancelMessage) })),
     log: log.map((l) => ({ ...l, result: partnerMessage(l.result) })),
+    // The partner holds the order and its integrator prints forms: the card offers them (/api/print).
+    printable: print.printable,
+    printParts: print.printable ? print.parts.length : 0,
   };
 }
 

@@ -2,6 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { manifests, orders } from "@/db/schema";
 import { assertStaff, type ServiceCall } from "../context";
 import { NotFoundError } from "../errors";
+import { printPlan, skipText } from "../exchange/print";
 import { manifestIdSchema } from "./schemas";
 import { creatingBranch, responsibleBranch } from "./shared";
 
@@ -19,23 +20,30 @@ export async function getManifest({ ctx, input }: ServiceCall<unknown>) {
     .innerJoin(responsibleBranch, eq(responsibleBranch.id, manifests.responsibleBranchId))
     .where(and(eq(manifests.companyId, ctx.actor.companyId), eq(manifests.id, id)));
   if (!row) throw new NotFoundError("Манифест");
-  const manifestOrders = await ctx.db
-    .select({
-      id: orders.id,
-      number: orders.number,
-      status: orders.status,
-      receiverPerson: orders.receiverPerson,
-      receiverTown: orders.receiverTown,
-      weight: orders.weight,
-      quantity: orders.quantity,
-    })
-    .from(orders)
-    .where(and(eq(orders.companyId, ctx.actor.companyId), eq(orders.manifestId, id)))
-    .orderBy(orders.id);
+  const [manifestOrders, print] = await Promise.all([
+    ctx.db
+      .select({
+        id: orders.id,
+        number: orders.number,
+        status: orders.status,
+        receiverPerson: orders.receiverPerson,
+        receiverTown: orders.receiverTown,
+        weight: orders.weight,
+        quantity: orders.quantity,
+      })
+      .from(orders)
+      .where(and(eq(orders.companyId, ctx.actor.companyId), eq(orders.manifestId, id)))
+      .orderBy(orders.id),
+    printPlan(ctx.db, ctx.actor.companyId, { manifestId: id }),
+  ]);
   return {
     ...row.manifest,
     creatingBranchName: row.creatingBranchName,
     responsibleBranchName: row.responsibleBranchName,
     orders: manifestOrders,
+    // Partner forms of the orders the partner holds (/api/print), in parts of 100; the others are listed with why.
+    printable: print.printable,
+    printParts: print.printable ? print.parts.length : 0,
+    printSkipped: print.printable ? print.skipped.map((s) => ({ number: s.number, reason: skipText(s) })) : [],
   };
 }

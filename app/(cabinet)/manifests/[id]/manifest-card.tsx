@@ -5,6 +5,7 @@ import { useState } from "react";
 import { errorInfo } from "@/components/errors";
 import { formatDate, formatDateTime, formatNumber, todayIso } from "@/components/format";
 import { StatusBadge } from "@/components/order-status";
+import { PartnerFormLinks } from "@/components/partner-forms";
 import { QueryState } from "@/components/query-state";
 import { type RouterOutputs, useTRPC } from "@/components/trpc";
 import {
@@ -22,6 +23,7 @@ import {
   TextareaField,
   TextField,
 } from "@/components/ui";
+import { PRINT_CHUNK } from "@/server/services/exchange/schemas";
 import { ManifestStateBadge } from "../state-badge";
 
 type Manifest = RouterOutputs["manifests"]["get"];
@@ -90,6 +92,7 @@ export function ManifestCard({ id }: { id: number }) {
             />
           </Card>
           <ManifestActions manifest={m} />
+          {m.printable && <PartnerForms manifest={m} />}
           {draft && <ScanOrders manifest={m} />}
         </div>
       </div>
@@ -240,6 +243,38 @@ function ManifestActions({ manifest: m }: { manifest: Manifest }) {
         )}
         {err.message && !sendFieldError && <Alert>{err.message}</Alert>}
         {done && <Alert tone="green">{done}</Alert>}
+      </div>
+    </Card>
+  );
+}
+
+/** The partner's waybill and labels of the manifest's orders it holds; the ones left out are named with why. */
+function PartnerForms({ manifest: m }: { manifest: Manifest }) {
+  const shown = m.printSkipped.slice(0, 10);
+  return (
+    <Card title="Формы партнёра">
+      <div className="flex flex-col gap-3">
+        <PartnerFormLinks target={{ manifestId: m.id }} parts={m.printParts} />
+        {m.printParts > 1 && (
+          <p className="text-sm text-slate-600">
+            Партнёр печатает не больше {PRINT_CHUNK} заказов за раз — формы разбиты на части.
+          </p>
+        )}
+        {shown.length > 0 && (
+          <div className="text-sm text-slate-600" data-testid="print-skipped">
+            <p>
+              Не войдут в формы: {m.printSkipped.length} {ordersWord(m.printSkipped.length)}
+            </p>
+            <ul className="mt-1 list-inside list-disc">
+              {shown.map((s, i) => (
+                <li key={i}>
+                  {s.number} — {s.reason}
+                </li>
+              ))}
+              {m.printSkipped.length > shown.length && <li>и ещё {m.printSkipped.length - shown.length}</li>}
+            </ul>
+          </div>
+        )}
       </div>
     </Card>
   );

@@ -2,6 +2,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { errorInfo } from "@/components/errors";
 import { formatDateTime } from "@/components/format";
+import { PartnerFormLinks } from "@/components/partner-forms";
 import { type RouterOutputs, useTRPC } from "@/components/trpc";
 import { Alert, Badge, Button, Card, QueryError, Spinner, Table } from "@/components/ui";
 import { integratorTitle } from "@/server/integrators/catalog";
@@ -96,6 +97,12 @@ export function OrderSyncCard({
           <p className="text-slate-500">Заказ не передавался партнёрам</p>
         ) : (
           data.transfers.map((t) => <TransferView key={t.id} t={t} />)
+        )}
+        {data.printable && (
+          <div>
+            <h3 className="mb-1 text-sm font-semibold text-slate-700">Формы партнёра</h3>
+            <PartnerFormLinks target={{ orderId }} parts={data.printParts} />
+          </div>
         )}
         {data.log.length > 0 && <SyncLog log={data.log} />}
       </div>

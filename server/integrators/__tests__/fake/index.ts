@@ -6,7 +6,7 @@ import type { IntegratorAdapter, SendOutcome, WebhookEvent } from "../../types";
 
 /**
  * A partner that exists only in tests: it accepts orders asynchronously (a verdict follows by webhook or look-up),
- * does not refuse a number it already has, and pushes signed webhooks. Everything partner-specific is here; the
+ * does not refuse a number it already has, pushes signed webhooks and prints forms of the orders it took. Everything partner-specific is here; the
  * engine sees only its capabilities.
  */
 const schema = z.object({
@@ -31,7 +31,13 @@ async function call(settings: Settings, path: string, body?: unknown) {
     throw e;
   }
   if (res.status >= 500) throw new PartnerError("transient", `Партнёр ответил HTTP ${res.status}`);
-  return { status: res.status, value: res.status === 404 ? null : (JSON.parse(res.text) as Record<string, string>) };
+  const json = res.contentType.startsWith("application/json");
+  return {
+    status: res.status,
+    contentType: res.contentType,
+    bytes: res.bytes,
+    value: res.status === 404 || !json ? null : (JSON.parse(res.text) as Record<string, string>),
+  };
 }
 
 const verdict = (o: { number: string; code: string; state: string; message?: string }): SendOutcome =>
@@ -82,6 +88,13 @@ export const fakeIntegrator: IntegratorAdapter<typeof schema> = {
     describe: (settings, o) => `POST ${settings.apiUrl}/orders: заказ ${o.number}`,
   },
   statusSource: { kind: "webhook" },
+  print: {
+    async print(settings, orders, form) {
+      const r = await call(settings, "/forms", { form, codes: orders.map((o) => o.partnerCode) });
+      if (r.status !== 200) throw new PartnerError("rejected", r.value?.error ?? `Партнёр ответил HTTP ${r.status}`);
+      return { contentType: r.contentType, body: r.bytes };
+    },
+  },
   webhook: {
     verify(settings, delivery) {
       const given = Buffer.from(delivery.headers.get("x-fake-signature") ?? "", "hex");

@@ -1,6 +1,7 @@
 import { createHmac, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tinyPdf } from "./pdf";
 
 export type FakeState = "processing" | "ok" | "invalid";
 interface FakeOrder {
@@ -13,11 +14,13 @@ interface FakeOrder {
 /**
  * The stand-in partner on loopback: takes orders asynchronously (202 + its code, verdict later), creates a second
  * order for a number it already has (as an asynchronous API does), answers look-ups by our number and by its code,
- * and pushes signed webhooks when told to finish an order.
+ * pushes signed webhooks when told to finish an order, and prints forms of the orders it took (a tiny PDF).
  */
 export async function startFakePartner(secret: string) {
   const orders = new Map<string, FakeOrder>();
   const created: string[] = [];
+  /** Every print request, as the partner got it. */
+  const printed: { form: string; codes: string[] }[] = [];
   let hookUrl: string | null = null;
   let deliveries = 0;
   const read = (req: IncomingMessage) =>
@@ -37,6 +40,15 @@ export async function startFakePartner(secret: string) {
         orders.set(o.code, o);
         created.push(number);
         return json(202, { code: o.code, state: "ACCEPTED" });
+      }
+      if (req.method === "POST" && url.pathname === "/forms") {
+        const { form, codes } = JSON.parse(body) as { form: string; codes: string[] };
+        printed.push({ form, codes });
+        // As a real partner does: only orders it has taken get a form.
+        const unknown = codes.find((c) => orders.get(c)?.state !== "ok");
+        if (unknown !== undefined) return json(422, { error: `Заказ ${unknown} не найден или ещё не оформлен` });
+        const lines = codes.map((c) => orders.get(c)!.number);
+        return res.writeHead(200, { "content-type": "application/pdf" }).end(tinyPdf(form, lines));
       }
       const byNumber = url.pathname === "/orders" ? url.searchParams.get("number") : null;
       if (req.method === "GET" && byNumber !== null) {
@@ -72,6 +84,13 @@ export async function startFakePartner(secret: string) {
     /** Every order the partner created, by our number: one per number is the idempotency promise. */
     created,
     orders,
+    printed,
+    /** An order the partner has taken (its code), without the hand-over and webhook round trip. */
+    accepted(number: string): string {
+      const o: FakeOrder = { code: randomUUID(), number, state: "ok" };
+      orders.set(o.code, o);
+      return o.code;
+    },
     setHookUrl(url: string) {
       hookUrl = url;
     },
