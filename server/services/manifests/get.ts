@@ -44,6 +44,10 @@ export async function getManifest({ ctx, input }: ServiceCall<unknown>) {
     // Partner forms of the orders the partner holds (/api/print), in parts of 100; the others are listed with why.
     printable: print.printable,
     printParts: print.printable ? print.parts.length : 0,
-    printSkipped: print.printable ? print.skipped.map((s) => ({ number: s.number, reason: skipText(s) })) : [],
+    // The card names the first few; a big manifest's full list would only weigh down every refresh.
+    printSkipped: print.printable
+      ? print.skipped.slice(0, 10).map((s) => ({ number: s.number, reason: skipText(s) }))
+      : [],
+    printSkippedCount: print.printable ? print.skipped.length : 0,
   };
 }

@@ -250,7 +250,8 @@ function ManifestActions({ manifest: m }: { manifest: Manifest }) {
 
 /** The partner's waybill and labels of the manifest's orders it holds; the ones left out are named with why. */
 function PartnerForms({ manifest: m }: { manifest: Manifest }) {
-  const shown = m.printSkipped.slice(0, 10);
+  const shown = m.printSkipped;
+  const count = m.printSkippedCount;
   return (
     <Card title="Формы партнёра">
       <div className="flex flex-col gap-3">
@@ -263,7 +264,7 @@ function PartnerForms({ manifest: m }: { manifest: Manifest }) {
         {shown.length > 0 && (
           <div className="text-sm text-slate-600" data-testid="print-skipped">
             <p>
-              Не войдут в формы: {m.printSkipped.length} {ordersWord(m.printSkipped.length)}
+              Не войдут в формы: {count} {ordersWord(count)}
             </p>
             <ul className="mt-1 list-inside list-disc">
               {shown.map((s, i) => (
@@ -271,7 +272,7 @@ function PartnerForms({ manifest: m }: { manifest: Manifest }) {
                   {s.number} — {s.reason}
                 </li>
               ))}
-              {m.printSkipped.length > shown.length && <li>и ещё {m.printSkipped.length - shown.length}</li>}
+              {count > shown.length && <li>и ещё {count - shown.length}</li>}
             </ul>
           </div>
         )}
