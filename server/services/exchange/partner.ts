@@ -47,7 +47,7 @@ export async function loadPartner(db: Queryable, integrationId: number): Promise
       timeoutMs: Number(process.env.SYNC_TIMEOUT_MS ?? 15_000),
       selfApiUrl: selfApiUrl(),
       integrationId: row.id,
-      tokens: pgTokenCache(db, row.id, row.companyId),
+      tokens: pgTokenCache(db, row.id, row.companyId, JSON.stringify(checked.data)),
       hookUrl: hookUrl(row.integrator, row.hookKey),
     },
   };

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import type { Database, Queryable } from "@/db/client";
 import { partnerTokens } from "@/db/schema";
@@ -13,7 +14,7 @@ interface Cached {
 }
 
 /** Per process, in front of the table: most calls need no database read at all. */
-const memory = new Map<number, Cached>();
+const memory = new Map<string, Cached>();
 
 const tokenContext = (companyId: number, integrationId: number) => `partner-token:${companyId}:${integrationId}`;
 const usable = (c: Cached | undefined, rejected?: string): c is Cached =>
@@ -23,8 +24,11 @@ const usable = (c: Cached | undefined, rejected?: string): c is Cached =>
  * The integration's token in PostgreSQL, shared by every worker and web replica. Refreshing takes a transaction-scoped
  * advisory lock, so one process obtains a token while the others wait for it and then read it.
  */
-export function pgTokenCache(db: Queryable, integrationId: number, companyId: number): TokenCache {
+export function pgTokenCache(db: Queryable, integrationId: number, companyId: number, credentials: string): TokenCache {
   const context = tokenContext(companyId, integrationId);
+  // A token belongs to the credentials it was obtained with: changed keys or address make it unusable at once.
+  const fingerprint = createHash("sha256").update(credentials).digest("base64url");
+  const memoryKey = `${integrationId}|${fingerprint}`;
   const read = async (q: Pick<Database, "select">): Promise<Cached | undefined> => {
     const [row] = await q
       .select({ sealed: partnerTokens.sealedToken, expiresAt: partnerTokens.expiresAt })
@@ -32,30 +36,32 @@ export function pgTokenCache(db: Queryable, integrationId: number, companyId: nu
       .where(and(eq(partnerTokens.integrationId, integrationId), eq(partnerTokens.companyId, companyId)));
     if (!row) return undefined;
     try {
-      return { token: openSecrets(row.sealed, context).token!, expiresAt: row.expiresAt.getTime() };
+      const opened = openSecrets(row.sealed, context);
+      if (opened.fingerprint !== fingerprint) return undefined;
+      return { token: opened.token!, expiresAt: row.expiresAt.getTime() };
     } catch {
       return undefined; // sealed under another key or for another row: obtain a new one
     }
   };
   return {
     async get(obtain: () => Promise<IssuedToken>, rejected?: string) {
-      const mem = memory.get(integrationId);
+      const mem = memory.get(memoryKey);
       if (usable(mem, rejected)) return mem.token;
       const stored = await read(db);
       if (usable(stored, rejected)) {
-        memory.set(integrationId, stored);
+        memory.set(memoryKey, stored);
         return stored.token;
       }
       return db.transaction(async (tx) => {
         await tx.execute(sql`select pg_advisory_xact_lock(hashtext('partner_token'), ${integrationId})`);
         const again = await read(tx);
         if (usable(again, rejected)) {
-          memory.set(integrationId, again);
+          memory.set(memoryKey, again);
           return again.token;
         }
         const fresh = await obtain();
         const expiresAt = new Date(Date.now() + fresh.expiresInSec * 1000);
-        const sealedToken = sealSecrets({ token: fresh.token }, context);
+        const sealedToken = sealSecrets({ token: fresh.token, fingerprint }, context);
         await tx
           .insert(partnerTokens)
           .values({ integrationId, companyId, sealedToken, expiresAt })
@@ -63,7 +69,7 @@ export function pgTokenCache(db: Queryable, integrationId: number, companyId: nu
             target: partnerTokens.integrationId,
             set: { sealedToken, expiresAt, updatedAt: sql`now()` },
           });
-        memory.set(integrationId, { token: fresh.token, expiresAt: expiresAt.getTime() });
+        memory.set(memoryKey, { token: fresh.token, expiresAt: expiresAt.getTime() });
         return fresh.token;
       });
     },

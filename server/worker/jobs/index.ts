@@ -2,6 +2,7 @@ import syncCancel from "./sync-cancel";
 import syncHooks from "./sync-hooks";
 import syncPoll from "./sync-poll";
 import syncResolve from "./sync-resolve";
+import syncSubscriptions from "./sync-subscriptions";
 import syncSweep from "./sync-sweep";
 import syncTick from "./sync-tick";
 import syncTransfer from "./sync-transfer";
@@ -18,6 +19,7 @@ export const JOBS: readonly Job[] = [
   syncHooks,
   syncTick,
   syncSweep,
+  syncSubscriptions,
   sweepLoginAttempts,
   sweepOrderChanges,
 ];
