@@ -143,6 +143,14 @@ function IntegrationRow({
               )}
             </div>
             {it.health.message && <span className="text-xs break-words text-slate-700">{it.health.message}</span>}
+            {sync.notifications && (
+              <span
+                className={`text-xs break-words ${sync.notifications.ok ? "text-slate-500" : "text-amber-700"}`}
+                data-testid="integration-notifications"
+              >
+                {sync.notifications.message}
+              </span>
+            )}
           </div>
         ) : (
           dash

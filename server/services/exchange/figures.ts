@@ -10,6 +10,13 @@ export interface IntegrationSyncFigures {
   failed: number;
   oldestWaitingAt: Date | null;
   errors24h: number;
+  /** The partner's webhook subscription, for partners that push statuses: what the last reconcile said. */
+  notifications: { message: string; ok: boolean } | null;
+}
+
+function notificationsOf(state: Record<string, unknown> | null) {
+  const sub = state?.subscription as { message?: string; error?: boolean } | undefined;
+  return sub?.message ? { message: sub.message, ok: !sub.error } : null;
 }
 
 /** The Integration tab's sync columns, for every integration of a company in three queries. */
@@ -65,6 +72,7 @@ export async function integrationSyncFigures(
           failed: 0,
           oldestWaitingAt: null,
           errors24h: 0,
+          notifications: null,
         }),
       );
     return f;
@@ -81,6 +89,7 @@ export async function integrationSyncFigures(
       lastSuccessAt: s.lastSuccessAt,
       lastPollAt: s.lastPollAt,
       lastError: s.lastError,
+      notifications: notificationsOf(s.partnerState),
     });
   return out;
 }

@@ -20,6 +20,7 @@ function syncView(f: IntegrationSyncFigures | undefined, promiseMs: number) {
       oldestWaitingAt: null,
       errors: 0,
       stalled: false,
+      notifications: null,
     };
   const oldestAgeMs = f.oldestWaitingAt ? Date.now() - f.oldestWaitingAt.getTime() : 0;
   return {
@@ -32,6 +33,7 @@ function syncView(f: IntegrationSyncFigures | undefined, promiseMs: number) {
     errors: f.errors24h,
     // Red on the tab: orders older than the promise still waiting, or hand-overs that gave up.
     stalled: oldestAgeMs > promiseMs || f.failed > 0,
+    notifications: f.notifications && { ok: f.notifications.ok, message: partnerMessage(f.notifications.message) },
   };
 }
 
