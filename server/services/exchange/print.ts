@@ -95,14 +95,15 @@ export async function printPlan(db: Queryable, companyId: number, scope: PrintSc
   const printing = [...groups].filter(([, g]) => printsAt(g.integrator));
   const used = printing.length > 0 ? printing : [...groups];
   const usedOrders = new Set(used.flatMap(([, g]) => g.orders.map((o) => o.orderId)));
-  const unsupported = [...groups]
-    .filter(([, g]) => !printsAt(g.integrator) && printing.length > 0)
-    .flatMap(([, g]) => g.orders.filter((o) => !usedOrders.has(o.orderId)).map((o) => ({ ...o, g })))
-    .map((o) => ({
-      orderId: o.orderId,
-      number: byOrder.get(o.orderId)![0]!.number,
-      reason: `интегратор «${getIntegrator(o.g.integrator)?.title ?? o.g.integrator}» не печатает формы`,
-    }));
+  const unsupported = new Map<number, PrintPlan["skipped"][number]>();
+  for (const [, g] of printing.length > 0 ? groups : []) {
+    if (printsAt(g.integrator)) continue;
+    const reason = `интегратор «${getIntegrator(g.integrator)?.title ?? g.integrator}» не печатает формы`;
+    for (const o of g.orders) {
+      if (!usedOrders.has(o.orderId) && !unsupported.has(o.orderId))
+        unsupported.set(o.orderId, { orderId: o.orderId, number: byOrder.get(o.orderId)![0]!.number, reason });
+    }
+  }
 
   const parts: PrintPart[] = [];
   for (const [integrationId, g] of used) {
@@ -110,7 +111,7 @@ export async function printPlan(db: Queryable, companyId: number, scope: PrintSc
       parts.push({ integrationId, integrator: g.integrator, orders: g.orders.slice(i, i + PRINT_CHUNK) });
     }
   }
-  const skipped = [...notAccepted, ...unsupported].sort((a, b) => a.orderId - b.orderId);
+  const skipped = [...notAccepted, ...unsupported.values()].sort((a, b) => a.orderId - b.orderId);
   return { printable: printing.length > 0, parts, skipped };
 }
 
