@@ -237,7 +237,9 @@ function nothingToPrint(subject: Subject, skipped: PrintPlan["skipped"]): string
 export const skipText = (s: { reason: string; detail?: string }) => (s.detail ? `${s.reason} (${s.detail})` : s.reason);
 
 function partnerFailure(kind: FailureKind, text: string): string {
-  if (kind === "transient") return `Партнёр не ответил: ${text}. Попробуйте ещё раз через минуту`;
+  // Some partners' texts already say to try again (CDEK's «…за минуту, попробуйте ещё раз»).
+  if (kind === "transient")
+    return `Партнёр не выдал форму: ${text}${/попробуйте/i.test(text) ? "" : ". Попробуйте ещё раз позже"}`;
   if (kind === "auth") return `Партнёр не принял ключи интеграции: ${text}. Проверьте настройки интеграции`;
   return `Партнёр отказал в печати: ${text}`;
 }

@@ -326,7 +326,7 @@ describe("partner print forms", () => {
     await partners.pop()!.close();
     await expect(call(t.staffCtx, { form: "label", orderId: orders[1]!.id })).rejects.toMatchObject({
       kind: "transient",
-      message: expect.stringMatching(/^Партнёр не ответил: .*соединение отклонено.*Попробуйте ещё раз через минуту$/),
+      message: expect.stringMatching(/^Партнёр не выдал форму: .*соединение отклонено.*\. Попробуйте ещё раз позже$/),
     });
   });
 
