@@ -97,9 +97,9 @@ export const COUNTRY_CURRENCY: Readonly<Record<string, string>> = {
 };
 
 const TRANSLIT: Record<string, string> = Object.fromEntries(
-  [..."абвгдеёжзийклмнопрстуфхцчшщъыьэюя"].map((c, i) => [
+  [..."абвгдеёжзийклмнопрстуфхцчшщъыьэюя№"].map((c, i) => [
     c,
-    "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch  y  e yu ya".split(" ")[i] ?? "",
+    "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch  y  e yu ya N".split(" ")[i] ?? "",
   ]),
 );
 
