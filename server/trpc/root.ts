@@ -4,6 +4,7 @@ import { clientsRouter } from "./routers/clients";
 import { integrationsRouter } from "./routers/integrations";
 import { manifestsRouter } from "./routers/manifests";
 import { ordersRouter } from "./routers/orders";
+import { remittancesRouter } from "./routers/remittances";
 import { securityRouter } from "./routers/security";
 import { syncRouter } from "./routers/sync";
 
@@ -15,6 +16,7 @@ export const appRouter = createTRPCRouter({
   branches: branchesRouter,
   integrations: integrationsRouter,
   security: securityRouter,
+  remittances: remittancesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,6 @@
+export { listRemittances } from "./list";
+export { getRemittance } from "./get";
+export { listRemittanceLines } from "./lines";
+export { listCdekIntegrations } from "./integrations";
+export { previewRemittance } from "./preview";
+export { applyRemittance } from "./apply";
