@@ -434,7 +434,13 @@ describe("fetchCdekRegistries", () => {
   afterAll(() => new Promise<void>((resolve) => cdek.server.close(() => resolve())));
 
   const settings = (secret = "sec") =>
-    cdekSettingsSchema.parse({ account: "acc", securePassword: secret, tariffCode: 136, apiUrl });
+    cdekSettingsSchema.parse({
+      account: "acc",
+      securePassword: secret,
+      tariffCode: 136,
+      shipmentPoint: "MSK001",
+      apiUrl,
+    });
   const options = () => ({
     timeoutMs: 5000,
     selfApiUrl: "http://127.0.0.1:9/api",
@@ -482,7 +488,7 @@ describe("fetchCdekRegistries", () => {
         input: {
           branchId: t.branch.id,
           integrator: "cdek",
-          values: { account: "acc", securePassword: "sec", tariffCode: 136, apiUrl },
+          values: { account: "acc", securePassword: "sec", tariffCode: 136, shipmentPoint: "MSK001", apiUrl },
         },
       });
       const [i] = await tx
