@@ -30,6 +30,7 @@ export async function getOrderSync({ ctx, input }: ServiceCall<unknown>) {
         state: transfers.state,
         partnerNumber: transfers.partnerNumber,
         partnerOrderCode: transfers.partnerOrderCode,
+        partnerDetails: transfers.partnerDetails,
         attempts: transfers.attempts,
         queuedAt: transfers.queuedAt,
         sentAt: transfers.sentAt,

@@ -6,6 +6,7 @@ import { PartnerFormLinks } from "@/components/partner-forms";
 import { type RouterOutputs, useTRPC } from "@/components/trpc";
 import { Alert, Badge, Button, Card, QueryError, Spinner, Table } from "@/components/ui";
 import { integratorTitle } from "@/server/integrators/catalog";
+import { partnerDetailRows } from "@/server/integrators/details";
 import { CANCEL_STATE_TITLES, TRANSFER_STATE_TITLES } from "@/server/services/exchange/schemas";
 
 export type OrderSync = RouterOutputs["sync"]["order"];
@@ -117,6 +118,7 @@ function TransferView({ t }: { t: Transfer }) {
     ["Попыток", t.attempts],
     ["В очереди с", formatDateTime(t.queuedAt)],
     ["Передан", t.sentAt ? formatDateTime(t.sentAt) : null],
+    ...partnerDetailRows(t.partnerDetails),
   ];
   if (t.state === "pending" && t.nextAttemptAt) rows.push(["Следующая попытка", formatDateTime(t.nextAttemptAt)]);
   return (
@@ -126,7 +128,11 @@ function TransferView({ t }: { t: Transfer }) {
           <span className="font-medium">{t.branchName}</span>{" "}
           <span className="text-slate-500">· {integratorTitle(t.integrator)}</span>
         </div>
-        <Badge tone={STATE_TONES[t.state]}>{TRANSFER_STATE_TITLES[t.state]}</Badge>
+        <Badge tone={STATE_TONES[t.state]}>
+          {t.state === "submitted"
+            ? `Передан в ${integratorTitle(t.integrator)}, ждём подтверждения`
+            : TRANSFER_STATE_TITLES[t.state]}
+        </Badge>
       </div>
       <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 sm:grid-cols-[max-content_1fr_max-content_1fr]">
         {rows.map(([k, v]) => (
