@@ -1,5 +1,6 @@
-import { and, eq } from "drizzle-orm";
-import { manifests, orders } from "@/db/schema";
+import { and, desc, eq } from "drizzle-orm";
+import { manifests, orders, transfers } from "@/db/schema";
+import { partnerMessage } from "@/server/integrators/messages";
 import { assertStaff, type ServiceCall } from "../context";
 import { NotFoundError } from "../errors";
 import { printPlan, skipText } from "../exchange/print";
@@ -30,17 +31,24 @@ export async function getManifest({ ctx, input }: ServiceCall<unknown>) {
         receiverTown: orders.receiverTown,
         weight: orders.weight,
         quantity: orders.quantity,
+        // The hand-over to the partner, so an order held before sending (a partner's rule) shows here with why.
+        transferState: transfers.state,
+        transferError: transfers.lastError,
       })
       .from(orders)
+      .leftJoin(transfers, and(eq(transfers.orderId, orders.id), eq(transfers.companyId, ctx.actor.companyId)))
       .where(and(eq(orders.companyId, ctx.actor.companyId), eq(orders.manifestId, id)))
-      .orderBy(orders.id),
+      .orderBy(orders.id, desc(transfers.id)),
     printPlan(ctx.db, ctx.actor.companyId, { manifestId: id }),
   ]);
   return {
     ...row.manifest,
     creatingBranchName: row.creatingBranchName,
     responsibleBranchName: row.responsibleBranchName,
-    orders: manifestOrders,
+    // An order handed to two partners over time shows its latest hand-over.
+    orders: manifestOrders
+      .filter((o, i) => i === 0 || manifestOrders[i - 1]!.id !== o.id)
+      .map((o) => ({ ...o, transferError: o.transferError === null ? null : partnerMessage(o.transferError) })),
     // Partner forms of the orders the partner holds (/api/print), in parts of 100; the others are listed with why.
     printable: print.printable,
     printParts: print.printable ? print.parts.length : 0,

@@ -10,6 +10,7 @@ import { QueryState } from "@/components/query-state";
 import { type RouterOutputs, useTRPC } from "@/components/trpc";
 import {
   Alert,
+  Badge,
   Button,
   Card,
   DetailList,
@@ -23,7 +24,7 @@ import {
   TextareaField,
   TextField,
 } from "@/components/ui";
-import { PRINT_CHUNK } from "@/server/services/exchange/schemas";
+import { PRINT_CHUNK, TRANSFER_STATE_TITLES } from "@/server/services/exchange/schemas";
 import { ManifestStateBadge } from "../state-badge";
 
 type Manifest = RouterOutputs["manifests"]["get"];
@@ -123,6 +124,7 @@ function OrdersInManifest({ manifest: m }: { manifest: Manifest }) {
               <th>Получатель</th>
               <th>Город</th>
               <th>Статус</th>
+              <th>Передача партнёру</th>
               <th className="text-right">Вес, кг</th>
               <th className="text-right">Мест</th>
               {draft && <th />}
@@ -140,6 +142,22 @@ function OrdersInManifest({ manifest: m }: { manifest: Manifest }) {
                 <td>{o.receiverTown ?? "—"}</td>
                 <td>
                   <StatusBadge status={o.status} />
+                </td>
+                <td className="max-w-xs" data-testid="manifest-order-transfer">
+                  {o.transferState ? (
+                    <div className="flex flex-col items-start gap-0.5">
+                      <Badge
+                        tone={o.transferState === "failed" ? "red" : o.transferState === "sent" ? "green" : "amber"}
+                      >
+                        {TRANSFER_STATE_TITLES[o.transferState]}
+                      </Badge>
+                      {o.transferState === "failed" && o.transferError && (
+                        <span className="text-xs break-words text-red-700">{o.transferError}</span>
+                      )}
+                    </div>
+                  ) : (
+                    <span className="text-slate-400">—</span>
+                  )}
                 </td>
                 <td className="text-right tabular-nums">{formatNumber(o.weight)}</td>
                 <td className="text-right tabular-nums">{o.quantity}</td>
