@@ -1,3 +1,4 @@
+import { cdekRegistry } from "./cdek-registry";
 import { ordersList } from "./orders-list";
 import { syncTransfer } from "./sync-transfer";
 import { xmlFuzz, xmlHostile } from "./xml-hostile";
@@ -12,7 +13,7 @@ export interface Bench {
   run(): Promise<void>;
 }
 
-const benches: Bench[] = [xmlIngest, syncTransfer, ordersList, xmlHostile, xmlFuzz];
+const benches: Bench[] = [xmlIngest, syncTransfer, ordersList, xmlHostile, xmlFuzz, cdekRegistry];
 
 const wanted = new Set(process.argv.slice(2));
 for (const b of benches) {
