@@ -1,0 +1,5 @@
+import { RemittancesPage } from "./remittances-page";
+
+export default function Page() {
+  return <RemittancesPage />;
+}
