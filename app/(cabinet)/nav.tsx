@@ -7,6 +7,7 @@ import { useState } from "react";
 const staffLinks = [
   { href: "/orders", label: "Заказы" },
   { href: "/manifests", label: "Манифесты" },
+  { href: "/documents/remittances", label: "Документы" },
   { href: "/clients", label: "Клиенты" },
   { href: "/directories/branches", label: "Справочники" },
   { href: "/integration", label: "Интеграция" },
