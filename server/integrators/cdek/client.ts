@@ -225,7 +225,9 @@ export const cdekOutbound: OutboundOrders<CdekSettings> = {
 
 function eventsOf(ref: PartnerOrderRef, info: CdekOrderInfo): PartnerStatusEvent[] {
   const details = info.paymentSum !== null ? { paymentSum: info.paymentSum } : undefined;
-  return info.statuses
+  // CDEK lists statuses newest first; oldest first keeps their sequence where times tie to the second.
+  return [...info.statuses]
+    .reverse()
     .filter((s) => s.code)
     .map((s) => ({
       number: ref.number,

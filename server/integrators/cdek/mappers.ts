@@ -294,6 +294,10 @@ function plural(n: number, one: string, few: string, many: string) {
   return many;
 }
 
+/** VAT rates CDEK takes since 2026-01-01 (§2.1); an older rate (20 %) is left out rather than refused by CDEK. */
+const CDEK_VAT_RATES = new Set([0, 5, 7, 10, 16, 22]);
+const vatRate = (rate: number | null) => (rate !== null && CDEK_VAT_RATES.has(rate) ? rate : undefined);
+
 /**
  * Items for an «интернет-магазин» order: COD per unit. The units' prices must add up to the COD less the delivery fee
  * the recipient pays; without items (or when they do not add up) one line carries the whole sum.
@@ -313,7 +317,7 @@ function itemsFor(order: OutgoingOrder, cod: number): ItemOut[] | string {
     return items.map((i, k) => ({
       name: i.name.slice(0, 255),
       ware_key: (i.article || i.barcode || String(k + 1)).slice(0, 50),
-      payment: { value: paid(i.retailPrice), vat_rate: i.vatRate ?? undefined },
+      payment: { value: paid(i.retailPrice), vat_rate: vatRate(i.vatRate) },
       cost: money(i.retailPrice),
       weight: grams(i.mass ?? order.weight / Math.max(1, units)),
       amount: i.quantity,
