@@ -282,9 +282,14 @@ function readTable(table: TableRow[]): Omit<ParsedRegistryFile, "format"> {
       registrySum: money("registrySum"),
     };
     if (own.registryNumber) group = { ...own, registryNumber: own.registryNumber };
-    else if (group && own.paymentDate === null && own.paymentOrderNumber === null && own.registrySum === null) {
-      // continues the group above
-    } else bad.push(`нет номера реестра (${FIELDS.registryNumber.api})`);
+    else if (!group) bad.push(`нет номера реестра (${FIELDS.registryNumber.api})`);
+    // A row without a registry number continues the group above; its own details, if any, still count.
+    const registry = group && {
+      registryNumber: group.registryNumber,
+      paymentDate: own.paymentDate ?? group.paymentDate,
+      paymentOrderNumber: own.paymentOrderNumber ?? group.paymentOrderNumber,
+      registrySum: own.registrySum ?? group.registrySum,
+    };
     const cdekNumber = code("cdekNumber");
     const paymentSum = money("paymentSum");
     const transferSum = money("transferSum");
@@ -297,11 +302,11 @@ function readTable(table: TableRow[]): Omit<ParsedRegistryFile, "format"> {
     ] as const) {
       if (v === null && cellText(at(f)) === "") bad.push(`${label(f)}: пусто`);
     }
-    if (bad.length || !group || !cdekNumber || paymentSum === null || transferSum === null || commission === null) {
+    if (bad.length || !registry || !cdekNumber || paymentSum === null || transferSum === null || commission === null) {
       problem(`Строка ${line}: ${bad.join("; ")}`);
       continue;
     }
-    rows.push({ line, ...group, cdekNumber, paymentSum, transferSum, totalWithoutAgent, commission });
+    rows.push({ line, ...registry, cdekNumber, paymentSum, transferSum, totalWithoutAgent, commission });
   }
   if (problemCount > MAX_LISTED_PROBLEMS) {
     problems.push(`…и ещё ${problemCount - MAX_LISTED_PROBLEMS} строк с ошибками`);
