@@ -1,6 +1,4 @@
 import { randomBytes } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { and, count, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Queryable, Transaction } from "@/db/client";
@@ -12,6 +10,7 @@ import { cdekSettingsSchema } from "@/server/integrators/cdek/settings";
 import { PartnerError } from "@/server/integrators/errors";
 import { saveIntegration } from "@/server/services/integrations";
 import { getOrder } from "@/server/services/orders/get";
+import { type CdekStandIn, startCdekStandIn } from "@/server/stand-ins/cdek/server";
 import { createCaller } from "@/server/trpc/root";
 import {
   applyRemittance,
@@ -370,81 +369,35 @@ async function feedEntries(tx: Queryable, companyId: number) {
 
 // ─── From CDEK itself ──────────────────────────────────────────────────────────────────────────────────────────────
 
-/** A tiny CDEK speaking the documented JSON: a token at /v2/oauth/token, then /v2/registries?date=. */
-function fakeCdek(registries: (date: string) => { status: number; body: unknown }) {
-  const seen: string[] = [];
-  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? "/", "http://x");
-    seen.push(`${req.method} ${url.pathname}${url.search}`);
-    const send = (status: number, body: unknown) => {
-      res.writeHead(status, { "content-type": "application/json" });
-      res.end(JSON.stringify(body));
-    };
-    if (url.pathname === "/v2/oauth/token") {
-      let body = "";
-      req.on("data", (c: Buffer) => (body += c.toString()));
-      req.on("end", () => {
-        const form = new URLSearchParams(body);
-        if (form.get("client_id") !== "acc" || form.get("client_secret") !== "sec") {
-          send(401, { error: "invalid_client", error_description: "Bad credentials" });
-        } else send(200, { access_token: "tok", token_type: "bearer", expires_in: 3600 });
-      });
-      return;
-    }
-    if (req.headers.authorization !== "Bearer tok") return send(401, {});
-    if (url.pathname === "/v2/registries") {
-      const answer = registries(url.searchParams.get("date") ?? "");
-      return send(answer.status, answer.body);
-    }
-    send(404, {});
-  });
-  return { server, seen };
-}
-
-describe("fetchCdekRegistries", () => {
-  let cdek: ReturnType<typeof fakeCdek>;
-  let apiUrl: string;
+describe("fetchCdekRegistries (against the CDEK stand-in)", () => {
+  let cdek: CdekStandIn;
+  const account = { account: "registry-account", secure: "registry-secure" };
   beforeAll(async () => {
-    cdek = fakeCdek((date) =>
-      date === "2026-11-30"
-        ? {
-            status: 200,
-            body: {
-              registries: [
-                {
-                  registry_number: 880001,
-                  payment_date: "2026-11-30",
-                  sum: 970,
-                  payment_order_number: "55",
-                  orders: [
-                    {
-                      cdek_number: "1000000001",
-                      transfer_sum: 970,
-                      payment_sum: 1000,
-                      total_sum_without_agent: 20,
-                      agent_commission_sum: 10,
-                    },
-                  ],
-                },
-              ],
-            },
-          }
-        : date === "2026-12-01"
-          ? { status: 200, body: { registries: [] } }
-          : { status: 400, body: { errors: [{ code: "v2_parameter_invalid", message: "Invalid date" }] } },
-    );
-    await new Promise<void>((resolve) => cdek.server.listen(0, "127.0.0.1", resolve));
-    apiUrl = `http://127.0.0.1:${(cdek.server.address() as AddressInfo).port}`;
+    cdek = await startCdekStandIn({ accounts: [account] });
+    cdek.addRegistry({
+      date: "2026-11-30",
+      registry_number: 880001,
+      payment_order_number: 55,
+      orders: [
+        {
+          cdek_number: "1000000001",
+          transfer_sum: 970,
+          payment_sum: 1000,
+          total_sum_without_agent: 20,
+          agent_commission_sum: 10,
+        },
+      ],
+    });
   });
-  afterAll(() => new Promise<void>((resolve) => cdek.server.close(() => resolve())));
+  afterAll(() => cdek.close());
 
-  const settings = (secret = "sec") =>
+  const settings = (secret = account.secure) =>
     cdekSettingsSchema.parse({
-      account: "acc",
+      account: account.account,
       securePassword: secret,
       tariffCode: 136,
       shipmentPoint: "MSK001",
-      apiUrl,
+      apiUrl: cdek.url,
     });
   const options = () => ({
     timeoutMs: 5000,
@@ -473,16 +426,15 @@ describe("fetchCdekRegistries", () => {
         ],
       },
     ]);
-    expect(cdek.seen).toContain("GET /v2/registries?date=2026-11-30");
     expect(await fetchCdekRegistries(settings(), "2026-12-01", options())).toEqual({ registries: [], problems: [] });
 
-    const refused = await fetchCdekRegistries(settings(), "2026-12-02", options()).catch((e: unknown) => e);
+    const refused = await fetchCdekRegistries(settings(), "30.11.2026", options()).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(PartnerError);
     expect((refused as PartnerError).message).toBe(
-      "СДЭК не выдал реестр наложенных платежей за 2026-12-02: Invalid date (v2_parameter_invalid)",
+      "СДЭК не выдал реестр наложенных платежей за 30.11.2026: Поле [date] должно быть датой ГГГГ-ММ-ДД (v2_invalid_format)",
     );
     const badKey = await fetchCdekRegistries(settings("wrong"), "2026-11-30", options()).catch((e: unknown) => e);
-    expect((badKey as PartnerError).message).toMatch(/^СДЭК отклонил ключи интеграции: Bad credentials/);
+    expect((badKey as PartnerError).message).toMatch(/^СДЭК отклонил ключи интеграции: /);
   });
 
   it("loads a registry from CDEK for a date through the company's integration", () =>
@@ -493,7 +445,13 @@ describe("fetchCdekRegistries", () => {
         input: {
           branchId: t.branch.id,
           integrator: "cdek",
-          values: { account: "acc", securePassword: "sec", tariffCode: 136, shipmentPoint: "MSK001", apiUrl },
+          values: {
+            account: account.account,
+            securePassword: account.secure,
+            tariffCode: 136,
+            shipmentPoint: "MSK001",
+            apiUrl: cdek.url,
+          },
         },
       });
       const [i] = await tx
@@ -518,12 +476,10 @@ describe("fetchCdekRegistries", () => {
         input: { ...input, source: { kind: "partner", date: "2026-12-01" } },
       });
       expect(empty.warnings).toEqual(["СДЭК не прислал реестров наложенных платежей за 01.12.2026"]);
-      await expect(
-        applyRemittance({ ctx: t.staffCtx, input: { ...input, source: { kind: "partner", date: "2026-12-02" } } }),
-      ).rejects.toMatchObject({
+      cdek.failNext(1, "500");
+      await expect(applyRemittance({ ctx: t.staffCtx, input })).rejects.toMatchObject({
         code: "BAD_REQUEST",
-        message:
-          "Не удалось получить реестр из СДЭК: СДЭК не выдал реестр наложенных платежей за 2026-12-02: Invalid date (v2_parameter_invalid)",
+        message: "Не удалось получить реестр из СДЭК: СДЭК ответил ошибкой HTTP 500 (реестр наложенных платежей)",
       });
     }));
 });
