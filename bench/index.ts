@@ -1,4 +1,5 @@
 import { cdekRegistry } from "./cdek-registry";
+import { cdekTransfer } from "./cdek-transfer";
 import { ordersList } from "./orders-list";
 import { syncTransfer } from "./sync-transfer";
 import { xmlFuzz, xmlHostile } from "./xml-hostile";
@@ -13,7 +14,7 @@ export interface Bench {
   run(): Promise<void>;
 }
 
-const benches: Bench[] = [xmlIngest, syncTransfer, ordersList, xmlHostile, xmlFuzz, cdekRegistry];
+const benches: Bench[] = [xmlIngest, syncTransfer, ordersList, xmlHostile, xmlFuzz, cdekRegistry, cdekTransfer];
 
 const wanted = new Set(process.argv.slice(2));
 for (const b of benches) {

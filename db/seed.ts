@@ -17,7 +17,12 @@ import {
 } from "./schema";
 
 /** Demo data listed in the README. Runs once: a second start finds company 101 and seeds nothing. */
-export async function seedDemo(db: Database, log: (m: string) => void = console.log): Promise<boolean> {
+export async function seedDemo(
+  db: Database,
+  log: (m: string) => void = console.log,
+  /** The CDEK stand-in's address: a branch of Альфа hands its orders to it (npm start runs it beside the demo). */
+  cdekStandInUrl?: string,
+): Promise<boolean> {
   const [existing] = await db.select({ id: companies.id }).from(companies).where(eq(companies.extraCode, 101));
   if (existing) return false;
   log("Заполняю демо-данные …");
@@ -108,6 +113,29 @@ export async function seedDemo(db: Database, log: (m: string) => void = console.
         values: { login: "alfa", password: "alfa", extra: "202", apiUrl: "" },
       },
     });
+    if (cdekStandInUrl) {
+      const [cdekBranch] = await tx
+        .insert(branches)
+        .values({ companyId: alfa!.id, code: "CDEK-DEMO", name: "СДЭК (демо-стенд)", town: "Москва" })
+        .returning();
+      await saveIntegration({
+        ctx: { db: tx, actor: { type: "system", companyId: alfa!.id, job: "демо-данные" } },
+        input: {
+          branchId: cdekBranch!.id,
+          integrator: "cdek",
+          values: {
+            account: "demo-account",
+            securePassword: "demo-secure",
+            apiUrl: cdekStandInUrl,
+            tariffCode: 136,
+            shipmentPoint: "MSK1",
+            defaultDimensions: "30x20x10",
+            senderCompany: "Альфа Курьер",
+            senderPhone: "+74951234567",
+          },
+        },
+      });
+    }
     // Delivery modes and a small tariff: zone 1 — Moscow region, zone 2 — the rest; an own price for Москва → Тверь.
     await tx.insert(deliveryServices).values([
       { companyId: alfa!.id, code: 1, name: "Стандарт" },

@@ -20,8 +20,17 @@ const log = (m: string) => console.log(`[start] ${m}`);
 const secrets = ensureLocalSecrets();
 // The seed encrypts the demo partner password with the same key the app will use.
 process.env.SECRETS_KEY ??= secrets.SECRETS_KEY;
-// The demo's Альфа→Бета integration talks to this very server's /api/, which the SSRF guard refuses unless listed.
-process.env.INTEGRATION_ALLOWED_HOSTS ??= `127.0.0.1:${port},localhost:${port}`;
+// The CDEK stand-in runs beside the demo (its branch «СДЭК (демо-стенд)» points at it); CDEK_STAND_IN=0 leaves it out.
+const withCdekStandIn = process.env.SEED_DEMO !== "0" && process.env.CDEK_STAND_IN !== "0";
+const cdekPort = process.env.CDEK_STAND_IN_PORT ?? "8085";
+process.env.CDEK_STAND_IN_PORT = cdekPort;
+// The demo's integrations talk to this very server's /api/ and to the CDEK stand-in, which the SSRF guard refuses
+// unless listed.
+process.env.INTEGRATION_ALLOWED_HOSTS ??= [
+  `127.0.0.1:${port}`,
+  `localhost:${port}`,
+  ...(withCdekStandIn ? [`127.0.0.1:${cdekPort}`] : []),
+].join(",");
 
 let db: DatabaseServer;
 try {
@@ -100,7 +109,7 @@ try {
   await runMigrations(db.url);
   if (process.env.SEED_DEMO !== "0") {
     const { db: drizzleDb, sql } = createDatabase(db.url, { max: 1 });
-    await seedDemo(drizzleDb, log);
+    await seedDemo(drizzleDb, log, withCdekStandIn ? `http://127.0.0.1:${cdekPort}` : undefined);
     await sql.end();
   }
 } catch (e) {
@@ -164,6 +173,7 @@ function restartLater(s: Service, why: string) {
 supervise("web", "Веб-кабинет", [nextBin, dev ? "dev" : "start", "-p", port, "-H", process.env.HOST ?? "127.0.0.1"]);
 // TypeScript loaded in-process (no tsx wrapper), so signals reach the worker itself.
 if (withWorker) supervise("worker", "Фоновый обработчик", ["--import", "tsx", "server/worker/index.ts"]);
+if (withCdekStandIn) supervise("cdek", "Стенд СДЭК", ["--import", "tsx", "server/stand-ins/cdek/main.ts"]);
 log(`Кабинет: http://localhost:${port}  (Альфа Курьер: код 101, admin/admin)`);
 
 /** Builds the production bundle when it is missing or older than the sources, so `npm start` always serves current code. */

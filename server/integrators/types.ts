@@ -183,6 +183,11 @@ export interface ExchangeOptions extends ProbeOptions {
   tokens?: TokenCache;
   /** The address the partner posts webhooks to (unset when this deployment has no public base URL). */
   hookUrl?: string;
+  /**
+   * During `send`: the partner named its own id for an order; stored at once, before the batch settles, so a webhook
+   * that overtakes the batch finds its order.
+   */
+  onPartnerRef?(number: string, partnerRef: string): Promise<void>;
 }
 
 export interface IssuedToken {
@@ -219,6 +224,8 @@ export interface OutboundOrders<S = unknown> {
    * every retried order up by our number before sending it again, so a lost answer never makes a second order.
    */
   refusesDuplicates: boolean;
+  /** When to ask `resolve` first about a submitted order, if no webhook settled it by then (default: the retry base). */
+  firstResolveMs?: number;
   /** For partners that answer `submitted`: how those orders ended (still `submitted` while the partner works). */
   resolve?(settings: S, orders: PartnerOrderRef[], options: ExchangeOptions): Promise<Exchange<SendOutcome[]>>;
   /** One order's hand-over as the sync log shows it (the partner's own request name and address, no credentials). */
@@ -286,8 +293,12 @@ export interface WebhookDelivery {
 export type WebhookEvent =
   | { kind: "status"; event: PartnerStatusEvent }
   | { kind: "resolved"; outcome: SendOutcome }
-  /** «Something changed»: not trusted as such; the engine reads the order back from the partner (verdict, statuses). */
-  | { kind: "recheck"; partnerRef: string };
+  /**
+   * «Something changed»: not trusted as such; the engine reads the order back from the partner (verdict, statuses).
+   * `claimedCode` is what the notification says the status is: when that is no news for a confirmed order, the
+   * read-back is skipped (a false claim costs nothing: quiet orders are polled anyway).
+   */
+  | { kind: "recheck"; partnerRef: string; claimedCode?: string };
 
 export interface WebhookReceiver<S = unknown> {
   /**

@@ -11,23 +11,64 @@ export interface CdekAnswer {
   response: HttpResponse;
 }
 
-/** CDEK guarantees 200 requests/s per client (cdek-v2.md §1); this process keeps well under it per integration. */
-const MAX_IN_FLIGHT = 40;
-const inFlight = new Map<number, { running: number; queue: (() => void)[] }>();
+/**
+ * CDEK guarantees 200 requests/s per client (cdek-v2.md §1). Each process paces its calls per integration below that,
+ * and calls that move orders (create, cancel, print) go before reads, so a burst of webhook read-backs never holds up
+ * a hand-over. Several workers may still meet CDEK's limit together: a 429 waits and tries again.
+ */
+const REQUESTS_PER_SECOND = 180;
+const MAX_IN_FLIGHT = 60;
 
-async function slot<T>(integrationId: number, run: () => Promise<T>): Promise<T> {
-  let s = inFlight.get(integrationId);
-  if (!s) inFlight.set(integrationId, (s = { running: 0, queue: [] }));
-  const gate = s;
-  if (gate.running >= MAX_IN_FLIGHT) await new Promise<void>((resolve) => gate.queue.push(resolve));
-  gate.running++;
-  try {
-    return await run();
-  } finally {
-    gate.running--;
-    gate.queue.shift()?.();
+type Priority = "write" | "read";
+
+class RateGate {
+  private nextAt = 0;
+  private running = 0;
+  private readonly waiting: Record<Priority, (() => void)[]> = { write: [], read: [] };
+  private timer: NodeJS.Timeout | null = null;
+
+  async run<T>(priority: Priority, call: () => Promise<T>): Promise<T> {
+    await new Promise<void>((resolve) => {
+      this.waiting[priority].push(resolve);
+      this.pump();
+    });
+    try {
+      return await call();
+    } finally {
+      this.running--;
+      this.pump();
+    }
+  }
+
+  private pump() {
+    if (this.timer) return;
+    for (;;) {
+      const next = this.waiting.write.length ? this.waiting.write : this.waiting.read;
+      if (!next.length || this.running >= MAX_IN_FLIGHT) return;
+      const wait = this.nextAt - Date.now();
+      if (wait > 0) {
+        this.timer = setTimeout(() => {
+          this.timer = null;
+          this.pump();
+        }, wait);
+        return;
+      }
+      this.nextAt = Math.max(this.nextAt, Date.now() - 50) + 1000 / REQUESTS_PER_SECOND;
+      this.running++;
+      next.shift()!();
+    }
   }
 }
+
+const gates = new Map<number, RateGate>();
+const gateOf = (integrationId: number) => {
+  let g = gates.get(integrationId);
+  if (!g) gates.set(integrationId, (g = new RateGate()));
+  return g;
+};
+
+/** A 429 is tried again this many times, a little later each time, before the order waits for its retry. */
+const RATE_LIMIT_RETRIES = 3;
 
 /**
  * One CDEK account as the hub talks to it: the shared token (obtained once for all workers, replaced once when CDEK
@@ -55,6 +96,10 @@ export class CdekApi {
   ): Promise<CdekAnswer> {
     let token = await this.tokens.get(() => this.obtainToken());
     let res = await this.send(method, path, what, token, body, accept);
+    for (let retry = 1; res.status === 429 && retry <= RATE_LIMIT_RETRIES; retry++) {
+      await new Promise((r) => setTimeout(r, 250 * retry + Math.random() * 250));
+      res = await this.send(method, path, what, token, body, accept);
+    }
     if (res.status === 401) {
       token = await this.tokens.get(() => this.obtainToken(), token);
       res = await this.send(method, path, what, token, body, accept);
@@ -90,7 +135,8 @@ export class CdekApi {
   private async send(method: string, path: string, what: string, token: string, body: unknown, accept: string) {
     const url = `${this.base}${path}`;
     try {
-      return await slot(this.options.integrationId, () =>
+      const priority: Priority = method === "GET" ? "read" : "write";
+      return await gateOf(this.options.integrationId).run(priority, () =>
         httpRequest(url, {
           method,
           headers: {

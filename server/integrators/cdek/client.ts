@@ -60,7 +60,7 @@ export function probeCdek(settings: CdekSettings, options: ProbeOptions): Promis
 }
 
 /** Orders of one batch go out side by side: CDEK creates one order per call (the API client caps calls in flight). */
-const PARALLEL_CREATES = 20;
+const PARALLEL_CREATES = 50;
 
 async function eachInParallel<T, R>(list: T[], limit: number, run: (item: T) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(list.length);
@@ -130,13 +130,19 @@ async function perOrder(number: string, run: () => Promise<SendOutcome>): Promis
   }
 }
 
-async function createOne(api: CdekApi, settings: CdekSettings, order: OutgoingOrder): Promise<SendOutcome> {
+async function createOne(
+  api: CdekApi,
+  settings: CdekSettings,
+  order: OutgoingOrder,
+  options: ExchangeOptions,
+): Promise<SendOutcome> {
   const dest = await destinationOf(api, cdekBaseUrl(settings), order);
   const plan = planCdekOrder(order, settings, dest);
   if (!plan.ok) return { number: order.number, outcome: "rejected", message: `Не передан в СДЭК: ${plan.problem}` };
   const res = await api.call("POST", "/v2/orders", "создание заказа", plan.request);
   const uuid = (res.json as { entity?: { uuid?: unknown } } | null)?.entity?.uuid;
   if ((res.status === 202 || res.status === 200) && typeof uuid === "string") {
+    await options.onPartnerRef?.(order.number, uuid);
     return {
       number: order.number,
       outcome: "submitted",
@@ -188,10 +194,12 @@ const exchangeOf = <T>(value: T, request: string): { value: T; request: string; 
 export const cdekOutbound: OutboundOrders<CdekSettings> = {
   // CDEK answers a repeated number only later, with an INVALID request: every retry is looked up by number first.
   refusesDuplicates: false,
+  // CDEK advises waiting 2–3 s before the first GET /v2/orders/{uuid} (§2.3); its webhook usually comes sooner.
+  firstResolveMs: 2_500,
   async send(settings, orders, options) {
     const api = new CdekApi(settings, options);
     const value = await eachInParallel(orders, PARALLEL_CREATES, (o) =>
-      perOrder(o.number, () => createOne(api, settings, o)),
+      perOrder(o.number, () => createOne(api, settings, o, options)),
     );
     return exchangeOf(value, `POST /v2/orders × ${orders.length}`);
   },
@@ -329,7 +337,8 @@ export const cdekWebhook: WebhookReceiver<CdekSettings> = {
       .map((v) => String(v ?? ""))
       .join("|");
     if (json.type !== "ORDER_STATUS" || typeof json.uuid !== "string") return { id, events: [] };
-    return { id, events: [{ kind: "recheck", partnerRef: json.uuid }] };
+    const claimedCode = typeof a.code === "string" ? a.code.trim() : undefined;
+    return { id, events: [{ kind: "recheck", partnerRef: json.uuid, claimedCode }] };
   },
   async subscribe(settings, options: ExchangeOptions) {
     if (!options.hookUrl)

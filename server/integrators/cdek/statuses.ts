@@ -2,7 +2,8 @@ import type { OrderStatus } from "../../services/orders/statuses";
 
 /** CDEK order status codes (cdek-v2.md §6, spec Appendix 1) → ours. Codes missing here go to the unmapped queue. */
 export const CDEK_STATUS_MAP: Readonly<Record<string, OrderStatus>> = {
-  ACCEPTED: "AWAITING_SYNC",
+  // Registered, then validated: both are «new» to the courier company, so an order never steps back to «awaiting».
+  ACCEPTED: "NEW",
   CREATED: "NEW",
   REMOVED: "CANCELED",
   RECEIVED_AT_SHIPMENT_WAREHOUSE: "ACCEPTED",
@@ -15,6 +16,8 @@ export const CDEK_STATUS_MAP: Readonly<Record<string, OrderStatus>> = {
   TAKEN_BY_TRANSPORTER_FROM_TRANSIT_CITY: "DEPARTURE",
   RETURNED_TO_TRANSIT_WAREHOUSE: "TRANSACCEPTED",
   SENT_TO_RECIPIENT_CITY: "DEPARTURE",
+  SHIPPED_TO_DESTINATION: "DEPARTURE",
+  PASSED_TO_TRANSIT_CARRIER: "DEPARTURE",
   ACCEPTED_IN_RECIPIENT_CITY: "TRANSACCEPTED",
   ACCEPTED_AT_RECIPIENT_CITY_WAREHOUSE: "ACCEPTED",
   ACCEPTED_AT_PICK_UP_POINT: "PICKUPREADY",

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import type { Database, Queryable } from "@/db/client";
-import { hookDeliveries, integrations, transfers } from "@/db/schema";
+import { hookDeliveries, integrations, orders, transfers } from "@/db/schema";
 import { PartnerError } from "../../integrators/errors";
 import type { PartnerStatusEvent, SendOutcome } from "../../integrators/types";
 import { loadActivePartner, loadPartner, type Partner } from "./partner";
@@ -93,22 +93,38 @@ export async function processHookDeliveries(db: Database, integrationId: number)
         if (rows.length === 0) return 0;
         const verdicts: SendOutcome[] = [];
         const statuses: PartnerStatusEvent[] = [];
-        const rechecks = new Set<string>();
+        const rechecks = new Map<number, string[]>();
+        const claims = new Map<string, string | undefined>();
         for (const r of rows) {
           for (const ev of receiver.parse(r.body)?.events ?? []) {
             if (ev.kind === "resolved") verdicts.push(ev.outcome);
-            else if (ev.kind === "recheck") rechecks.add(ev.partnerRef);
-            else statuses.push(ev.event);
+            else if (ev.kind === "recheck") {
+              rechecks.set(r.id, [...(rechecks.get(r.id) ?? []), ev.partnerRef]);
+              // Of several notifications about one order, any that claims news makes it read back.
+              const before = claims.get(ev.partnerRef);
+              claims.set(
+                ev.partnerRef,
+                claims.has(ev.partnerRef) && before !== ev.claimedCode ? undefined : ev.claimedCode,
+              );
+            } else statuses.push(ev.event);
           }
         }
         if (verdicts.length) await settleSubmitted(tx, p, verdicts, "Уведомление партнёра");
-        if (rechecks.size) statuses.push(...(await readBack(tx, p, [...rechecks])));
+        let early = new Set<string>();
+        if (rechecks.size) {
+          const read = await readBack(tx, p, claims);
+          statuses.push(...read.events);
+          early = read.stillSending;
+        }
         if (statuses.length) await applyPartnerEvents(tx, p, statuses, "Уведомление партнёра");
-        await tx
-          .update(hookDeliveries)
-          .set({ processedAt: sql`now()` })
-          .where(inArray(hookDeliveries.id, ids));
-        return rows.length;
+        // A notification about an order whose batch has not settled yet is worked off again on the next run.
+        const done = rows.filter((r) => !(rechecks.get(r.id) ?? []).some((ref) => early.has(ref))).map((r) => r.id);
+        if (done.length)
+          await tx
+            .update(hookDeliveries)
+            .set({ processedAt: sql`now()` })
+            .where(inArray(hookDeliveries.id, done));
+        return done.length;
       });
       if (n === 0) return processed;
       processed += n;
@@ -123,30 +139,39 @@ export async function processHookDeliveries(db: Database, integrationId: number)
  * A webhook that only says «this order changed» is not trusted as such: the order is read back from the partner.
  * A verdict still awaited is settled; the order's statuses come back as a poll would bring them.
  */
-async function readBack(tx: Tx, p: Partner, partnerRefs: string[]): Promise<PartnerStatusEvent[]> {
+async function readBack(
+  tx: Tx,
+  p: Partner,
+  claims: Map<string, string | undefined>,
+): Promise<{ events: PartnerStatusEvent[]; stillSending: Set<string> }> {
   const rows = await tx
     .select({
       number: transfers.partnerNumber,
       partnerCode: transfers.partnerOrderCode,
       partnerRef: transfers.partnerRef,
       state: transfers.state,
+      orderStatus: orders.status,
     })
     .from(transfers)
-    .where(and(eq(transfers.integrationId, p.id), inArray(transfers.partnerRef, partnerRefs)));
+    .innerJoin(orders, eq(orders.id, transfers.orderId))
+    .where(and(eq(transfers.integrationId, p.id), inArray(transfers.partnerRef, [...claims.keys()])));
+  // Named by the partner during a send whose batch is still being settled: not yet ours to settle.
+  const stillSending = new Set(rows.filter((r) => r.state === "sending").map((r) => r.partnerRef!));
   const waiting = rows.filter((r) => r.state === "submitted");
   const resolve = p.adapter.outbound?.resolve;
   if (waiting.length && resolve) {
     const outcomes = (await resolve.call(p.adapter.outbound, p.settings, waiting, p.options)).value;
     await settleSubmitted(tx, p, outcomes, "Уведомление партнёра, заказ перечитан");
-    for (const o of outcomes) {
-      const row = waiting.find((w) => w.number === o.number);
-      if (row && o.outcome === "accepted") row.state = "sent";
-    }
   }
+  // Just confirmed orders were read a moment ago: their statuses come with the partner's next notification or poll.
   const source = p.adapter.statusSource;
-  const sent = rows.filter((r) => r.state === "sent");
-  if (!sent.length || source?.kind !== "poll") return [];
-  return (await source.pollOrders(p.settings, sent, p.options)).value;
+  const news = (r: (typeof rows)[number]) => {
+    const claimed = claims.get(r.partnerRef!);
+    return claimed === undefined || p.adapter.mapStatus(claimed) !== r.orderStatus;
+  };
+  const sent = rows.filter((r) => r.state === "sent" && news(r));
+  if (!sent.length || source?.kind !== "poll") return { events: [], stillSending };
+  return { events: (await source.pollOrders(p.settings, sent, p.options)).value, stillSending };
 }
 
 type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];

@@ -106,7 +106,7 @@ async function sendBatch(
   const started = Date.now();
   let outcomes: Reconciled[];
   try {
-    outcomes = await lookUpThenSend(partner, batch, orders);
+    outcomes = await lookUpThenSend(db, partner, batch, orders);
   } catch (e) {
     if (!(e instanceof PartnerError)) throw e;
     const settled = await db.transaction((tx) => settleFailure(tx, batch, e, policy, partner.id));
@@ -177,7 +177,12 @@ function foundOutcome(number: string, found: FoundOrder): SendOutcome {
  * Sends the batch. A partner that would create a second order under a number it already has gets every retried order
  * (an earlier attempt may have reached it, its answer lost) looked up by our number first; found ones are not sent.
  */
-async function lookUpThenSend(partner: Sender, batch: Claimed[], orders: OutgoingOrder[]): Promise<Reconciled[]> {
+async function lookUpThenSend(
+  db: Database,
+  partner: Sender,
+  batch: Claimed[],
+  orders: OutgoingOrder[],
+): Promise<Reconciled[]> {
   const out: (Reconciled | null)[] = orders.map(() => null);
   if (!partner.outbound.refusesDuplicates) {
     for (const [i, c] of batch.entries()) {
@@ -189,7 +194,12 @@ async function lookUpThenSend(partner: Sender, batch: Claimed[], orders: Outgoin
   }
   const toSend = orders.filter((_, i) => out[i] === null);
   if (toSend.length) {
-    const sent = (await partner.outbound.send(partner.settings, toSend, partner.options)).value;
+    const claims = new Map(batch.map((c, i) => [orders[i]!.number, c]));
+    const onPartnerRef = async (number: string, partnerRef: string) => {
+      const c = claims.get(number);
+      if (c) await db.update(transfers).set({ partnerRef }).where(ownClaim(c));
+    };
+    const sent = (await partner.outbound.send(partner.settings, toSend, { ...partner.options, onPartnerRef })).value;
     let k = 0;
     for (let i = 0; i < out.length; i++) if (out[i] === null) out[i] = sent[k++] ?? null;
   }
@@ -268,7 +278,9 @@ async function settleOutcomes(
           partnerRef: o.partnerRef ?? null,
           partnerDetails: o.details ?? null,
           sentAt: sql`now()`,
-          ...(submitted ? { nextAttemptAt: new Date(Date.now() + retryDelayMs(1, policy)) } : {}),
+          ...(submitted
+            ? { nextAttemptAt: new Date(Date.now() + (partner.outbound.firstResolveMs ?? retryDelayMs(1, policy))) }
+            : {}),
           lastError: null,
           lockedUntil: null,
           updatedAt: sql`now()`,

@@ -66,6 +66,15 @@ afterAll(async () => {
   delete process.env.PUBLIC_URL;
 });
 
+/** The first look CDEK advises (2–3 s) brought forward, as if that time had passed. */
+async function resolveNow(integrationId: number) {
+  await conn.db
+    .update(transfers)
+    .set({ nextAttemptAt: sql`now()` })
+    .where(and(eq(transfers.integrationId, integrationId), eq(transfers.state, "submitted")));
+  return resolveSubmitted(conn.db, integrationId, FAST);
+}
+
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, ms = 5000): Promise<T> {
@@ -169,7 +178,7 @@ describe("CDEK through the exchange engine (stand-in)", () => {
     const created = await send(2);
     await runTransfers(conn.db, integration.id, { policy: FAST });
     await wait(60);
-    const resolved = await resolveSubmitted(conn.db, integration.id, { ...FAST, baseDelayMs: 0 });
+    const resolved = await resolveNow(integration.id);
     expect(resolved).toMatchObject({ sent: 2 });
     const first = (await transfersOf(integration.id)).find((r) => r.orderId === created[0]!.id)!;
     cdek.setStatus({ uuid: first.partnerRef!, code: "TAKEN_BY_COURIER" });
@@ -259,7 +268,7 @@ describe("CDEK through the exchange engine (stand-in)", () => {
     });
     await runTransfers(conn.db, integration.id, { policy: FAST });
     await wait(60);
-    await resolveSubmitted(conn.db, integration.id, { ...FAST, baseDelayMs: 0 });
+    await resolveNow(integration.id);
     const [row] = await transfersOf(integration.id);
     expect(row!.state).toBe("failed");
     expect(row!.lastError).toMatch(/^СДЭК отклонил заказ: .+ \(delivery_location_is_not_recognized\)$/);
@@ -270,7 +279,7 @@ describe("CDEK through the exchange engine (stand-in)", () => {
     const [order] = await send(1);
     await runTransfers(conn.db, integration.id, { policy: FAST });
     await wait(60);
-    await resolveSubmitted(conn.db, integration.id, { ...FAST, baseDelayMs: 0 });
+    await resolveNow(integration.id);
     expect(await cancelOrder({ ctx: t.staffCtx, input: { id: order!.id } })).toMatchObject({ outcome: "requested" });
     await runCancels(conn.db, integration.id);
     const [row] = await transfersOf(integration.id);

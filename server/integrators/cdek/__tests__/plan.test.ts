@@ -187,7 +187,7 @@ describe("CDEK shapes", () => {
       attributes: { code: "DELIVERED", status_date_time: "2026-11-30T10:00:00+0300", cdek_number: "1" },
     });
     const parsed = cdekWebhook.parse(body);
-    expect(parsed?.events).toEqual([{ kind: "recheck", partnerRef: "u-1" }]);
+    expect(parsed?.events).toEqual([{ kind: "recheck", partnerRef: "u-1", claimedCode: "DELIVERED" }]);
     expect(cdekWebhook.parse(body)?.id).toBe(parsed?.id);
     expect(cdekWebhook.parse("{not json")).toBeNull();
     expect(cdekWebhook.parse(JSON.stringify({ type: "PRINT_FORM", uuid: "p" }))?.events).toEqual([]);
