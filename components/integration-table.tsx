@@ -133,16 +133,18 @@ function IntegrationRow({
           dash
         )}
       </td>
-      <td className="max-w-sm" data-testid="integration-health">
+      <td className="max-w-sm">
         {it ? (
           <div className="flex flex-col gap-0.5">
-            <div className="flex items-center gap-2">
-              <HealthBadge status={it.health.status} />
-              {it.health.checkedAt && (
-                <span className="text-xs text-slate-500">{formatDateTime(it.health.checkedAt)}</span>
-              )}
+            <div className="flex flex-col gap-0.5" data-testid="integration-health">
+              <div className="flex items-center gap-2">
+                <HealthBadge status={it.health.status} />
+                {it.health.checkedAt && (
+                  <span className="text-xs text-slate-500">{formatDateTime(it.health.checkedAt)}</span>
+                )}
+              </div>
+              {it.health.message && <span className="text-xs break-words text-slate-700">{it.health.message}</span>}
             </div>
-            {it.health.message && <span className="text-xs break-words text-slate-700">{it.health.message}</span>}
             {sync.notifications && (
               <span
                 className={`text-xs break-words ${sync.notifications.ok ? "text-slate-500" : "text-amber-700"}`}

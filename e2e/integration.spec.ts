@@ -82,6 +82,7 @@ test("configure MeaSoft for a branch, check the connection, see the partner's re
   await dialog.getByLabel("Account").fill("acc-e2e");
   await dialog.getByLabel("Secure password").fill("secret-e2e");
   await dialog.getByLabel("Тариф по умолчанию").fill("136");
+  await dialog.getByLabel("Пункт приёма (shipment_point)").fill("MSK1");
   await dialog.getByRole("button", { name: "Сохранить" }).click();
   await dialog.getByRole("button", { name: "Заменить интегратора" }).click();
   await expect(dialog).toBeHidden();
