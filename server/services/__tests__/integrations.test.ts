@@ -80,6 +80,7 @@ describe("integrations", () => {
         oldestWaitingAt: null,
         errors: 0,
         stalled: false,
+        notifications: null,
       });
       expect(items.find((i) => i.branch.id === second.id)!.integration).toBeNull();
     }));

@@ -2,7 +2,8 @@ import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import type { Transaction } from "@/db/client";
-import { createOrders, createTenant, sampleOrder, today } from "@/db/test/factories";
+import { remittances } from "@/db/schema";
+import { createBranch, createOrders, createTenant, sampleOrder, today } from "@/db/test/factories";
 import { withTestTransaction } from "@/db/test/helpers";
 import { authenticate } from "@/server/services/auth/authenticate";
 import { saveIntegration } from "@/server/services/integrations";
@@ -23,6 +24,8 @@ const TENANT_TABLES = [
   "transfers",
   "sync_log",
   "security_events",
+  "remittances",
+  "remittance_lines",
 ];
 
 process.env.SECRETS_KEY ??= randomBytes(32).toString("base64");
@@ -54,7 +57,33 @@ async function twoTenants(tx: Transaction) {
       values: { login: "l", password: "p", extra: "202", apiUrl: "http://127.0.0.1:9/api/" },
     },
   });
-  return { attacker, victim, order: order!, manifest };
+  // A CDEK integration and an incoming remittance document of the victim's: ids an attacker may try.
+  const cdekBranch = await createBranch(tx, victim.company.id);
+  const cdek = await saveIntegration({
+    ctx: victim.staffCtx,
+    input: {
+      branchId: cdekBranch.id,
+      integrator: "cdek",
+      values: { account: "a", securePassword: "s", tariffCode: 136, shipmentPoint: "MSK1" },
+    },
+  });
+  const [remittance] = await tx
+    .insert(remittances)
+    .values({
+      companyId: victim.company.id,
+      integrationId: cdek.id,
+      integrator: "cdek",
+      number: "R-1",
+      total: "0",
+      codTotal: "0",
+      transferTotal: "0",
+      commissionTotal: "0",
+      lineCount: 0,
+      problemCount: 0,
+      source: "file",
+    })
+    .returning();
+  return { attacker, victim, order: order!, manifest, cdekIntegrationId: cdek.id, remittance: remittance! };
 }
 
 type Fixture = Awaited<ReturnType<typeof twoTenants>>;
@@ -94,6 +123,12 @@ const attacks: Record<string, (c: Caller, f: Fixture) => Promise<unknown>> = {
     }),
   "integrations.setEnabled": (c, f) => c.integrations.setEnabled({ branchId: f.victim.branch.id, enabled: false }),
   "integrations.check": (c, f) => c.integrations.check({ branchId: f.victim.branch.id }),
+  "remittances.get": (c, f) => c.remittances.get({ id: f.remittance.id }),
+  "remittances.lines": (c, f) => c.remittances.lines({ id: f.remittance.id }),
+  "remittances.preview": (c, f) =>
+    c.remittances.preview({ integrationId: f.cdekIntegrationId, source: { kind: "partner", date: today() } }),
+  "remittances.post": (c, f) =>
+    c.remittances.post({ integrationId: f.cdekIntegrationId, source: { kind: "partner", date: today() } }),
 };
 
 // Procedures that take no foreign id: they only ever read or write the caller's own company.
@@ -106,6 +141,8 @@ const scopedByConstruction = [
   "branches.create",
   "integrations.list",
   "security.events",
+  "remittances.list",
+  "remittances.integrations",
 ];
 
 describe("tenant isolation", () => {
