@@ -8,3 +8,4 @@ export * from "./sync";
 export * from "./xmlapi";
 export * from "./reference";
 export * from "./remittances";
+export * from "./status-mapping";
