@@ -6,6 +6,7 @@ import { manifestsRouter } from "./routers/manifests";
 import { ordersRouter } from "./routers/orders";
 import { remittancesRouter } from "./routers/remittances";
 import { securityRouter } from "./routers/security";
+import { statusMappingRouter } from "./routers/status-mapping";
 import { syncRouter } from "./routers/sync";
 
 export const appRouter = createTRPCRouter({
@@ -17,6 +18,7 @@ export const appRouter = createTRPCRouter({
   integrations: integrationsRouter,
   security: securityRouter,
   remittances: remittancesRouter,
+  statusMapping: statusMappingRouter,
 });
 
 export type AppRouter = typeof appRouter;

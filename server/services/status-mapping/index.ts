@@ -1,0 +1,3 @@
+export { listStatusMappings, type IntegratorStatusMapping, type StatusMappingRow } from "./list";
+export { resetStatusMapping, saveStatusMapping, type MappingOutcome } from "./save";
+export { recordPartnerCodes, statusMapper, type StatusBatchSource } from "./record";
