@@ -163,3 +163,9 @@ export const partnerTokens = pgTable("partner_tokens", {
   expiresAt: timestamp({ withTimezone: true }).notNull(),
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
+
+/** The next free request slot of a partner gate whose rate limit holds across all our processes (see pace.ts). */
+export const partnerPace = pgTable("partner_pace", {
+  key: text().primaryKey(),
+  nextAt: timestamp({ withTimezone: true }).notNull(),
+});

@@ -188,6 +188,11 @@ export interface ExchangeOptions extends ProbeOptions {
    * that overtakes the batch finds its order.
    */
   onPartnerRef?(number: string, partnerRef: string): Promise<void>;
+  /**
+   * Waits for the next request slot of a partner gate whose limit holds across all our processes (TopDelivery: 4
+   * requests/s per gate). `key` names the gate and account; absent in probes and pure tests (no pacing).
+   */
+  pace?(key: string, perSecond: number): Promise<void>;
 }
 
 export interface IssuedToken {

@@ -7,6 +7,7 @@ import { getIntegrator } from "../../integrators/registry";
 import type { ExchangeOptions, IntegratorAdapter } from "../../integrators/types";
 import { openSecrets, ownerSecretsContext } from "../integrations/secret-box";
 import { hookUrl, selfApiUrl } from "../integrations/shared";
+import { takePartnerSlot } from "./pace";
 import { pgTokenCache } from "./tokens";
 import { PartnerError } from "../../integrators/errors";
 
@@ -49,6 +50,7 @@ export async function loadPartner(db: Queryable, integrationId: number): Promise
       integrationId: row.id,
       tokens: pgTokenCache(db, row.id, row.companyId, JSON.stringify(checked.data)),
       hookUrl: hookUrl(row.integrator, row.hookKey),
+      pace: (key, perSecond) => takePartnerSlot(db, key, perSecond),
     },
   };
 }
