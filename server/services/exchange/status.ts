@@ -8,6 +8,7 @@ import type { PartnerStatusEvent, StatusSource } from "../../integrators/types";
 import { FINAL_STATUSES } from "../orders/statuses";
 import { loadActivePartner, markHealthy, markUnhealthy, recordSyncState, type Partner } from "./partner";
 import { PartnerError } from "../../integrators/errors";
+import { recordPartnerCodes, statusMapper } from "../status-mapping/record";
 
 export interface PollResult {
   events: number;
@@ -212,15 +213,19 @@ export async function applyPartnerEvents(tx: Tx, p: Partner, feed: PartnerStatus
   const logs: (typeof syncLog.$inferInsert)[] = [];
   const events: StatusEvent[] = [];
   const partnerCodes: string[] = [];
+  // The company's own reading of the codes before the adapter's table; unmapped events wait for a mapping.
+  const mapStatus = await statusMapper(tx, p, known.length ? feed.map((e) => e.code) : []);
+  const unmapped: { orderId: number; event: PartnerStatusEvent }[] = [];
 
   // In event order, so the order's final state follows the partner's own sequence.
   const sorted = [...feed].sort((x, y) => (x.eventTime?.getTime() ?? 0) - (y.eventTime?.getTime() ?? 0));
   for (const ev of sorted) {
     const order = byNumber.get(ev.number);
     if (!order) continue; // an order of this account that we did not send (e.g. created in the partner's cabinet)
-    const mapped = p.adapter.mapStatus(ev.code);
+    const mapped = mapStatus(ev.code);
     if (!mapped) {
       result.unmapped++;
+      unmapped.push({ orderId: order.orderId, event: ev });
       logs.push({
         companyId: p.companyId,
         integrationId: p.id,
@@ -228,7 +233,7 @@ export async function applyPartnerEvents(tx: Tx, p: Partner, feed: PartnerStatus
         kind: "status",
         ok: false,
         request: label,
-        result: `Неизвестный статус партнёра «${ev.code}»${ev.title ? ` (${ev.title})` : ""}: не сопоставлен, заказ не изменён`,
+        result: `Неизвестный статус партнёра «${ev.code}»${ev.title ? ` (${ev.title})` : ""}: не сопоставлен, заказ не изменён (Интеграция → Статусы партнёров)`,
       });
       continue;
     }
@@ -277,6 +282,12 @@ export async function applyPartnerEvents(tx: Tx, p: Partner, feed: PartnerStatus
       result: `Статус партнёра ${partnerCodes[i]} → ${statusTitle(o.status)}${kept}`,
     });
   });
+  await recordPartnerCodes(
+    tx,
+    p,
+    feed.filter((e) => byNumber.has(e.number)),
+    unmapped,
+  );
   const coded = [...byNumber.values()].filter((o) => o.codeChanged);
   if (coded.length) {
     const rows = JSON.stringify(coded.map((o) => ({ id: o.transferId, code: o.partnerCode })));
