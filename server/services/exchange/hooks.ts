@@ -5,6 +5,7 @@ import { PartnerError } from "../../integrators/errors";
 import type { PartnerStatusEvent, SendOutcome } from "../../integrators/types";
 import { loadActivePartner, loadPartner, type Partner } from "./partner";
 import { settleSubmitted } from "./resolve";
+import { statusMapper } from "../status-mapping/record";
 import { applyPartnerEvents } from "./status";
 
 export const HOOK_CHANNEL = "kh_hooks";
@@ -165,9 +166,15 @@ async function readBack(
   }
   // Just confirmed orders were read a moment ago: their statuses come with the partner's next notification or poll.
   const source = p.adapter.statusSource;
+  // Claims are read as the company reads the code (its overrides first), like the statuses themselves.
+  const mapStatus = await statusMapper(
+    tx,
+    p,
+    [...claims.values()].filter((c) => c !== undefined),
+  );
   const news = (r: (typeof rows)[number]) => {
     const claimed = claims.get(r.partnerRef!);
-    return claimed === undefined || p.adapter.mapStatus(claimed) !== r.orderStatus;
+    return claimed === undefined || mapStatus(claimed) !== r.orderStatus;
   };
   const sent = rows.filter((r) => r.state === "sent" && news(r));
   if (!sent.length || source?.kind !== "poll") return { events: [], stillSending };
