@@ -50,7 +50,7 @@ export async function loadPartner(db: Queryable, integrationId: number): Promise
       integrationId: row.id,
       tokens: pgTokenCache(db, row.id, row.companyId, JSON.stringify(checked.data)),
       hookUrl: hookUrl(row.integrator, row.hookKey),
-      pace: (key, perSecond) => takePartnerSlot(db, key, perSecond),
+      pace: async (key, perSecond) => void (await takePartnerSlot(db, key, perSecond)),
     },
   };
 }
