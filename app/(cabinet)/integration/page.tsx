@@ -1,6 +1,6 @@
 import { IntegrationTable } from "@/components/integration-table";
 import { StaffOnly } from "@/components/staff-only";
-import { PageHeader } from "@/components/ui";
+import { LinkButton, PageHeader } from "@/components/ui";
 
 export const metadata = { title: "Интеграция — Курьер-Хаб" };
 
@@ -10,6 +10,11 @@ export default function IntegrationPage() {
       <PageHeader
         title="Интеграция"
         subtitle="Каждый филиал появляется здесь сразу после создания. «Настроить» — выбрать интегратора (MeaSoft, СДЭК, TopDelivery) и ввести доступы; пароли хранятся зашифрованными и не показываются."
+        actions={
+          <LinkButton href="/integration/statuses" variant="secondary">
+            Статусы партнёров
+          </LinkButton>
+        }
       />
       <IntegrationTable />
     </StaffOnly>
