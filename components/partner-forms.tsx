@@ -1,4 +1,4 @@
-import { PRINT_FORMS, PRINT_FORM_TITLES, type PrintForm } from "@/server/services/exchange/schemas";
+import { PRINT_FORM_TITLES, type PrintForm } from "@/server/services/exchange/schemas";
 
 type Target = { orderId: number } | { manifestId: number };
 
@@ -16,10 +16,10 @@ const linkClass = "text-blue-700 hover:underline";
  * «Накладная партнёра (PDF)», «Этикетки мест (PDF)»: the partner's own forms, fetched through our server and opened
  * in a new tab. A manifest of more orders than the partner prints at once gets one link per part.
  */
-export function PartnerFormLinks({ target, parts }: { target: Target; parts: number }) {
+export function PartnerFormLinks({ target, parts, forms }: { target: Target; parts: number; forms: PrintForm[] }) {
   return (
     <ul className="flex flex-col gap-1" data-testid="partner-forms">
-      {PRINT_FORMS.map((form) => (
+      {forms.map((form) => (
         <li key={form} className="flex flex-wrap items-baseline gap-x-3 gap-y-1">
           {parts <= 1 ? (
             <a href={printHref(target, form)} target="_blank" rel="noopener" className={linkClass}>

@@ -5,7 +5,9 @@
 export const PARTNER_DETAIL_LABELS: Readonly<Record<string, string>> = {
   sentAs: "Передано",
   cdekNumberSent: "Номер, под которым передан",
+  barcode: "Штрихкод партнёра (на наклейки)",
   barcodes: "Штрихкоды мест у партнёра",
+  webshopNumber: "Номер магазина у партнёра",
   paymentSum: "Наложенный платёж получен партнёром",
 };
 

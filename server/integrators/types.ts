@@ -278,12 +278,17 @@ export interface CancelOrders<S = unknown> {
   describe(number: string): string;
 }
 
+/** A partner's own document: waybill, place labels, a manifest's act or delivery list. */
+export type PartnerForm = "waybill" | "label" | "act" | "deliveryList";
+
 export interface PrintDocuments<S = unknown> {
-  /** A waybill or label of orders at the partner, as a file. */
+  /** The forms this partner makes (default: waybill and label). */
+  forms?: PartnerForm[];
+  /** A form for orders at the partner, as a file. */
   print(
     settings: S,
     orders: PartnerOrderRef[],
-    form: "waybill" | "label",
+    form: PartnerForm,
     options: ExchangeOptions,
   ): Promise<{ contentType: string; body: Uint8Array }>;
 }

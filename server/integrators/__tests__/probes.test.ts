@@ -3,15 +3,9 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cdek } from "../cdek";
 import { measoft } from "../measoft";
+import { DEMO_ACCOUNT, DEMO_GATE_USER, startTopDeliveryStandIn } from "@/server/stand-ins/topdelivery/server";
 import { topdelivery } from "../topdelivery";
-import {
-  closedPortUrl,
-  startCdekStub,
-  startMeasoftStub,
-  startSilentServer,
-  startTopDeliveryStub,
-  type StubServer,
-} from "./stubs";
+import { closedPortUrl, startCdekStub, startMeasoftStub, startSilentServer, type StubServer } from "./stubs";
 
 const opts = (selfApiUrl = "http://127.0.0.1:9/api/") => ({ timeoutMs: 2_000, selfApiUrl });
 
@@ -160,39 +154,34 @@ describe("CDEK probe", () => {
   });
 });
 
-describe("TopDelivery probe", () => {
-  let stub: StubServer;
-  const gate = { login: "tdsoap", password: "gate-pass" };
+describe("TopDelivery probe (the stand-in: namespace and SOAPAction only in its WSDL)", () => {
+  let td: Awaited<ReturnType<typeof startTopDeliveryStandIn>>;
   beforeAll(async () => {
-    stub = await startTopDeliveryStub(gate, { login: "webshop", password: "pass" });
+    td = await startTopDeliveryStandIn();
   });
-  afterAll(() => stub.close());
+  afterAll(() => td.close());
   const settings = (over: Record<string, string> = {}) => ({
-    login: "webshop",
-    password: "pass",
-    gateLogin: gate.login,
-    gatePassword: gate.password,
+    login: DEMO_ACCOUNT.login,
+    password: DEMO_ACCOUNT.password,
+    gateLogin: DEMO_GATE_USER.login,
+    gatePassword: DEMO_GATE_USER.password,
     testMode: true,
-    gateUrl: `${stub.url}/api/soap/w/2.0/`,
+    pollMinutes: 15,
+    gateUrl: td.wsdlUrl,
     ...over,
   });
 
-  it("passes with a read-only SOAP call carrying both levels of credentials", async () => {
-    const before = stub.requests.length;
+  it("passes with a read-only call whose namespace and SOAPAction come from the gate's WSDL", async () => {
     const r = await topdelivery.probe(settings(), opts());
-    expect(r.status).toBe("ok");
-    const [req] = stub.requests.slice(before);
-    expect(req!.body).toMatch(
-      /<ns1:getCitiesRegions><getCitiesRegions><auth><login>webshop<\/login><password>pass<\/password><\/auth>/,
-    );
-    expect(req!.body).not.toMatch(/addOrders|deleteOrder|addShipment/);
+    expect(r).toMatchObject({ status: "ok" });
+    expect(td.counters.wsdlRequests).toBeGreaterThanOrEqual(1);
   });
 
   it("shows TopDelivery's own message for a wrong shop password", async () => {
     const r = await topdelivery.probe(settings({ password: "bad" }), opts());
     expect(r).toEqual({
       status: "error",
-      message: "TopDelivery ответил: Ошибка авторизации: неверный логин или пароль (статус 1)",
+      message: "TopDelivery ответил: Ошибка авторизации: неверный логин или пароль магазина (статус 1)",
     });
   });
 

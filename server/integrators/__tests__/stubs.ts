@@ -97,48 +97,6 @@ export function startCdekStub(account: string, secure: string): Promise<StubServ
   });
 }
 
-/** TopDelivery SOAP gate: HTTP Basic for the gate, `auth{login,password}` per call, `requestResult{status,message}`. */
-export function startTopDeliveryStub(
-  gate: { login: string; password: string },
-  shop: { login: string; password: string },
-): Promise<StubServer> {
-  return listen((req, body, res) => {
-    const expected = `Basic ${Buffer.from(`${gate.login}:${gate.password}`).toString("base64")}`;
-    if (req.headers.authorization !== expected) {
-      res.writeHead(401, { "www-authenticate": 'Basic realm="soap"', "content-type": "text/html" });
-      return res.end("<html><body>401 Authorization Required</body></html>");
-    }
-    const envelope = (inner: string) =>
-      `<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://is.topdelivery.ru/api/soap/w/2.0/"><SOAP-ENV:Body>${inner}</SOAP-ENV:Body></SOAP-ENV:Envelope>`;
-    const login = /<login>([^<]*)<\/login>/.exec(body)?.[1];
-    const password = /<password>([^<]*)<\/password>/.exec(body)?.[1];
-    const method = /<ns1:(\w+)>/.exec(body)?.[1];
-    if (method !== "getCitiesRegions") {
-      return sendXml(
-        res,
-        envelope(
-          `<SOAP-ENV:Fault><faultcode>SOAP-ENV:Client</faultcode><faultstring>Procedure '${method}' not present</faultstring></SOAP-ENV:Fault>`,
-        ),
-        500,
-      );
-    }
-    if (login !== shop.login || password !== shop.password) {
-      return sendXml(
-        res,
-        envelope(
-          `<ns1:getCitiesRegionsResponse><requestResult><status>1</status><message>Ошибка авторизации: неверный логин или пароль</message></requestResult></ns1:getCitiesRegionsResponse>`,
-        ),
-      );
-    }
-    return sendXml(
-      res,
-      envelope(
-        `<ns1:getCitiesRegionsResponse><requestResult><status>0</status><message>OK</message></requestResult><cities><regionId>77</regionId><cityName>Москва</cityName></cities></ns1:getCitiesRegionsResponse>`,
-      ),
-    );
-  });
-}
-
 /** Accepts connections and never answers: for timeout tests. */
 export function startSilentServer(): Promise<StubServer> {
   return listen(() => {

@@ -1,5 +1,11 @@
 import type { IntegratorAdapter } from "../types";
-import { probeTopDelivery } from "./client";
+import {
+  probeTopDelivery,
+  topDeliveryCancel,
+  topDeliveryOutbound,
+  topDeliveryPrint,
+  topDeliveryStatusPoll,
+} from "./client";
 import { topDeliverySettings, type topDeliverySettingsSchema } from "./settings";
 import { mapTopDeliveryStatus } from "./statuses";
 
@@ -7,4 +13,8 @@ export const topdelivery: IntegratorAdapter<typeof topDeliverySettingsSchema> = 
   ...topDeliverySettings,
   probe: probeTopDelivery,
   mapStatus: mapTopDeliveryStatus,
+  outbound: topDeliveryOutbound,
+  statusSource: topDeliveryStatusPoll,
+  cancel: topDeliveryCancel,
+  print: topDeliveryPrint,
 };

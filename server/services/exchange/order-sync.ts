@@ -69,6 +69,7 @@ export async function getOrderSync({ ctx, input }: ServiceCall<unknown>) {
     // The partner holds the order and its integrator prints forms: the card offers them (/api/print).
     printable: print.printable,
     printParts: print.printable ? print.parts.length : 0,
+    printForms: print.forms,
   };
 }
 

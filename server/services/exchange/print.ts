@@ -4,10 +4,11 @@ import { integrations, manifests, orders, transfers } from "@/db/schema";
 import { type FailureKind, PartnerError } from "@/server/integrators/errors";
 import { partnerMessage } from "@/server/integrators/messages";
 import { getIntegrator } from "@/server/integrators/registry";
+import type { PartnerForm } from "@/server/integrators/types";
 import { assertStaff, type ServiceCall } from "../context";
 import { ConflictError, NotFoundError, ServiceError, ValidationError } from "../errors";
 import { capability, loadPartner, markUnhealthy } from "./partner";
-import { PRINT_CHUNK, PRINT_FORM_TITLES, printFormsSchema, TRANSFER_STATE_TITLES } from "./schemas";
+import { PRINT_CHUNK, PRINT_FORM_TITLES, PRINT_FORMS, printFormsSchema, TRANSFER_STATE_TITLES } from "./schemas";
 
 /** One of our orders as the partner's print form names it. */
 interface PrintRef {
@@ -27,6 +28,8 @@ export interface PrintPart {
 export interface PrintPlan {
   /** Whether an integration these orders went to has an adapter that prints. */
   printable: boolean;
+  /** The forms the printing partners make, in PRINT_FORMS order. */
+  forms: PartnerForm[];
   parts: PrintPart[];
   /** Orders that get no form, with why (our order number, not the partner's). */
   skipped: { orderId: number; number: string; reason: string; detail?: string }[];
@@ -47,6 +50,10 @@ export class PartnerPrintError extends ServiceError {
 
 const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 const printsAt = (integrator: string) => !!getIntegrator(integrator)?.print;
+const formsOf = (integrator: string): PartnerForm[] => {
+  const print = getIntegrator(integrator)?.print;
+  return print ? (print.forms ?? ["waybill", "label"]) : [];
+};
 
 /**
  * What printing these orders takes: the orders the partner has accepted (and not cancelled), grouped by integration
@@ -112,7 +119,8 @@ export async function printPlan(db: Queryable, companyId: number, scope: PrintSc
     }
   }
   const skipped = [...notAccepted, ...unsupported.values()].sort((a, b) => a.orderId - b.orderId);
-  return { printable: printing.length > 0, parts, skipped };
+  const made = new Set(used.flatMap(([, g]) => formsOf(g.integrator)));
+  return { printable: printing.length > 0, forms: PRINT_FORMS.filter((f) => made.has(f)), parts, skipped };
 }
 
 /** Why an order none of whose transfers the partner holds gets no form; `detail` is the hand-over's state. */
@@ -160,6 +168,11 @@ export async function printPartnerForms({ ctx, input }: ServiceCall<unknown>): P
     partner = await loadPartner(ctx.db, part.integrationId);
     if (!partner || partner.companyId !== companyId) throw new NotFoundError("Интеграция");
     printer = capability(partner, "print", "Печать форм");
+    if (!(printer.forms ?? ["waybill", "label"]).includes(req.form))
+      throw new PartnerError(
+        "rejected",
+        `${PRINT_FORM_TITLES[req.form]}: у «${partner.adapter.title}» такой формы нет`,
+      );
   } catch (e) {
     // Our side refuses (no print capability, unusable settings): nothing the partner said.
     if (e instanceof PartnerError) throw new ConflictError(e.message);
@@ -254,10 +267,12 @@ const EXTENSIONS: Record<string, string> = {
   "application/zip": "zip",
 };
 
+const ASCII_FORM_NAMES = { waybill: "waybill", label: "labels", act: "act", deliveryList: "delivery-list" } as const;
+
 function fileName(form: keyof typeof PRINT_FORM_TITLES, subject: Subject, part: number, parts: number, type: string) {
   const ext = EXTENSIONS[type.split(";")[0]!.trim().toLowerCase()] ?? "bin";
   const asciiNumber = subject.number.replace(/[^A-Za-z0-9._-]+/g, "_").slice(0, 60) || "x";
-  const ascii = `${form === "waybill" ? "waybill" : "labels"}-${subject.kind}-${asciiNumber}${parts > 1 ? `-part-${part}-of-${parts}` : ""}.${ext}`;
+  const ascii = `${ASCII_FORM_NAMES[form]}-${subject.kind}-${asciiNumber}${parts > 1 ? `-part-${part}-of-${parts}` : ""}.${ext}`;
   const whose = `${subject.kind === "order" ? "заказ" : "манифест"} ${subject.number}`;
   const title = `${PRINT_FORM_TITLES[form]} — ${whose}${parts > 1 ? ` (часть ${part} из ${parts})` : ""}.${ext}`;
   // Path separators and the characters Windows refuses would make the browser rename or drop the name.

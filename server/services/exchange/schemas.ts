@@ -20,11 +20,13 @@ export const CANCEL_STATE_TITLES = {
   failed: "Партнёр не отменил",
 } as const;
 
-export const PRINT_FORMS = ["waybill", "label"] as const;
+export const PRINT_FORMS = ["waybill", "label", "act", "deliveryList"] as const;
 export type PrintForm = (typeof PRINT_FORMS)[number];
 export const PRINT_FORM_TITLES: Record<PrintForm, string> = {
   waybill: "Накладная партнёра",
   label: "Этикетки мест",
+  act: "Акт партнёра",
+  deliveryList: "Лист доставки партнёра",
 };
 /** A partner prints at most this many orders per request (CDEK's limit); a bigger manifest comes in parts. */
 export const PRINT_CHUNK = 100;
@@ -32,7 +34,7 @@ export const PRINT_CHUNK = 100;
 /** A partner's print form of one order or of a whole manifest; `part` (from 1) picks a part of a big manifest. */
 export const printFormsSchema = z
   .object({
-    form: z.enum(PRINT_FORMS, { error: "Форма: waybill (накладная) или label (этикетки мест)" }),
+    form: z.enum(PRINT_FORMS, { error: "Форма: waybill, label, act или deliveryList" }),
     orderId: bigId().optional(),
     manifestId: int32Id().optional(),
     part: z

@@ -52,6 +52,7 @@ export async function getManifest({ ctx, input }: ServiceCall<unknown>) {
     // Partner forms of the orders the partner holds (/api/print), in parts of 100; the others are listed with why.
     printable: print.printable,
     printParts: print.printable ? print.parts.length : 0,
+    printForms: print.forms,
     // The card names the first few; a big manifest's full list would only weigh down every refresh.
     printSkipped: print.printable
       ? print.skipped.slice(0, 10).map((s) => ({ number: s.number, reason: skipText(s) }))

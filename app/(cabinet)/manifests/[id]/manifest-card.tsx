@@ -273,7 +273,7 @@ function PartnerForms({ manifest: m }: { manifest: Manifest }) {
   return (
     <Card title="Формы партнёра">
       <div className="flex flex-col gap-3">
-        <PartnerFormLinks target={{ manifestId: m.id }} parts={m.printParts} />
+        <PartnerFormLinks target={{ manifestId: m.id }} parts={m.printParts} forms={m.printForms} />
         {m.printParts > 1 && (
           <p className="text-sm text-slate-600">
             Партнёр печатает не больше {PRINT_CHUNK} заказов за раз — формы разбиты на части.

@@ -102,7 +102,7 @@ export function OrderSyncCard({
         {data.printable && (
           <div>
             <h3 className="mb-1 text-sm font-semibold text-slate-700">Формы партнёра</h3>
-            <PartnerFormLinks target={{ orderId }} parts={data.printParts} />
+            <PartnerFormLinks target={{ orderId }} parts={data.printParts} forms={data.printForms} />
           </div>
         )}
         {data.log.length > 0 && <SyncLog log={data.log} />}

@@ -337,7 +337,7 @@ describe("partner print forms", () => {
     });
     session.actor = t.staffCtx.actor;
     for (const [query, text] of [
-      ["form=invoice&orderId=1", "Форма: waybill (накладная) или label (этикетки мест)"],
+      ["form=invoice&orderId=1", "Форма: waybill, label, act или deliveryList"],
       ["form=waybill&orderId=abc", "Некорректный идентификатор"],
       ["form=waybill&orderId=1&manifestId=1", "Укажите заказ или манифест — что-то одно"],
       ["form=label&manifestId=1&part=0", "Номер части — целое число от 1"],
