@@ -102,8 +102,10 @@ async function ordersToAsk(db: Database, p: Partner, quietMs: number) {
         eq(transfers.integrationId, p.id),
         eq(transfers.state, "sent"),
         sql`${orders.status} not in ${sql.raw(`(${[...FINAL_STATUSES].map((f) => `'${f}'`).join(", ")})`)}`,
+        // Older orders are asked less often: the quiet time grows by itself each day on the way, up to 8 times.
         quietMs > 0
-          ? sql`coalesce(${transfers.statusCheckedAt}, ${transfers.sentAt}, 'epoch') < now() - ${`${quietMs} milliseconds`}::interval`
+          ? sql`coalesce(${transfers.statusCheckedAt}, ${transfers.sentAt}, 'epoch') < now() - ${`${quietMs} milliseconds`}::interval
+              * least(8, 1 + floor(extract(epoch from now() - coalesce(${transfers.sentAt}, now())) / 86400))`
           : undefined,
       ),
     )

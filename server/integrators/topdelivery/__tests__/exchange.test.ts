@@ -134,6 +134,31 @@ describe("TopDelivery through the exchange engine (stand-in)", () => {
     expect(await status(created[2]!.id)).not.toBe("CANCELED");
   });
 
+  it("orders are polled less often as they age: a 3-day-old order waits 4 intervals, a fresh one 1", async () => {
+    const { integration, send } = await setUp();
+    const { created } = await send(2);
+    await runTransfers(conn.db, integration.id, { policy: FAST });
+    const [old, fresh] = created.map((o) => o.id);
+    const age = async (orderId: number, sentAgo: string, checkedAgo: string) =>
+      conn.db
+        .update(transfers)
+        .set({ sentAt: sql`now() - ${sentAgo}::interval`, statusCheckedAt: sql`now() - ${checkedAgo}::interval` })
+        .where(eq(transfers.orderId, orderId));
+    await age(old!, "3 days", "40 minutes");
+    await age(fresh!, "1 hour", "20 minutes");
+    const before = td.counters.requests.getOrdersInfo ?? 0;
+    await pollPartnerStatuses(conn.db, integration.id);
+    expect((td.counters.requests.getOrdersInfo ?? 0) - before).toBe(1);
+    const checked = await conn.db
+      .select({
+        orderId: transfers.orderId,
+        recent: sql<boolean>`${transfers.statusCheckedAt} > now() - interval '1 minute'`,
+      })
+      .from(transfers)
+      .where(eq(transfers.integrationId, integration.id));
+    expect(Object.fromEntries(checked.map((c) => [c.orderId, c.recent]))).toEqual({ [old!]: false, [fresh!]: true });
+  });
+
   it("cancel with deleteOrder while TopDelivery allows it; the manifest's act comes from the print gate", async () => {
     const { t, integration, send } = await setUp();
     const { created, manifestId } = await send(2);
