@@ -20,9 +20,10 @@ import {
 export async function seedDemo(
   db: Database,
   log: (m: string) => void = console.log,
-  /** The CDEK stand-in's address: a branch of Альфа hands its orders to it (npm start runs it beside the demo). */
-  cdekStandInUrl?: string,
+  /** The partners' stand-ins (npm start runs them beside the demo): a branch of Альфа hands its orders to each. */
+  standIns: { cdek?: string; topDelivery?: string } = {},
 ): Promise<boolean> {
+  const cdekStandInUrl = standIns.cdek;
   const [existing] = await db.select({ id: companies.id }).from(companies).where(eq(companies.extraCode, 101));
   if (existing) return false;
   log("Заполняю демо-данные …");
@@ -132,6 +133,27 @@ export async function seedDemo(
             defaultDimensions: "30x20x10",
             senderCompany: "Альфа Курьер",
             senderPhone: "+74951234567",
+          },
+        },
+      });
+    }
+    if (standIns.topDelivery) {
+      const [tdBranch] = await tx
+        .insert(branches)
+        .values({ companyId: alfa!.id, code: "TD-DEMO", name: "TopDelivery (демо-стенд)", town: "Москва" })
+        .returning();
+      await saveIntegration({
+        ctx: { db: tx, actor: { type: "system", companyId: alfa!.id, job: "демо-данные" } },
+        input: {
+          branchId: tdBranch!.id,
+          integrator: "topdelivery",
+          values: {
+            login: "kh-demo-shop",
+            password: "kh-demo-shop-pass",
+            gateLogin: "kh-gate",
+            gatePassword: "kh-gate-pass",
+            gateUrl: standIns.topDelivery,
+            pollMinutes: 1,
           },
         },
       });

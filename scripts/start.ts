@@ -20,16 +20,23 @@ const log = (m: string) => console.log(`[start] ${m}`);
 const secrets = ensureLocalSecrets();
 // The seed encrypts the demo partner password with the same key the app will use.
 process.env.SECRETS_KEY ??= secrets.SECRETS_KEY;
-// The CDEK stand-in runs beside the demo (its branch «СДЭК (демо-стенд)» points at it); CDEK_STAND_IN=0 leaves it out.
+// The partners' stand-ins run beside the demo (its branches «СДЭК (демо-стенд)» and «TopDelivery (демо-стенд)» point
+// at them); CDEK_STAND_IN=0 / TOPDELIVERY_STAND_IN=0 leave one out.
 const withCdekStandIn = process.env.SEED_DEMO !== "0" && process.env.CDEK_STAND_IN !== "0";
 const cdekPort = process.env.CDEK_STAND_IN_PORT ?? "8085";
 process.env.CDEK_STAND_IN_PORT = cdekPort;
+const withTopDeliveryStandIn = process.env.SEED_DEMO !== "0" && process.env.TOPDELIVERY_STAND_IN !== "0";
+const topDeliveryPort = process.env.TOPDELIVERY_STAND_IN_PORT ?? "8086";
+process.env.TOPDELIVERY_STAND_IN_PORT = topDeliveryPort;
+// In the demo, TopDelivery's orders move on by themselves every minute, as a real partner's would.
+process.env.TOPDELIVERY_STAND_IN_ADVANCE_MS ??= "60000";
 // The demo's integrations talk to this very server's /api/ and to the CDEK stand-in, which the SSRF guard refuses
 // unless listed.
 process.env.INTEGRATION_ALLOWED_HOSTS ??= [
   `127.0.0.1:${port}`,
   `localhost:${port}`,
   ...(withCdekStandIn ? [`127.0.0.1:${cdekPort}`] : []),
+  ...(withTopDeliveryStandIn ? [`127.0.0.1:${topDeliveryPort}`] : []),
 ].join(",");
 
 let db: DatabaseServer;
@@ -109,7 +116,10 @@ try {
   await runMigrations(db.url);
   if (process.env.SEED_DEMO !== "0") {
     const { db: drizzleDb, sql } = createDatabase(db.url, { max: 1 });
-    await seedDemo(drizzleDb, log, withCdekStandIn ? `http://127.0.0.1:${cdekPort}` : undefined);
+    await seedDemo(drizzleDb, log, {
+      cdek: withCdekStandIn ? `http://127.0.0.1:${cdekPort}` : undefined,
+      topDelivery: withTopDeliveryStandIn ? `http://127.0.0.1:${topDeliveryPort}/api/soap/w/2.0/?wsdl` : undefined,
+    });
     await sql.end();
   }
 } catch (e) {
@@ -174,6 +184,8 @@ supervise("web", "Веб-кабинет", [nextBin, dev ? "dev" : "start", "-p",
 // TypeScript loaded in-process (no tsx wrapper), so signals reach the worker itself.
 if (withWorker) supervise("worker", "Фоновый обработчик", ["--import", "tsx", "server/worker/index.ts"]);
 if (withCdekStandIn) supervise("cdek", "Стенд СДЭК", ["--import", "tsx", "server/stand-ins/cdek/main.ts"]);
+if (withTopDeliveryStandIn)
+  supervise("topdelivery", "Стенд TopDelivery", ["--import", "tsx", "server/stand-ins/topdelivery/main.ts"]);
 log(`Кабинет: http://localhost:${port}  (Альфа Курьер: код 101, admin/admin)`);
 
 /** Builds the production bundle when it is missing or older than the sources, so `npm start` always serves current code. */
