@@ -1,13 +1,15 @@
 import { and, desc, eq, gte, isNull, like, lt, or, type SQL } from "drizzle-orm";
 import { branches, clients, orders } from "@/db/schema";
-import type { ServiceCall } from "../context";
+import type { ServiceCall, ServiceContext } from "../context";
 import { mayJoinManifestSql } from "./lifecycle";
-import { listOrdersSchema, type ListOrdersInput } from "./schemas";
+import { type OrderFilter, listOrdersSchema, type ListOrdersInput } from "./schemas";
 import { orderScope } from "./scope";
 
-/** Keyset pagination on (company, id desc): the page cost does not grow with the table or the page number. */
-export async function listOrders({ ctx, input }: ServiceCall<ListOrdersInput>) {
-  const q = listOrdersSchema.parse(input);
+/**
+ * The list's filter as SQL, within the caller's scope: the list and its bulk actions («все по фильтру») select the
+ * same orders. Reads `clients` (join it on `orders.client_id`).
+ */
+export function orderFilterWhere(ctx: ServiceContext, q: OrderFilter): SQL {
   const where: (SQL | undefined)[] = [orderScope(ctx)];
   if (q.status) where.push(eq(orders.status, q.status));
   if (q.clientId) where.push(eq(orders.clientId, q.clientId));
@@ -21,6 +23,13 @@ export async function listOrders({ ctx, input }: ServiceCall<ListOrdersInput>) {
     const s = q.search.replace(/[\\%_]/g, (c) => `\\${c}`);
     where.push(or(like(orders.number, `${s}%`), eq(orders.barcode, q.search)));
   }
+  return and(...where)!;
+}
+
+/** Keyset pagination on (company, id desc): the page cost does not grow with the table or the page number. */
+export async function listOrders({ ctx, input }: ServiceCall<ListOrdersInput>) {
+  const q = listOrdersSchema.parse(input);
+  const where: (SQL | undefined)[] = [orderFilterWhere(ctx, q)];
   if (q.cursor) where.push(lt(orders.id, q.cursor));
 
   const rows = await ctx.db

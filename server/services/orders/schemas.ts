@@ -254,6 +254,9 @@ export const listOrdersSchema = z.object({
   limit: z.number().int().min(1).max(200).default(50),
 });
 
+/** The list's filter without its paging: what «все по фильтру» of the bulk actions selects. */
+export const orderFilterSchema = listOrdersSchema.omit({ cursor: true, limit: true });
+
 export const orderIdSchema = z.object({ id: bigId() });
 
 export const setOrderStatusSchema = z.object({
@@ -268,3 +271,4 @@ export type CreateOrderInput = z.input<typeof createOrderSchema>;
 export type CreateOrder = z.output<typeof createOrderSchema>;
 export type UpdateOrder = z.output<typeof updateOrderSchema>;
 export type ListOrdersInput = z.input<typeof listOrdersSchema>;
+export type OrderFilter = z.output<typeof orderFilterSchema>;
