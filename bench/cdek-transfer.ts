@@ -1,13 +1,8 @@
-import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { and, eq, inArray, isNotNull, sql as q } from "drizzle-orm";
 import { createDatabase } from "../db/client";
-import { runMigrations } from "../db/migrate";
 import { integrations, transfers } from "../db/schema";
 import { createOrders, createTenant, today } from "../db/test/factories";
-import { createDatabaseIfMissing, dropDatabase, ensureDatabaseServer, withDatabase } from "../server/runtime/database";
+import { startHookServer } from "../db/test/hook-server";
 import { syncSubscriptions } from "../server/services/exchange/subscriptions";
 import {
   addOrdersToManifest,
@@ -17,6 +12,7 @@ import {
 } from "../server/services/manifests";
 import { startWorker } from "../server/worker/runner";
 import type { Bench } from "./index";
+import { benchDatabase, spawnStandIn } from "./support";
 
 // 2,000 orders to CDEK: the stand-in as its own process, answering each create in 200–500 ms as CDEK does under load,
 // its verdicts coming back as ORDER_STATUS webhooks to the real hook route; one worker. Every send date is set at once.
@@ -34,19 +30,13 @@ const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 export const cdekTransfer: Bench = {
   name: "cdek-transfer",
   async run() {
-    const server = await ensureDatabaseServer({
-      dataDir: ".data/pg-bench",
-      port: Number(process.env.EMBEDDED_PG_BENCH_PORT ?? 54359),
-      log: () => {},
-    });
-    const name = `kh_bench_cdek_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
-    await createDatabaseIfMissing(server.adminUrl, name);
-    const url = withDatabase(server.adminUrl, name);
-    await runMigrations(url);
-    const cdek = await startStandInProcess();
+    const database = await benchDatabase("cdek");
+    const url = database.url;
+    const cdek = await spawnStandIn("server/stand-ins/cdek/main.ts", { CDEK_STAND_IN_PORT: "0" });
     await control(cdek.url, "configure", { createDelayMs: [200, 500], validateDelayMs: 300 });
     process.env.DATABASE_URL = url;
     const hooks = await startHookServer();
+    process.env.PUBLIC_URL = hooks.base;
     const { db, sql } = createDatabase(url, { max: 8 });
     const t = await createTenant(db);
     const [integration] = await db
@@ -119,8 +109,7 @@ export const cdekTransfer: Bench = {
       await hooks.close();
       cdek.stop();
       await sql.end();
-      await dropDatabase(server.adminUrl, name);
-      await server.stop();
+      await database.drop();
     }
   },
 };
@@ -178,24 +167,6 @@ async function handOver(
   };
 }
 
-/** The CDEK stand-in as its own process (its CPU is not ours), on a free port. */
-async function startStandInProcess(): Promise<{ url: string; stop(): void }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "server/stand-ins/cdek/main.ts"], {
-    env: { ...process.env, CDEK_STAND_IN_PORT: "0" },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on("data", (chunk: Buffer) => {
-      const m = /(http:\/\/127\.0\.0\.1:\d+)/.exec(chunk.toString());
-      if (m) resolve(m[1]!);
-    });
-    child.once("exit", (code) => reject(new Error(`CDEK stand-in exited (${code})`)));
-  });
-  const allowed = process.env.INTEGRATION_ALLOWED_HOSTS;
-  process.env.INTEGRATION_ALLOWED_HOSTS = [allowed, new URL(url).host].filter(Boolean).join(",");
-  return { url, stop: () => child.kill("SIGTERM") };
-}
-
 async function control(base: string, path: string, body?: unknown, method = "POST") {
   const res = await fetch(`${base}/_control/${path}`, {
     method,
@@ -203,32 +174,4 @@ async function control(base: string, path: string, body?: unknown, method = "POS
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return res.json() as Promise<unknown>;
-}
-
-/** The real hook route behind a plain HTTP server: CDEK's webhooks reach /api/hooks/cdek/<key>. */
-async function startHookServer() {
-  const { POST } = await import("../app/api/hooks/[integrator]/[key]/route");
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const [, integrator = "", key = ""] = /^\/api\/hooks\/([^/]+)\/([^/]+)$/.exec(req.url ?? "") ?? [];
-      const request = new Request(`http://hub${req.url}`, {
-        method: "POST",
-        headers: req.headers as Record<string, string>,
-        body: Buffer.concat(chunks),
-      });
-      void POST(request, { params: Promise.resolve({ integrator, key }) }).then(async (out) => {
-        res.writeHead(out.status).end(await out.text());
-      });
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-  process.env.PUBLIC_URL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  return {
-    close: () => {
-      server.closeAllConnections();
-      return new Promise((r) => server.close(r));
-    },
-  };
 }

@@ -1,11 +1,7 @@
-import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { and, eq, isNotNull } from "drizzle-orm";
 import { createDatabase } from "../db/client";
-import { runMigrations } from "../db/migrate";
 import { integrations, transfers } from "../db/schema";
 import { createOrders, createTenant, today } from "../db/test/factories";
-import { createDatabaseIfMissing, dropDatabase, ensureDatabaseServer, withDatabase } from "../server/runtime/database";
 import {
   addOrdersToManifest,
   createManifest,
@@ -14,6 +10,7 @@ import {
 } from "../server/services/manifests";
 import { startWorker } from "../server/worker/runner";
 import type { Bench } from "./index";
+import { benchDatabase, spawnStandIn } from "./support";
 
 // 1,000 orders to TopDelivery, whose gate takes 4 requests/s: the stand-in as its own process enforcing that limit,
 // two workers sharing the gate's pace through PostgreSQL. Batching (100 orders per addOrders) is what lifts the rate
@@ -25,16 +22,12 @@ const PER_MANIFEST = 100;
 export const topDeliveryTransfer: Bench = {
   name: "topdelivery-transfer",
   async run() {
-    const server = await ensureDatabaseServer({
-      dataDir: ".data/pg-bench",
-      port: Number(process.env.EMBEDDED_PG_BENCH_PORT ?? 54359),
-      log: () => {},
+    const database = await benchDatabase("td");
+    const url = database.url;
+    const td = await spawnStandIn("server/stand-ins/topdelivery/main.ts", {
+      TOPDELIVERY_STAND_IN_PORT: "0",
+      TOPDELIVERY_STAND_IN_ADVANCE_MS: "0",
     });
-    const name = `kh_bench_td_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
-    await createDatabaseIfMissing(server.adminUrl, name);
-    const url = withDatabase(server.adminUrl, name);
-    await runMigrations(url);
-    const td = await startStandIn();
     const { db, sql } = createDatabase(url, { max: 6 });
     const t = await createTenant(db);
     const [integration] = await db
@@ -101,25 +94,7 @@ export const topDeliveryTransfer: Bench = {
       for (const w of workers) await w.stop();
       td.stop();
       await sql.end();
-      await dropDatabase(server.adminUrl, name);
-      await server.stop();
+      await database.drop();
     }
   },
 };
-
-async function startStandIn(): Promise<{ url: string; stop(): void }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "server/stand-ins/topdelivery/main.ts"], {
-    env: { ...process.env, TOPDELIVERY_STAND_IN_PORT: "0", TOPDELIVERY_STAND_IN_ADVANCE_MS: "0" },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on("data", (chunk: Buffer) => {
-      const m = /(http:\/\/127\.0\.0\.1:\d+)/.exec(chunk.toString());
-      if (m) resolve(m[1]!);
-    });
-    child.once("exit", (code) => reject(new Error(`TopDelivery stand-in exited (${code})`)));
-  });
-  const allowed = process.env.INTEGRATION_ALLOWED_HOSTS;
-  process.env.INTEGRATION_ALLOWED_HOSTS = [allowed, new URL(url).host].filter(Boolean).join(",");
-  return { url, stop: () => child.kill("SIGTERM") };
-}

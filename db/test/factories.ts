@@ -5,6 +5,12 @@ import { branches, clients, companies, staffUsers } from "../schema";
 import type { Actor, ServiceContext } from "../../server/services/context";
 import { orderDataSchema } from "../../server/services/orders/schemas";
 import { insertOrders } from "../../server/services/orders/write";
+import {
+  addOrdersToManifest,
+  createManifest,
+  markManifestAssembled,
+  setManifestSendDate,
+} from "../../server/services/manifests";
 
 const uniq = () => randomBytes(4).toString("hex");
 let extraSeq = 0;
@@ -115,3 +121,12 @@ export function ctxFor(db: Queryable, actor: Actor): ServiceContext {
 
 /** Today (± days) as YYYY-MM-DD (UTC): send dates must lie within a year of now, so fixtures never hard-code one. */
 export const today = (offsetDays = 0) => new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
+
+/** Orders put on a manifest to `branchId`, assembled and given a send date: how their hand-over is queued. */
+export async function sendViaManifest(ctx: ServiceContext, branchId: number, orderIds: number[], sendDate = today()) {
+  const m = await createManifest({ ctx, input: { responsibleBranchId: branchId } });
+  await addOrdersToManifest({ ctx, input: { manifestId: m.id, orderIds } });
+  await markManifestAssembled({ ctx, input: { id: m.id } });
+  await setManifestSendDate({ ctx, input: { id: m.id, sendDate } });
+  return m;
+}

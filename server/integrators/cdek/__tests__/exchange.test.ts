@@ -1,11 +1,10 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase } from "@/db/client";
 import { clients, integrations, integrationSync, orders, partnerTokens, transfers } from "@/db/schema";
-import { createOrders, createTenant, today } from "@/db/test/factories";
+import { createOrders, createTenant, sendViaManifest } from "@/db/test/factories";
 import { createIsolatedDatabase } from "@/db/test/helpers";
+import { startHookServer } from "@/db/test/hook-server";
 import { startCdekStandIn, type CdekStandIn } from "@/server/stand-ins/cdek/server";
 import { processHookDeliveries } from "@/server/services/exchange/hooks";
 import { printPartnerForms } from "@/server/services/exchange/print";
@@ -14,12 +13,6 @@ import { runCancels } from "@/server/services/exchange/cancel";
 import { pollPartnerStatuses } from "@/server/services/exchange/status";
 import { syncSubscriptions } from "@/server/services/exchange/subscriptions";
 import { runTransfers, sweepStuckTransfers } from "@/server/services/exchange/transfer";
-import {
-  addOrdersToManifest,
-  createManifest,
-  markManifestAssembled,
-  setManifestSendDate,
-} from "@/server/services/manifests";
 import { cancelOrder } from "@/server/services/orders/lifecycle";
 
 // The CDEK adapter end to end through the engine, against the CDEK stand-in in this process and the real hook route.
@@ -27,31 +20,15 @@ const FAST = { baseDelayMs: 5, maxDelayMs: 20, giveUpAfterMs: 60_000 };
 let iso: Awaited<ReturnType<typeof createIsolatedDatabase>>;
 let conn: ReturnType<typeof createDatabase>;
 let cdek: CdekStandIn;
-let hookServer: Server;
+let hookServer: Awaited<ReturnType<typeof startHookServer>>;
 
 beforeAll(async () => {
   iso = await createIsolatedDatabase();
   conn = createDatabase(iso.url, { max: 8 });
   process.env.DATABASE_URL = iso.url;
-  const { POST } = await import("@/app/api/hooks/[integrator]/[key]/route");
-  hookServer = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const [, integrator = "", key = ""] = /^\/api\/hooks\/([^/]+)\/([^/]+)$/.exec(req.url ?? "") ?? [];
-      const request = new Request(`http://hub${req.url}`, {
-        method: "POST",
-        headers: req.headers as Record<string, string>,
-        body: Buffer.concat(chunks),
-      });
-      void POST(request, { params: Promise.resolve({ integrator, key }) }).then(async (out) => {
-        res.writeHead(out.status).end(await out.text());
-      });
-    });
-  });
-  await new Promise<void>((r) => hookServer.listen(0, "127.0.0.1", () => r()));
+  hookServer = await startHookServer();
   // Hook addresses are built from the deployment's public address: here, the server above.
-  process.env.PUBLIC_URL = `http://127.0.0.1:${(hookServer.address() as AddressInfo).port}/`;
+  process.env.PUBLIC_URL = hookServer.base;
 });
 
 afterEach(async () => {
@@ -59,8 +36,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  hookServer?.closeAllConnections();
-  await new Promise((r) => hookServer?.close(r));
+  await hookServer?.close();
   await conn?.sql.end();
   await iso?.drop();
   delete process.env.PUBLIC_URL;
@@ -112,10 +88,11 @@ async function setUp(
     .returning();
   const send = async (n: number, overrides: Record<string, unknown> = {}) => {
     const created = await createOrders(db, t.company.id, t.client.id, n, overrides);
-    const m = await createManifest({ ctx: t.staffCtx, input: { responsibleBranchId: t.branch.id } });
-    await addOrdersToManifest({ ctx: t.staffCtx, input: { manifestId: m.id, orderIds: created.map((o) => o.id) } });
-    await markManifestAssembled({ ctx: t.staffCtx, input: { id: m.id } });
-    await setManifestSendDate({ ctx: t.staffCtx, input: { id: m.id, sendDate: today() } });
+    await sendViaManifest(
+      t.staffCtx,
+      t.branch.id,
+      created.map((o) => o.id),
+    );
     return created;
   };
   return { t, integration: integration!, send };

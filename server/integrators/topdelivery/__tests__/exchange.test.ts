@@ -2,18 +2,12 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase } from "@/db/client";
 import { integrations, orders, orderStatusHistory, transfers } from "@/db/schema";
-import { createOrders, createTenant, today } from "@/db/test/factories";
+import { createOrders, createTenant, sendViaManifest } from "@/db/test/factories";
 import { createIsolatedDatabase } from "@/db/test/helpers";
 import { runCancels } from "@/server/services/exchange/cancel";
 import { printPartnerForms } from "@/server/services/exchange/print";
 import { pollPartnerStatuses } from "@/server/services/exchange/status";
 import { runTransfers, sweepStuckTransfers } from "@/server/services/exchange/transfer";
-import {
-  addOrdersToManifest,
-  createManifest,
-  markManifestAssembled,
-  setManifestSendDate,
-} from "@/server/services/manifests";
 import { cancelOrder } from "@/server/services/orders/lifecycle";
 import { DEMO_ACCOUNT, DEMO_GATE_USER, startTopDeliveryStandIn } from "@/server/stand-ins/topdelivery/server";
 
@@ -59,10 +53,11 @@ async function setUp() {
     .returning();
   const send = async (n: number) => {
     const created = await createOrders(conn.db, t.company.id, t.client.id, n);
-    const m = await createManifest({ ctx: t.staffCtx, input: { responsibleBranchId: t.branch.id } });
-    await addOrdersToManifest({ ctx: t.staffCtx, input: { manifestId: m.id, orderIds: created.map((o) => o.id) } });
-    await markManifestAssembled({ ctx: t.staffCtx, input: { id: m.id } });
-    await setManifestSendDate({ ctx: t.staffCtx, input: { id: m.id, sendDate: today() } });
+    const m = await sendViaManifest(
+      t.staffCtx,
+      t.branch.id,
+      created.map((o) => o.id),
+    );
     return { created, manifestId: m.id };
   };
   return { t, integration: integration!, send };

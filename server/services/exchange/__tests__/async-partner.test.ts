@@ -1,11 +1,10 @@
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { and, count, eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase } from "@/db/client";
 import { hookDeliveries, integrations, orderStatusHistory, orders, transfers } from "@/db/schema";
 import { createOrders, createTenant, today } from "@/db/test/factories";
 import { createIsolatedDatabase } from "@/db/test/helpers";
+import { startHookServer } from "@/db/test/hook-server";
 import { fakeIntegrator } from "@/server/integrators/__tests__/fake";
 import { startFakePartner } from "@/server/integrators/__tests__/fake/partner-server";
 import { registerIntegrator } from "@/server/integrators/registry";
@@ -29,7 +28,7 @@ const FAST = { baseDelayMs: 5, maxDelayMs: 20, giveUpAfterMs: 60_000 };
 let iso: Awaited<ReturnType<typeof createIsolatedDatabase>>;
 let conn: ReturnType<typeof createDatabase>;
 let partner: Awaited<ReturnType<typeof startFakePartner>>;
-let hookServer: ReturnType<typeof createServer>;
+let hookServer: Awaited<ReturnType<typeof startHookServer>>;
 let hookBase: string;
 
 beforeAll(async () => {
@@ -37,25 +36,8 @@ beforeAll(async () => {
   conn = createDatabase(iso.url, { max: 6 });
   // The route handler reads the app's database (getDb) from DATABASE_URL: this file's own database.
   process.env.DATABASE_URL = iso.url;
-  const { POST } = await import("@/app/api/hooks/[integrator]/[key]/route");
-  // The real Next route handler behind a plain HTTP server: the partner calls /api/hooks/<integrator>/<key>.
-  hookServer = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const [, integrator = "", key = ""] = /^\/api\/hooks\/([^/]+)\/([^/]+)$/.exec(req.url ?? "") ?? [];
-      const request = new Request(`http://hub${req.url}`, {
-        method: "POST",
-        headers: req.headers as Record<string, string>,
-        body: Buffer.concat(chunks),
-      });
-      void POST(request, { params: Promise.resolve({ integrator, key }) }).then(async (out) => {
-        res.writeHead(out.status).end(await out.text());
-      });
-    });
-  });
-  await new Promise<void>((r) => hookServer.listen(0, "127.0.0.1", () => r()));
-  hookBase = `http://127.0.0.1:${(hookServer.address() as AddressInfo).port}/api/hooks`;
+  hookServer = await startHookServer();
+  hookBase = hookServer.hooksUrl;
 });
 
 // Each test gets a partner of its own: order numbers start afresh in every tenant.
@@ -64,8 +46,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  hookServer?.closeAllConnections();
-  await new Promise((r) => hookServer?.close(r));
+  await hookServer?.close();
   await conn?.sql.end();
   await iso?.drop();
 });
