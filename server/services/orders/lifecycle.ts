@@ -66,6 +66,7 @@ const IN_WORK_CANCEL = "Заказ уже в работе у курьерско�
 const HANDED_OVER_EDIT = "Заказ уже передан партнёру: изменения до партнёра не дойдут";
 const CANCEL_PENDING = "Отмена уже отправляется партнёру";
 const CANCEL_BY_VERB = "Отмена — кнопкой «Отменить заказ»: она учитывает передачу заказа партнёру";
+export const ALREADY_CANCELED = "Заказ уже отменён";
 export const MANIFEST_FINAL_REASON = "Заказ в финальном статусе или отменён: в манифест его не положить";
 
 export function orderRules(actor: Actor, facts: LifecycleFacts): OrderRules {
@@ -84,7 +85,7 @@ export function orderRules(actor: Actor, facts: LifecycleFacts): OrderRules {
 
   const cancelBlockedReason =
     status === "CANCELED"
-      ? "Заказ уже отменён"
+      ? ALREADY_CANCELED
       : final
         ? finalReason(status, "отменён")
         : client && !EDITABLE_STATUSES.has(status)
@@ -303,6 +304,133 @@ export async function possibleOrderRefs({ ctx, input }: ServiceCall<OrderRef[]>)
 
 export type CancelOutcome = "cancelled" | "requested" | "already";
 
+/** An order row the caller has locked (`for update`, in id order) and hands to a set-based verb. */
+export interface LockedOrder {
+  id: number;
+  number: string;
+  status: string;
+}
+
+/** An order a set-based verb left alone, and why (Russian, shown to the person). */
+export interface OrderRefusal {
+  orderId: number;
+  number: string;
+  reason: string;
+}
+
+/**
+ * The cancel rules for many locked orders at once: the one cancel verb's core (`cancelOrder` calls it with one order,
+ * the bulk action with a chunk). Not yet handed over: cancelled here, queued hand-overs dropped. At a partner: a
+ * cancellation is requested there (the worker sends it). A cancelled order is «already»; the others the rules refuse.
+ * Call inside the transaction holding the orders' locks.
+ */
+export async function cancelLockedOrders(
+  tx: Queryable,
+  actor: Actor,
+  locked: LockedOrder[],
+  source: StatusSourceCode = "cabinet",
+): Promise<{ outcomes: { id: number; number: string; outcome: CancelOutcome }[]; refused: OrderRefusal[] }> {
+  const companyId = actor.companyId;
+  const outcomes: { id: number; number: string; outcome: CancelOutcome }[] = [];
+  const refused: OrderRefusal[] = [];
+  const open = locked.filter((o) => {
+    if (o.status !== "CANCELED") return true;
+    outcomes.push({ id: o.id, number: o.number, outcome: "already" });
+    return false;
+  });
+  if (open.length === 0) return { outcomes, refused };
+
+  const rows = await tx
+    .select({
+      id: transfers.id,
+      orderId: transfers.orderId,
+      state: transfers.state,
+      cancelState: transfers.cancelState,
+      integrationId: transfers.integrationId,
+      number: transfers.partnerNumber,
+    })
+    .from(transfers)
+    .where(
+      and(
+        eq(transfers.companyId, companyId),
+        inArray(
+          transfers.orderId,
+          open.map((o) => o.id),
+        ),
+      ),
+    )
+    .orderBy(transfers.id)
+    .for("update");
+  const byOrder = new Map<number, typeof rows>();
+  for (const t of rows) (byOrder.get(t.orderId) ?? byOrder.set(t.orderId, []).get(t.orderId)!).push(t);
+
+  const dropped: number[] = [];
+  const requested: (typeof rows)[number][] = [];
+  const here: LockedOrder[] = [];
+  for (const order of open) {
+    const own = byOrder.get(order.id) ?? [];
+    const atPartner = own.filter((t) => (AT_PARTNER as readonly string[]).includes(t.state));
+    const rules = orderRules(actor, {
+      status: order.status,
+      handedOver: atPartner.length > 0,
+      cancelPending: own.some((t) => t.cancelState === "pending"),
+    });
+    if (!rules.canCancel) {
+      refused.push({ orderId: order.id, number: order.number, reason: rules.cancelBlockedReason! });
+      continue;
+    }
+    for (const t of own) if (t.state === "pending" || t.state === "waiting" || t.state === "failed") dropped.push(t.id);
+    if (atPartner.length) {
+      requested.push(...atPartner);
+      outcomes.push({ id: order.id, number: order.number, outcome: "requested" });
+    } else here.push(order);
+  }
+
+  if (dropped.length) {
+    await tx
+      .update(transfers)
+      .set({ state: "cancelled", updatedAt: sql`now()` })
+      .where(inArray(transfers.id, dropped));
+  }
+  if (requested.length) {
+    await tx
+      .update(transfers)
+      .set({ cancelState: "pending", cancelNextAttemptAt: null, cancelMessage: null, updatedAt: sql`now()` })
+      .where(
+        inArray(
+          transfers.id,
+          requested.map((t) => t.id),
+        ),
+      );
+    await tx.insert(syncLog).values(
+      requested.map((t) => ({
+        companyId,
+        integrationId: t.integrationId,
+        orderId: t.orderId,
+        kind: "cancel" as const,
+        ok: true,
+        request: `Запрошена отмена заказа ${t.number}`,
+        result: "Отмена поставлена в очередь к партнёру",
+      })),
+    );
+    await notifySync(
+      tx,
+      requested.map((t) => t.integrationId),
+    );
+  }
+  if (here.length) {
+    const comment = actor.type === "client" ? "Отменён клиентом" : "Отменён в кабинете";
+    const eventTime = new Date();
+    await applyStatusEvents(
+      tx,
+      companyId,
+      here.map((o) => ({ orderId: o.id, status: "CANCELED", eventTime, source, comment })),
+    );
+    for (const o of here) outcomes.push({ id: o.id, number: o.number, outcome: "cancelled" });
+  }
+  return { outcomes, refused };
+}
+
 /**
  * The one cancel verb. Not yet handed over: the order is cancelled here and its queued hand-overs are dropped. At a
  * partner already: a cancellation is requested there (the worker sends it; the order becomes CANCELED when the
@@ -311,7 +439,6 @@ export type CancelOutcome = "cancelled" | "requested" | "already";
 export async function cancelOrder({ ctx, input }: ServiceCall<OrderRef & { source?: StatusSourceCode }>) {
   if (!input.id && !input.number)
     throw new ValidationError("Укажите номер заказа", { number: ["Укажите номер заказа"] });
-  const companyId = ctx.actor.companyId;
   return ctx.db.transaction(async (tx) => {
     const [order] = await tx
       .select({ id: orders.id, number: orders.number, status: orders.status })
@@ -321,74 +448,51 @@ export async function cancelOrder({ ctx, input }: ServiceCall<OrderRef & { sourc
       .limit(1)
       .for("update");
     if (!order) throw new NotFoundError("Заказ");
-    const done = (outcome: CancelOutcome) => ({ id: order.id, number: order.number, outcome });
-    if (order.status === "CANCELED") return done("already");
-
-    const rows = await tx
-      .select({
-        id: transfers.id,
-        state: transfers.state,
-        cancelState: transfers.cancelState,
-        integrationId: transfers.integrationId,
-        number: transfers.partnerNumber,
-      })
-      .from(transfers)
-      .where(and(eq(transfers.companyId, companyId), eq(transfers.orderId, order.id)))
-      .for("update");
-    const atPartner = rows.filter((t) => (AT_PARTNER as readonly string[]).includes(t.state));
-    const notSent = rows.filter((t) => t.state === "pending" || t.state === "waiting" || t.state === "failed");
-    const facts = {
-      status: order.status,
-      handedOver: atPartner.length > 0,
-      cancelPending: rows.some((t) => t.cancelState === "pending"),
-    };
-    const rules = orderRules(ctx.actor, facts);
-    if (!rules.canCancel) throw new ConflictError(rules.cancelBlockedReason!);
-
-    if (notSent.length) {
-      await tx
-        .update(transfers)
-        .set({ state: "cancelled", updatedAt: sql`now()` })
-        .where(
-          inArray(
-            transfers.id,
-            notSent.map((t) => t.id),
-          ),
-        );
-    }
-    if (atPartner.length) {
-      await tx
-        .update(transfers)
-        .set({ cancelState: "pending", cancelNextAttemptAt: null, cancelMessage: null, updatedAt: sql`now()` })
-        .where(
-          inArray(
-            transfers.id,
-            atPartner.map((t) => t.id),
-          ),
-        );
-      await tx.insert(syncLog).values(
-        atPartner.map((t) => ({
-          companyId,
-          integrationId: t.integrationId,
-          orderId: order.id,
-          kind: "cancel" as const,
-          ok: true,
-          request: `Запрошена отмена заказа ${t.number}`,
-          result: "Отмена поставлена в очередь к партнёру",
-        })),
-      );
-      await notifySync(
-        tx,
-        atPartner.map((t) => t.integrationId),
-      );
-      return done("requested");
-    }
-    const comment = ctx.actor.type === "client" ? "Отменён клиентом" : "Отменён в кабинете";
-    await applyStatusEvents(tx, companyId, [
-      { orderId: order.id, status: "CANCELED", eventTime: new Date(), source: input.source ?? "cabinet", comment },
-    ]);
-    return done("cancelled");
+    const { outcomes, refused } = await cancelLockedOrders(tx, ctx.actor, [order], input.source ?? "cabinet");
+    if (refused.length) throw new ConflictError(refused[0]!.reason);
+    return { id: order.id, number: order.number, outcome: outcomes[0]!.outcome };
   });
+}
+
+/** Why staff may not set this status on an order by hand, or null: the status control's and the bulk action's rule. */
+export function statusRefusal(rules: OrderRules, current: string, status: OrderStatus): string | null {
+  if (rules.allowedStatuses.includes(status)) return null;
+  if (status === current) return "Заказ уже в этом статусе";
+  if (status === "CANCELED") return CANCEL_BY_VERB;
+  return rules.statusBlockedReason ?? "Этот статус сейчас недоступен";
+}
+
+/**
+ * Staff's status change for many locked orders at once (`setOrderStatus` calls it with one order, the bulk action
+ * with a chunk): each order within its `allowedStatuses`, every change kept in the history. Call inside the
+ * transaction holding the orders' locks.
+ */
+export async function setStatusOfLockedOrders(
+  tx: Queryable,
+  actor: Actor,
+  locked: LockedOrder[],
+  change: { status: OrderStatus; eventTime?: Date; comment?: string | null },
+): Promise<{ done: number[]; refused: OrderRefusal[] }> {
+  const facts = await loadLifecycleFacts(
+    tx,
+    actor.companyId,
+    locked.map((o) => o.id),
+  );
+  const done: number[] = [];
+  const refused: OrderRefusal[] = [];
+  for (const o of locked) {
+    const f = facts.get(o.id)!;
+    const reason = statusRefusal(orderRules(actor, f), f.status, change.status);
+    if (reason) refused.push({ orderId: o.id, number: o.number, reason });
+    else done.push(o.id);
+  }
+  const eventTime = change.eventTime ?? new Date();
+  await applyStatusEvents(
+    tx,
+    actor.companyId,
+    done.map((orderId) => ({ orderId, status: change.status, eventTime, source: "cabinet", comment: change.comment })),
+  );
+  return { done, refused };
 }
 
 /** Staff move an order through the statuses by hand, within `allowedStatuses`; each change is kept in the history. */
@@ -398,31 +502,13 @@ export async function setOrderStatus({ ctx, input }: ServiceCall<unknown>) {
   const companyId = ctx.actor.companyId;
   return ctx.db.transaction(async (tx) => {
     const [order] = await tx
-      .select({ id: orders.id })
+      .select({ id: orders.id, number: orders.number, status: orders.status })
       .from(orders)
       .where(and(eq(orders.companyId, companyId), eq(orders.id, data.id)))
       .for("update");
     if (!order) throw new NotFoundError("Заказ");
-    const facts = (await loadLifecycleFacts(tx, companyId, [order.id])).get(order.id)!;
-    const rules = orderRules(ctx.actor, facts);
-    if (!rules.allowedStatuses.includes(data.status)) {
-      const why =
-        data.status === facts.status
-          ? "Заказ уже в этом статусе"
-          : data.status === "CANCELED"
-            ? CANCEL_BY_VERB
-            : (rules.statusBlockedReason ?? "Этот статус сейчас недоступен");
-      throw new ConflictError(why, { status: [why] });
-    }
-    await applyStatusEvents(tx, companyId, [
-      {
-        orderId: order.id,
-        status: data.status,
-        eventTime: data.eventTime ?? new Date(),
-        source: "cabinet",
-        comment: data.comment,
-      },
-    ]);
+    const { refused } = await setStatusOfLockedOrders(tx, ctx.actor, [order], data);
+    if (refused.length) throw new ConflictError(refused[0]!.reason, { status: [refused[0]!.reason] });
     return { id: order.id, status: data.status };
   });
 }
