@@ -1,4 +1,4 @@
-import { PAPER, type PdfLine, type PdfPage } from "./pdf";
+import { PAPER, type PdfLine, type PdfPage } from "../shared/pdf";
 import { isObject, type JsonObject } from "./validation";
 
 /** What a print form needs of an order: its request as sent, plus what CDEK assigned. */

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { renderPdf } from "./pdf";
+import { renderPdf } from "../shared/pdf";
 import { type PaperFormat, type PrintableOrder, type PrintKind, printPages } from "./print";
 import {
   type CdekStatusCode,

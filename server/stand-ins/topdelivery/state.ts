@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { renderPdf } from "./pdf";
+import { a4TextPages, renderPdf } from "../shared/pdf";
 import {
   DEFAULT_STATUS_FOR_WORK,
   FINAL_WORK_STATUSES,
@@ -474,7 +474,9 @@ export class TopDeliveryPartner {
       else if (!orders.includes(o)) orders.push(o);
     }
     if (missing.length) return requestResult(REQUEST_STATUS.notFound, `Заказы не найдены: ${missing.join("; ")}`);
-    const pdf = renderPdf(operation === "printOrderAct" ? actPages(account, orders) : deliveryListPages(orders));
+    const pdf = renderPdf(
+      a4TextPages(operation === "printOrderAct" ? actPages(account, orders) : deliveryListPages(orders)),
+    );
     const id = randomUUID();
     this.state.reports.set(id, pdf);
     if (this.state.reports.size > MAX_REPORTS) this.state.reports.delete(this.state.reports.keys().next().value!);

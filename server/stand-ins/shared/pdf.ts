@@ -1,5 +1,5 @@
 /**
- * A minimal PDF 1.4 writer for the stand-in's print forms: pages of text lines in the standard Helvetica fonts.
+ * A minimal PDF 1.4 writer for the partners' stand-ins: pages of text lines in the standard Helvetica fonts.
  * Standard fonts carry no Cyrillic, so text is transliterated to ASCII; that is enough to check what was printed.
  */
 
@@ -93,4 +93,20 @@ export function renderPdf(pages: PdfPage[]): Buffer {
   body += offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n \n`).join("");
   body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xrefAt}\n%%EOF`;
   return Buffer.from(body, "latin1");
+}
+
+const TEXT_MARGIN = 42;
+const TEXT_LINE = 15;
+
+/** A4 pages of plain text lines, the first line of each page larger; a long entry runs on over further pages. */
+export function a4TextPages(pages: string[][]): PdfPage[] {
+  const perPage = Math.floor((PAPER.A4.height - 2 * TEXT_MARGIN) / TEXT_LINE);
+  return pages.flatMap((lines) => {
+    const out: PdfPage[] = [];
+    for (let i = 0; i < Math.max(lines.length, 1); i += perPage) {
+      const chunk = lines.slice(i, i + perPage);
+      out.push({ ...PAPER.A4, lines: chunk.map((text, n) => ({ text, size: n === 0 ? 14 : 10 })) });
+    }
+    return out;
+  });
 }
