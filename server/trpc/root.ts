@@ -1,5 +1,6 @@
 import { createCallerFactory, createTRPCRouter } from "./init";
 import { branchesRouter } from "./routers/branches";
+import { bulkRouter } from "./routers/bulk";
 import { clientsRouter } from "./routers/clients";
 import { integrationsRouter } from "./routers/integrations";
 import { manifestsRouter } from "./routers/manifests";
@@ -11,6 +12,7 @@ import { syncRouter } from "./routers/sync";
 
 export const appRouter = createTRPCRouter({
   orders: ordersRouter,
+  bulk: bulkRouter,
   sync: syncRouter,
   manifests: manifestsRouter,
   clients: clientsRouter,

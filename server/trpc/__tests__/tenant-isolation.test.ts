@@ -8,6 +8,7 @@ import { withTestTransaction } from "@/db/test/helpers";
 import { authenticate } from "@/server/services/auth/authenticate";
 import { saveIntegration } from "@/server/services/integrations";
 import { createManifest } from "@/server/services/manifests";
+import { type BulkResult, NOT_FOUND_REASON } from "@/server/services/orders/bulk/schemas";
 import { appRouter, createCaller } from "../root";
 
 const TENANT_TABLES = [
@@ -89,6 +90,20 @@ async function twoTenants(tx: Transaction) {
 type Fixture = Awaited<ReturnType<typeof twoTenants>>;
 type Caller = ReturnType<typeof createCaller>;
 
+/**
+ * Bulk actions never fail a batch for one order: a foreign id comes back refused as «не найден». Here that answer
+ * (nothing done, every id refused so) counts as the NOT_FOUND the other procedures throw.
+ */
+async function refusedAsNotFound(result: Promise<BulkResult>, ids: number[]) {
+  const r = await result;
+  const allNotFound =
+    r.done === 0 &&
+    r.refused.length === ids.length &&
+    r.refused.every((x) => ids.includes(x.orderId) && x.number === null && x.reason === NOT_FOUND_REASON);
+  if (allNotFound) throw Object.assign(new Error("refused as not found"), { code: "NOT_FOUND" });
+  return r;
+}
+
 // Every procedure that takes an id of something a company owns, called with the other company's id.
 const attacks: Record<string, (c: Caller, f: Fixture) => Promise<unknown>> = {
   "orders.get": (c, f) => c.orders.get({ id: f.order.id }),
@@ -96,6 +111,14 @@ const attacks: Record<string, (c: Caller, f: Fixture) => Promise<unknown>> = {
   "orders.setStatus": (c, f) => c.orders.setStatus({ id: f.order.id, status: "LOST" }),
   "orders.cancel": (c, f) => c.orders.cancel({ id: f.order.id }),
   "orders.create": (c, f) => c.orders.create({ clientId: f.victim.client.id, ...sampleOrder() } as never),
+  "bulk.cancel": (c, f) => refusedAsNotFound(c.bulk.cancel({ ids: [f.order.id] }), [f.order.id]),
+  "bulk.setStatus": (c, f) =>
+    refusedAsNotFound(c.bulk.setStatus({ ids: [f.order.id], status: "DELIVERY" }), [f.order.id]),
+  "bulk.addToManifest": (c, f) => c.bulk.addToManifest({ manifestId: f.manifest.id, filter: {} }),
+  "bulk.addToManifest(own manifest, foreign order)": async (c, f) => {
+    const own = await c.manifests.create({ responsibleBranchId: f.attacker.branch.id });
+    return refusedAsNotFound(c.bulk.addToManifest({ manifestId: own.id, ids: [f.order.id] }), [f.order.id]);
+  },
   "manifests.get": (c, f) => c.manifests.get({ id: f.manifest.id }),
   "manifests.create": (c, f) => c.manifests.create({ responsibleBranchId: f.victim.branch.id }),
   "manifests.addOrders": (c, f) => c.manifests.addOrders({ manifestId: f.manifest.id, orderIds: [f.order.id] }),
@@ -134,6 +157,8 @@ const attacks: Record<string, (c: Caller, f: Fixture) => Promise<unknown>> = {
 // Procedures that take no foreign id: they only ever read or write the caller's own company.
 const scopedByConstruction = [
   "orders.list",
+  "bulk.count",
+  "bulk.ids",
   "manifests.list",
   "clients.list",
   "clients.create",
@@ -173,6 +198,8 @@ describe("tenant isolation", () => {
       const f = await twoTenants(tx);
       const caller = createCaller({ db: tx, actor: f.attacker.staffCtx.actor });
       expect((await caller.orders.list({})).items).toHaveLength(0);
+      expect(await caller.bulk.count({ filter: {} })).toEqual({ count: 0, more: false });
+      expect((await caller.bulk.ids({ filter: {} })).ids).toEqual([]);
       expect((await caller.manifests.list({})).items).toHaveLength(0);
       expect((await caller.clients.list({})).map((c) => c.id)).toEqual([f.attacker.client.id]);
       expect((await caller.branches.list()).map((b) => b.id)).toEqual([f.attacker.branch.id]);
@@ -203,6 +230,12 @@ describe("tenant isolation", () => {
         code: "FORBIDDEN",
       });
       await expect(caller.security.events({})).rejects.toMatchObject({ code: "FORBIDDEN" });
+      await expect(caller.bulk.setStatus({ ids: [f.order.id], status: "LOST" })).rejects.toMatchObject({
+        code: "FORBIDDEN",
+      });
+      await expect(caller.bulk.addToManifest({ ids: [f.order.id], manifestId: f.manifest.id })).rejects.toMatchObject({
+        code: "FORBIDDEN",
+      });
     }));
 
   it("a signed-out caller is UNAUTHORIZED", async () => {
