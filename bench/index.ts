@@ -1,7 +1,9 @@
 import { cdekRegistry } from "./cdek-registry";
 import { cdekTransfer } from "./cdek-transfer";
+import { labels } from "./labels";
 import { ordersList } from "./orders-list";
 import { syncTransfer } from "./sync-transfer";
+import { topDeliveryTransfer } from "./topdelivery-transfer";
 import { xmlFuzz, xmlHostile } from "./xml-hostile";
 import { xmlIngest } from "./xml-ingest";
 
@@ -14,7 +16,17 @@ export interface Bench {
   run(): Promise<void>;
 }
 
-const benches: Bench[] = [xmlIngest, syncTransfer, ordersList, xmlHostile, xmlFuzz, cdekRegistry, cdekTransfer];
+const benches: Bench[] = [
+  xmlIngest,
+  syncTransfer,
+  ordersList,
+  xmlHostile,
+  xmlFuzz,
+  cdekRegistry,
+  cdekTransfer,
+  topDeliveryTransfer,
+  labels,
+];
 
 const wanted = new Set(process.argv.slice(2));
 for (const b of benches) {

@@ -43,8 +43,8 @@ export class LabelWriter {
   }
 
   /** All the order's labels «1 из N» … «N из N»; its barcode is drawn once and placed on each. */
-  async add(order: LabelOrder) {
-    const image = order.barcode ? openImage(this.doc, await code128Png(order.barcode)) : null;
+  add(order: LabelOrder) {
+    const image = order.barcode ? openImage(this.doc, code128Png(order.barcode)) : null;
     for (let place = 1; place <= order.places; place++) drawLabel(this.doc, this.nextBox(), order, place, image);
   }
 

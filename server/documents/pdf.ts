@@ -219,6 +219,7 @@ export function pdfStream(doc: PDFKit.PDFDocument, steps: AsyncIterator<unknown>
           // pdfkit writes a page when the next one starts: keep rendering until bytes actually come out.
           while (written === before) {
             const { done } = await steps.next();
+            forget(doc);
             if (done) {
               finished = true;
               doc.end();
@@ -241,6 +242,31 @@ export function pdfStream(doc: PDFKit.PDFDocument, steps: AsyncIterator<unknown>
     },
     { highWaterMark: 512 * 1024, size: (chunk) => chunk.byteLength },
   );
+}
+
+interface PdfkitInternals {
+  _fontFamilies?: Record<string, { layoutCache?: object }>;
+  _root: { data: { Pages: { data: { Kids: { data: object }[] } } } };
+  _pageBuffer: unknown[];
+}
+
+const trimmedPages = new WeakMap<PDFKit.PDFDocument, number>();
+
+/**
+ * What pdfkit would keep to the end though it is written and done with, dropped after each step so a long file's
+ * memory stays flat: the glyph layout of every word set so far (refilled as needed; the font's embedded subset is
+ * kept apart and stays whole), and the dictionaries of pages already written — at the end pdfkit only names them
+ * (`12 0 R`) in the page tree, so their references stay and their contents go.
+ */
+function forget(doc: PDFKit.PDFDocument) {
+  const internals = doc as unknown as PdfkitInternals;
+  for (const font of Object.values(internals._fontFamilies ?? {})) {
+    if (font.layoutCache) font.layoutCache = Object.create(null);
+  }
+  const kids = internals._root.data.Pages.data.Kids;
+  const written = kids.length - internals._pageBuffer.length;
+  for (let i = trimmedPages.get(doc) ?? 0; i < written; i++) kids[i]!.data = {};
+  trimmedPages.set(doc, Math.max(written, 0));
 }
 
 const number = (n: number, digits: number) =>

@@ -56,7 +56,7 @@ export interface WaybillOrder {
  * the items (carried over to further pages when long), places, weight, COD and declared value, and the signatures
  * of the sender, the courier and the receiver.
  */
-export async function writeWaybill(doc: PDFKit.PDFDocument, o: WaybillOrder) {
+export function writeWaybill(doc: PDFKit.PDFDocument, o: WaybillOrder) {
   const flow = new Flow(doc, () => {
     textAt(doc, `Накладная № ${o.number} — продолжение`, flow.x, A4_MARGIN, flow.w, { size: 9, color: "#555555" });
     return A4_MARGIN + 18;
@@ -67,7 +67,7 @@ export async function writeWaybill(doc: PDFKit.PDFDocument, o: WaybillOrder) {
 
   const barW = w * 0.36;
   if (o.barcode) {
-    drawImage(doc, openImage(doc, await code128Png(o.barcode)), { x: x + w - barW, y: top, w: barW, h: 40 });
+    drawImage(doc, openImage(doc, code128Png(o.barcode)), { x: x + w - barW, y: top, w: barW, h: 40 });
     textAt(doc, o.barcode, x + w - barW, top + 41, barW, { size: 8, align: "center" });
   }
   const headW = w - barW - 12;

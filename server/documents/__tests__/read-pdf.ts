@@ -57,24 +57,35 @@ export async function readPdf(bytes: Uint8Array): Promise<ReadPage[]> {
 interface RawImage {
   width: number;
   height: number;
-  /** Gray, RGB or RGBA samples, one byte each (pdf.js decodes the PNG the PDF holds). */
+  /** pdf.js's ImageKind: 1 one-bit grey (rows of packed bits, 1 white), 2 RGB, 3 RGBA — a byte a sample. */
+  kind?: number;
   data: Uint8Array | Uint8ClampedArray;
 }
 
 /** ZXing's Code 128 reader over the image's luminance; null when it finds no barcode. */
 export function decodeCode128(image: RawImage): string | null {
-  const channels = image.data.length / (image.width * image.height);
-  const luminance = new Uint8ClampedArray(image.width * image.height);
-  for (let i = 0; i < luminance.length; i++) {
-    const p = i * channels;
-    luminance[i] =
-      channels >= 3
-        ? (image.data[p]! * 299 + image.data[p + 1]! * 587 + image.data[p + 2]! * 114) / 1000
-        : image.data[p]!;
+  const { width, height, data } = image;
+  const luminance = new Uint8ClampedArray(width * height);
+  if (image.kind === 1) {
+    const stride = Math.ceil(width / 8);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        luminance[y * width + x] = data[y * stride + (x >> 3)]! & (0x80 >> (x & 7)) ? 255 : 0;
+      }
+    }
+  } else {
+    const channels = data.length / (width * height);
+    for (let i = 0; i < luminance.length; i++) {
+      const p = i * channels;
+      luminance[i] = channels >= 3 ? (data[p]! * 299 + data[p + 1]! * 587 + data[p + 2]! * 114) / 1000 : data[p]!;
+    }
   }
-  const bitmap = new BinaryBitmap(
-    new GlobalHistogramBinarizer(new RGBLuminanceSource(luminance, image.width, image.height)),
-  );
+  // A one-row image is a barcode stretched to its height: ZXing wants a few rows to look at.
+  const rows = Math.max(height, 8);
+  const lum = new Uint8ClampedArray(width * rows);
+  for (let y = 0; y < rows; y++)
+    lum.set(luminance.subarray((y % height) * width, ((y % height) + 1) * width), y * width);
+  const bitmap = new BinaryBitmap(new GlobalHistogramBinarizer(new RGBLuminanceSource(lum, width, rows)));
   const reader = new MultiFormatReader();
   reader.setHints(new Map([[DecodeHintType.POSSIBLE_FORMATS, [BarcodeFormat.CODE_128]]]));
   try {

@@ -158,7 +158,7 @@ async function* labelSteps(
 ) {
   const writer = new LabelWriter(doc, format);
   for await (const rows of chunks) {
-    for (const o of rows) await writer.add(labelOrder(o, company));
+    for (const o of rows) writer.add(labelOrder(o, company));
     yield;
   }
 }
@@ -176,7 +176,7 @@ async function* waybillSteps(
       rows.map((r) => r.id),
     );
     for (const o of rows) {
-      await writeWaybill(doc, waybillOrder(o, company, items.get(o.id) ?? []));
+      writeWaybill(doc, waybillOrder(o, company, items.get(o.id) ?? []));
       yield;
     }
   }
