@@ -34,6 +34,8 @@ export const cdekTransfer: Bench = {
     const url = database.url;
     const cdek = await spawnStandIn("server/stand-ins/cdek/main.ts", { CDEK_STAND_IN_PORT: "0" });
     await control(cdek.url, "configure", { createDelayMs: [200, 500], validateDelayMs: 300 });
+    // The hook route reads the app's database and address from the environment: this bench's, put back afterwards.
+    const saved = { DATABASE_URL: process.env.DATABASE_URL, PUBLIC_URL: process.env.PUBLIC_URL };
     process.env.DATABASE_URL = url;
     const hooks = await startHookServer();
     process.env.PUBLIC_URL = hooks.base;
@@ -105,6 +107,10 @@ export const cdekTransfer: Bench = {
         `at the stand-in:           ${String(counters.ordersCreated)} orders created, ${String(counters.rateLimited)} answers 429, ${String(counters.tokenRequests)} token requests; left failed or waiting here: ${burst.unsent + paced.unsent}`,
       );
     } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
       await worker.stop();
       await hooks.close();
       cdek.stop();
