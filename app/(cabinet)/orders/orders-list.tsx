@@ -3,6 +3,7 @@ import { keepPreviousData, useInfiniteQuery, useQuery } from "@tanstack/react-qu
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useState } from "react";
+import { PrintSelectedLabels } from "@/components/documents";
 import { formatDateTime, formatMoney } from "@/components/format";
 import { STATUS_OPTIONS, StatusBadge } from "@/components/order-status";
 import { QueryState } from "@/components/query-state";
@@ -64,6 +65,25 @@ export function OrdersList({ isStaff }: { isStaff: boolean }) {
   });
   const rows = query.data?.pages.flatMap((p) => p.items) ?? [];
   const anyFilter = Object.values(filters).some((v) => v !== undefined);
+  // Rows picked for «Печать этикеток»; kept while the filters change, so a selection may gather several searches.
+  const [selected, setSelected] = useState<Set<number>>(new Set());
+  const toggle = (id: number) =>
+    setSelected((s) => {
+      const next = new Set(s);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+  const allShown = rows.length > 0 && rows.every((o) => selected.has(o.id));
+  const toggleShown = () =>
+    setSelected((s) => {
+      const next = new Set(s);
+      for (const o of rows) {
+        if (allShown) next.delete(o.id);
+        else next.add(o.id);
+      }
+      return next;
+    });
 
   return (
     <div>
@@ -159,6 +179,12 @@ export function OrdersList({ isStaff }: { isStaff: boolean }) {
         )}
       </div>
 
+      {selected.size > 0 && (
+        <div className="mb-3 rounded-lg border border-blue-200 bg-blue-50/60 p-3">
+          <PrintSelectedLabels orderIds={[...selected]} onClear={() => setSelected(new Set())} />
+        </div>
+      )}
+
       <QueryState
         query={query}
         empty={
@@ -178,7 +204,18 @@ export function OrdersList({ isStaff }: { isStaff: boolean }) {
             <Table>
               <thead>
                 <tr>
-                  <th>Номер</th>
+                  <th>
+                    {/* The checkbox shares the number's column: the row's first cell still reads as its number. */}
+                    <span className="flex items-center gap-2">
+                      <input
+                        type="checkbox"
+                        aria-label="Выбрать все показанные заказы"
+                        checked={allShown}
+                        onChange={toggleShown}
+                      />
+                      Номер
+                    </span>
+                  </th>
                   <th>Создан</th>
                   {isStaff && <th>Клиент</th>}
                   <th>Получатель</th>
@@ -197,13 +234,22 @@ export function OrdersList({ isStaff }: { isStaff: boolean }) {
                     data-testid="order-row"
                   >
                     <td className="whitespace-nowrap font-medium">
-                      <Link
-                        href={`/orders/${o.id}`}
-                        className="text-blue-700 hover:underline"
-                        onClick={(e) => e.stopPropagation()}
-                      >
-                        {o.number}
-                      </Link>
+                      <span className="flex items-center gap-2">
+                        <input
+                          type="checkbox"
+                          aria-label={`Выбрать заказ ${o.number}`}
+                          checked={selected.has(o.id)}
+                          onChange={() => toggle(o.id)}
+                          onClick={(e) => e.stopPropagation()}
+                        />
+                        <Link
+                          href={`/orders/${o.id}`}
+                          className="text-blue-700 hover:underline"
+                          onClick={(e) => e.stopPropagation()}
+                        >
+                          {o.number}
+                        </Link>
+                      </span>
                     </td>
                     <td className="whitespace-nowrap text-slate-600">{formatDateTime(o.createdAt)}</td>
                     {isStaff && <td data-testid="order-client">{o.clientName}</td>}

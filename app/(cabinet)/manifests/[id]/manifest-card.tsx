@@ -2,6 +2,7 @@
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
+import { DocumentLinks } from "@/components/documents";
 import { errorInfo } from "@/components/errors";
 import { formatDate, formatDateTime, formatNumber, todayIso } from "@/components/format";
 import { StatusBadge } from "@/components/order-status";
@@ -93,6 +94,11 @@ export function ManifestCard({ id }: { id: number }) {
             />
           </Card>
           <ManifestActions manifest={m} />
+          {m.orders.length > 0 && (
+            <Card title="Документы">
+              <DocumentLinks target={{ manifestId: m.id }} />
+            </Card>
+          )}
           {m.printable && <PartnerForms manifest={m} />}
           {draft && <ScanOrders manifest={m} />}
         </div>

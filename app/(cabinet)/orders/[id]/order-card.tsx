@@ -2,6 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
+import { DocumentLinks } from "@/components/documents";
 import { errorInfo } from "@/components/errors";
 import { formatDate, formatDateTime, formatMoney, formatNumber } from "@/components/format";
 import { StatusBadge } from "@/components/order-status";
@@ -184,6 +185,9 @@ export function OrderCard({ id, isStaff }: { id: number; isStaff: boolean }) {
         </div>
 
         <div className="flex flex-col gap-4">
+          <Card title="Документы">
+            <DocumentLinks target={{ orderId: o.id }} />
+          </Card>
           {isStaff && <StatusControl order={o} />}
           <HistoryCard order={o} />
         </div>
