@@ -3,13 +3,13 @@ import { keepPreviousData, useInfiniteQuery, useQuery } from "@tanstack/react-qu
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useState } from "react";
-import { PrintSelectedLabels } from "@/components/documents";
 import { formatDateTime, formatMoney } from "@/components/format";
 import { STATUS_OPTIONS, StatusBadge } from "@/components/order-status";
 import { QueryState } from "@/components/query-state";
 import { useTRPC } from "@/components/trpc";
 import { Button, Field, Input, LinkButton, PageHeader, Select, ShowMoreButton, Table } from "@/components/ui";
 import { ORDER_STATUS_CODES, type OrderStatus } from "@/server/services/orders/statuses";
+import { BulkActions } from "./bulk-actions";
 
 const PAGE_SIZE = 50;
 const isDate = (v: string | null): v is string => !!v && /^\d{4}-\d{2}-\d{2}$/.test(v);
@@ -65,7 +65,8 @@ export function OrdersList({ isStaff }: { isStaff: boolean }) {
   });
   const rows = query.data?.pages.flatMap((p) => p.items) ?? [];
   const anyFilter = Object.values(filters).some((v) => v !== undefined);
-  // Rows picked for «Печать этикеток»; kept while the filters change, so a selection may gather several searches.
+  // Rows picked for the bulk actions (labels, manifest, status, cancel); kept while the filters change, so a selection
+  // may gather several searches.
   const [selected, setSelected] = useState<Set<number>>(new Set());
   const toggle = (id: number) =>
     setSelected((s) => {
@@ -179,11 +180,12 @@ export function OrdersList({ isStaff }: { isStaff: boolean }) {
         )}
       </div>
 
-      {selected.size > 0 && (
-        <div className="mb-3 rounded-lg border border-blue-200 bg-blue-50/60 p-3">
-          <PrintSelectedLabels orderIds={[...selected]} onClear={() => setSelected(new Set())} />
-        </div>
-      )}
+      <BulkActions
+        isStaff={isStaff}
+        filter={filters}
+        selectedIds={[...selected]}
+        onClear={() => setSelected(new Set())}
+      />
 
       <QueryState
         query={query}
