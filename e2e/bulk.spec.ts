@@ -1,0 +1,57 @@
+import { expect, test } from "@playwright/test";
+import { ALFA_ADMIN, createOrder, createShopClient, signInViaApi, uniqueSuffix } from "./fixtures";
+
+test("staff pick rows and cancel them: the summary names the refused order and why", async ({ page }) => {
+  const api = await signInViaApi(page, ALFA_ADMIN);
+  const client = await createShopClient(api);
+  const prefix = `E2E-BK-${uniqueSuffix()}-`;
+  const [a, b, done] = [
+    await createOrder(api, client.id, `${prefix}1`),
+    await createOrder(api, client.id, `${prefix}2`),
+    await createOrder(api, client.id, `${prefix}3`),
+  ];
+  await api.orders.setStatus.mutate({ id: done.id, status: "COMPLETE" });
+
+  await page.goto(`/orders?q=${encodeURIComponent(prefix)}`);
+  await expect(page.getByTestId("order-row")).toHaveCount(3);
+  for (const o of [a, b, done]) await page.getByLabel(`Выбрать заказ ${o.number}`).check();
+  await expect(page.getByTestId("bulk-selected")).toHaveText("Выбрано: 3");
+
+  await page.getByRole("button", { name: "Отменить", exact: true }).click();
+  const dialog = page.getByRole("dialog", { name: "Отменить выбранные заказы (3)?" });
+  await dialog.getByRole("button", { name: "Да, отменить" }).click();
+  await expect(dialog).toBeHidden();
+
+  const summary = page.getByTestId("bulk-summary");
+  await expect(summary).toContainText("Готово: 2, отказано: 1");
+  await expect(summary.getByTestId("bulk-refused").getByRole("listitem")).toHaveText([
+    `${done.number} — Заказ в финальном статусе «Доставлен» и не может быть отменён`,
+  ]);
+  // The list is read again: the two are cancelled, the delivered one is as it was.
+  const row = (n: string) => page.getByTestId("order-row").filter({ hasText: n });
+  await expect(row(a.number)).toContainText("Не доставлен (отмена)");
+  await expect(row(b.number)).toContainText("Не доставлен (отмена)");
+  await expect(row(done.number)).toContainText("Доставлен");
+  await expect(row(done.number)).not.toContainText("отмена");
+});
+
+test("«Выбрать все по фильтру» takes every order the filter finds, then a status is set on them", async ({ page }) => {
+  const api = await signInViaApi(page, ALFA_ADMIN);
+  const client = await createShopClient(api);
+  const prefix = `E2E-BF-${uniqueSuffix()}-`;
+  const orders = [];
+  for (let i = 1; i <= 3; i++) orders.push(await createOrder(api, client.id, `${prefix}${i}`));
+
+  await page.goto(`/orders?q=${encodeURIComponent(prefix)}`);
+  await expect(page.getByTestId("order-row")).toHaveCount(3);
+  await page.getByLabel(`Выбрать заказ ${orders[0]!.number}`).check();
+  await page.getByRole("button", { name: "Выбрать все по фильтру (3)" }).click();
+  await expect(page.getByTestId("bulk-selected")).toHaveText("Выбраны все заказы по фильтру: 3");
+
+  await page.getByRole("button", { name: "Сменить статус" }).click();
+  const dialog = page.getByRole("dialog", { name: "Сменить статус" });
+  await dialog.getByLabel("Новый статус").selectOption({ label: "Выдан курьеру" });
+  await dialog.getByRole("button", { name: "Сменить статус" }).click();
+  await expect(page.getByTestId("bulk-summary")).toContainText("Готово: 3, отказано: 0");
+  await expect(page.getByTestId("order-row").filter({ hasText: "Выдан курьеру" })).toHaveCount(3);
+});
