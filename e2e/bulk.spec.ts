@@ -55,3 +55,47 @@ test("«Выбрать все по фильтру» takes every order the filter
   await expect(page.getByTestId("bulk-summary")).toContainText("Готово: 3, отказано: 0");
   await expect(page.getByTestId("order-row").filter({ hasText: "Выдан курьеру" })).toHaveCount(3);
 });
+
+test("labels of «все по фильтру» are printed by the filter's ids", async ({ page }) => {
+  const api = await signInViaApi(page, ALFA_ADMIN);
+  const client = await createShopClient(api);
+  const prefix = `E2E-BL-${uniqueSuffix()}-`;
+  const orders = [];
+  for (let i = 1; i <= 3; i++) orders.push(await createOrder(api, client.id, `${prefix}${i}`));
+
+  await page.goto(`/orders?q=${encodeURIComponent(prefix)}`);
+  await page.getByLabel(`Выбрать заказ ${orders[2]!.number}`).check();
+  await page.getByRole("button", { name: "Выбрать все по фильтру (3)" }).click();
+  await expect(page.getByTestId("print-selected")).toContainText("Выбрано заказов: 3");
+  const response = page.context().waitForEvent("response", (r) => r.url().endsWith("/api/documents"));
+  await page.getByRole("button", { name: "Печать этикеток" }).click();
+  const r = await response;
+  expect(r.status()).toBe(200);
+  expect(r.headers()["x-document-orders"]).toBe("3");
+});
+
+test("a client account cancels its own new orders only, and has no staff actions", async ({ page, request }) => {
+  const staff = await signInViaApi(request, ALFA_ADMIN);
+  const shop = await createShopClient(staff, { withLogin: true });
+  const prefix = `E2E-BC-${uniqueSuffix()}-`;
+  const fresh = await createOrder(staff, shop.id, `${prefix}1`);
+  const inWork = await createOrder(staff, shop.id, `${prefix}2`);
+  await staff.orders.setStatus.mutate({ id: inWork.id, status: "DELIVERY" });
+
+  await signInViaApi(page, { extra: ALFA_ADMIN.extra, login: shop.login!, password: shop.password! });
+  await page.goto(`/orders?q=${encodeURIComponent(prefix)}`);
+  await expect(page.getByTestId("order-row")).toHaveCount(2);
+  await page.getByLabel("Выбрать все показанные заказы").check();
+  await expect(page.getByTestId("bulk-selected")).toHaveText("Выбрано: 2");
+  await expect(page.getByRole("button", { name: "Сменить статус" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Добавить в манифест" })).toHaveCount(0);
+
+  await page.getByRole("button", { name: "Отменить", exact: true }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Да, отменить" }).click();
+  const summary = page.getByTestId("bulk-summary");
+  await expect(summary).toContainText("Готово: 1, отказано: 1");
+  await expect(summary.getByRole("listitem")).toHaveText([
+    `${inWork.number} — Заказ уже в работе у курьерской службы и не может быть отменён`,
+  ]);
+  await expect(page.getByTestId("order-row").filter({ hasText: fresh.number })).toContainText("Не доставлен (отмена)");
+});
