@@ -20,8 +20,8 @@ test("a manifest's labels download from the manifest card as one PDF in the pick
   await expect(labels).toHaveAttribute("href", `/api/documents?kind=labels&format=58x40&manifestId=${manifest.id}`);
   await expect(documents.getByRole("link", { name: "Акт приёма-передачи (PDF)" })).toBeVisible();
 
-  // The link opens a new tab where Chromium's PDF viewer shows the file (its tab title is the PDF's own title: the
-  // route's CSP lets the viewer run); the same address saved as a file is what is read back.
+  // The link opens a new tab where Chromium's PDF viewer shows the file (the route's CSP lets the viewer run); the
+  // same address saved as a file is what is read back (the viewer's own copy is not reachable from here).
   const served = page.context().waitForEvent("response", (r) => r.url().includes("/api/documents?"));
   const popupOpened = page.waitForEvent("popup");
   await labels.click();
@@ -36,7 +36,7 @@ test("a manifest's labels download from the manifest card as one PDF in the pick
   expect(decodeURIComponent(/filename\*=UTF-8''([^;]+)/.exec(headers["content-disposition"]!)![1]!)).toBe(
     `${title}.pdf`,
   );
-  await expect(popup).toHaveTitle(`Этикетки — манифест ${manifest.number}`);
+  expect(popup.url()).toContain(`/api/documents?kind=labels&format=58x40&manifestId=${manifest.id}`);
 
   const file = await page.request.get(popup.url());
   const bytes = await file.body();
@@ -78,7 +78,13 @@ test("orders picked in the list print their labels together; the pick survives a
   expect(response.request().method()).toBe("POST");
   expect(response.status()).toBe(200);
   expect(response.headers()["content-type"]).toBe("application/pdf");
-  const pages = await readPdf(new Uint8Array(await response.body()));
+  // What the tab got is in its viewer; the same form posted again gives the file to read back.
+  const form = new URLSearchParams(response.request().postData() ?? "");
+  expect(Object.fromEntries(form)).toEqual({ kind: "labels", format: "a4", orderIds: expect.any(String) });
+  expect(form.get("orderIds")!.split(",").map(Number).sort()).toEqual([first.id, second.id].sort());
+  const again = await page.request.post("/api/documents", { form: Object.fromEntries(form) });
+  expect(again.headers()["content-type"]).toBe("application/pdf");
+  const pages = await readPdf(new Uint8Array(await again.body()));
   expect(pages).toHaveLength(1);
   expect(pages[0]!.barcodes).toEqual([first.number, second.number]);
 
