@@ -168,6 +168,10 @@ const scopedByConstruction = [
   "security.events",
   "remittances.list",
   "remittances.integrations",
+  // A code of an integrator, never an id: only the caller's own company's mapping is read or written.
+  "statusMapping.list",
+  "statusMapping.save",
+  "statusMapping.reset",
 ];
 
 describe("tenant isolation", () => {
