@@ -71,12 +71,17 @@ export class ActWriter {
       { title: "Город", width: 14, value: (r) => r.town },
       { title: "Мест", width: 7, align: "right", value: (r) => integer(r.places) },
       { title: "Вес, кг", width: 9, align: "right", value: (r) => weight(r.weight) },
-      { title: "Наложенный платёж", width: 14, align: "right", value: (r) => (r.n ? money(r.cod, r.currency) : "") },
+      {
+        title: "Наложенный платёж",
+        width: 14,
+        align: "right",
+        value: (r) => (r.currency ? money(r.cod, r.currency) : ""),
+      },
       {
         title: "Объявленная ценность",
         width: 14,
         align: "right",
-        value: (r) => (r.n ? money(r.declaredValue, r.currency) : ""),
+        value: (r) => (r.currency ? money(r.declaredValue, r.currency) : ""),
       },
     ]);
   }
@@ -92,8 +97,11 @@ export class ActWriter {
   /** Totals (sums per currency: clients may settle in different ones) and the signatures. */
   finish() {
     const { doc, flow } = this;
+    // The total row sums money only when every order is in one currency; otherwise the sums below say it per currency.
+    const [currency] = this.cod.size === 1 ? [...this.cod.keys()] : [""];
     const totalRow = { number: "Итого", receiver: "", town: "", places: this.places, weight: this.weight };
-    this.table.row({ ...totalRow, cod: 0, declaredValue: 0, currency: "RUB", n: 0 }, true);
+    const amounts = { cod: this.cod.get(currency!) ?? 0, declaredValue: this.declared.get(currency!) ?? 0 };
+    this.table.row({ ...totalRow, ...amounts, currency: currency!, n: 0 }, true);
     const sums = (m: Map<string, number>) => [...m].map(([c, v]) => money(v, c)).join("; ") || money(0);
     const facts: [string, string][] = [
       ["Заказов", integer(this.n)],

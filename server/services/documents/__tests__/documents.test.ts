@@ -253,7 +253,7 @@ describe("waybill and act", () => {
   });
 
   it("a manifest's act: A4, its number and branch, every order with places, weight and COD, totals, «Сдал / Принял»", async () => {
-    const { t, orders } = await tenant(70, { quantity: 2, weight: 1.25, codAmount: 100 });
+    const { t, orders } = await tenant(70, { quantity: 2, weight: 1.25, codAmount: 100, declaredValue: 150 });
     const m = await createManifest({ ctx: t.staffCtx, input: { responsibleBranchId: t.branch.id } });
     await addOrdersToManifest({ ctx: t.staffCtx, input: { manifestId: m.id, orderIds: orders.map((o) => o.id) } });
     session.actor = t.staffCtx.actor;
@@ -267,7 +267,8 @@ describe("waybill and act", () => {
     expect(pages[0]!.text).toContain(`${t.branch.name} (${t.branch.town})`);
     expect(pages[1]!.text).toContain(`Акт приёма-передачи по манифесту № ${m.number} — продолжение`);
     for (const o of orders) expect(all).toContain(` ${o.number} `);
-    expect(all).toContain("Итого 140 87,5");
+    expect(all).toContain("Итого 140 87,5 7 000,00 ₽ 10 500,00 ₽");
+    expect(all).toContain("Объявленная ценность 10 500,00 ₽");
     expect(all).toContain("Заказов 70");
     expect(all).toContain("Наложенный платёж 7 000,00 ₽");
     expect(all).toContain("Сдал");
