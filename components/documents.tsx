@@ -61,7 +61,16 @@ export function DocumentLinks({ target }: { target: { orderId: number } | { mani
  * «Печать этикеток» for rows picked in a list: the ids go as a form to a new tab (thousands of them do not fit in an
  * address), in the picked format.
  */
-export function PrintSelectedLabels({ orderIds, onClear }: { orderIds: number[]; onClear: () => void }) {
+export function PrintSelectedLabels({
+  orderIds,
+  onClear,
+  showCount = true,
+}: {
+  orderIds: number[];
+  onClear: () => void;
+  /** Off inside a bar that counts the selection itself. */
+  showCount?: boolean;
+}) {
   const [format, setFormat] = useState<LabelFormat>(DEFAULT_LABEL_FORMAT);
   const tooMany = orderIds.length > MAX_ORDER_IDS;
   return (
@@ -75,7 +84,7 @@ export function PrintSelectedLabels({ orderIds, onClear }: { orderIds: number[];
       <input type="hidden" name="kind" value="labels" />
       <input type="hidden" name="format" value={format} />
       <input type="hidden" name="orderIds" value={orderIds.join(",")} />
-      <span className="font-medium">Выбрано заказов: {orderIds.length}</span>
+      {showCount && <span className="font-medium">Выбрано заказов: {orderIds.length}</span>}
       <LabelFormatPicker value={format} onChange={setFormat} />
       <Button type="submit" disabled={orderIds.length === 0 || tooMany}>
         Печать этикеток

@@ -66,7 +66,7 @@ test("labels of «все по фильтру» are printed by the filter's ids",
   await page.goto(`/orders?q=${encodeURIComponent(prefix)}`);
   await page.getByLabel(`Выбрать заказ ${orders[2]!.number}`).check();
   await page.getByRole("button", { name: "Выбрать все по фильтру (3)" }).click();
-  await expect(page.getByTestId("print-selected")).toContainText("Выбрано заказов: 3");
+  await expect(page.getByTestId("bulk-selected")).toHaveText("Выбраны все заказы по фильтру: 3");
   const response = page.context().waitForEvent("response", (r) => r.url().endsWith("/api/documents"));
   await page.getByRole("button", { name: "Печать этикеток" }).click();
   const r = await response;

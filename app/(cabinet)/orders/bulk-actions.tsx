@@ -89,7 +89,11 @@ export function BulkActions({
           {byFilter && filterIds.isError ? (
             <Alert>{errorInfo(filterIds.error).message}</Alert>
           ) : (
-            <PrintSelectedLabels orderIds={byFilter ? (filterIds.data?.ids ?? []) : selectedIds} onClear={clear} />
+            <PrintSelectedLabels
+              orderIds={byFilter ? (filterIds.data?.ids ?? []) : selectedIds}
+              onClear={clear}
+              showCount={false}
+            />
           )}
           <div className="flex flex-wrap items-center gap-3">
             <span className="font-medium" data-testid="bulk-selected">
