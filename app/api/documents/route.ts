@@ -3,8 +3,17 @@ import { getDb } from "@/db/client";
 import { getSession } from "@/server/auth";
 import { openDocument } from "@/server/services/documents/open";
 import { documentRequestOf } from "@/server/services/documents/schemas";
-import { ServiceError, type ServiceErrorCode } from "@/server/services/errors";
+import { ServiceError } from "@/server/services/errors";
 import { INTERNAL_MESSAGE } from "@/server/trpc/errors";
+import {
+  backLink,
+  type BackLink,
+  contentDisposition,
+  errorPage,
+  FILE_CSP,
+  signInFirst,
+  statusOf,
+} from "../file-response";
 
 // Our own documents as PDF, made here: GET /api/documents?kind=labels|waybill|act&format=58x40|100x100|a4 with
 // orderId=…, manifestId=… or orderIds=1,2,3. The order list's selection may be long, so it posts the same fields as
@@ -12,19 +21,10 @@ import { INTERNAL_MESSAGE } from "@/server/trpc/errors";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-const STATUS: Record<ServiceErrorCode, number> = {
-  BAD_REQUEST: 400,
-  UNAUTHORIZED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  TOO_MANY_REQUESTS: 429,
-};
-
-// next.config.mjs leaves this route's CSP to it: the browser's PDF viewer is an embedded plugin with inline styles,
-// which `default-src 'none'` blocks. Error pages keep the strict policy.
-const FILE_CSP = "frame-ancestors 'none'";
-const PAGE_CSP = "default-src 'none'; frame-ancestors 'none'";
+const fail = (message: string, status: number, back: BackLink) =>
+  errorPage("Печать документов", "Документ не сформирован", message, status, back);
+const backOf = (input: { orderId?: unknown; manifestId?: unknown }) =>
+  backLink(input, { href: "/orders", text: "Вернуться к заказам" });
 
 export function GET(req: Request) {
   const url = new URL(req.url);
@@ -37,7 +37,7 @@ export async function POST(req: Request) {
   try {
     params = new URLSearchParams(await req.text());
   } catch {
-    return errorPage("Некорректный запрос", 400, backLink({}));
+    return fail("Некорректный запрос", 400, backOf({}));
   }
   return serve(params, "/orders");
 }
@@ -46,13 +46,10 @@ async function serve(params: URLSearchParams, comeBack: string) {
   const session = await getSession();
   if (!session) {
     // The tab opened from a card whose session has since ended: sign in and come back (a form, to the list).
-    return new Response(null, {
-      status: 303,
-      headers: { location: `/login?callbackUrl=${encodeURIComponent(comeBack)}` },
-    });
+    return signInFirst(comeBack);
   }
   const input = documentRequestOf(params);
-  const back = backLink(input);
+  const back = backOf(input);
   try {
     const doc = await openDocument({ ctx: { db: getDb(), actor: session.actor }, input });
     return new Response(doc.stream, {
@@ -68,51 +65,9 @@ async function serve(params: URLSearchParams, comeBack: string) {
       },
     });
   } catch (e) {
-    if (e instanceof ZodError) return errorPage(e.issues[0]?.message ?? "Некорректный запрос", 400, back);
-    if (e instanceof ServiceError) return errorPage(e.message, STATUS[e.code], back);
+    if (e instanceof ZodError) return fail(e.issues[0]?.message ?? "Некорректный запрос", 400, back);
+    if (e instanceof ServiceError) return fail(e.message, statusOf(e), back);
     console.error(e);
-    return errorPage(INTERNAL_MESSAGE, 500, back);
+    return fail(INTERNAL_MESSAGE, 500, back);
   }
-}
-
-/** `inline` so the PDF opens in the tab; the Russian name per RFC 5987/6266, the ASCII one for old clients. */
-function contentDisposition(ascii: string, title: string) {
-  const encoded = encodeURIComponent(title).replace(
-    /['()*!]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-  return `inline; filename="${ascii.replace(/["\\]/g, "_")}"; filename*=UTF-8''${encoded}`;
-}
-
-function backLink(input: { orderId?: unknown; manifestId?: unknown }) {
-  const id = (v: unknown) => typeof v === "number" && Number.isSafeInteger(v) && v > 0;
-  if (id(input.orderId)) return { href: `/orders/${input.orderId}`, text: "Вернуться к заказу" };
-  if (id(input.manifestId)) return { href: `/manifests/${input.manifestId}`, text: "Вернуться к манифесту" };
-  return { href: "/orders", text: "Вернуться к заказам" };
-}
-
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
-
-/** The tab shows why there is no file, in Russian, with the way back. */
-function errorPage(message: string, status: number, back: { href: string; text: string }) {
-  const html = `<!doctype html>
-<html lang="ru">
-<head><meta charset="utf-8"><title>Печать документов</title></head>
-<body>
-<h1>Документ не сформирован</h1>
-<p>${escapeHtml(message)}</p>
-<p><a href="${escapeHtml(back.href)}">${escapeHtml(back.text)}</a></p>
-</body>
-</html>
-`;
-  return new Response(html, {
-    status,
-    headers: {
-      "content-type": "text/html; charset=utf-8",
-      "cache-control": "no-store",
-      "content-security-policy": PAGE_CSP,
-      "x-frame-options": "DENY",
-    },
-  });
 }
