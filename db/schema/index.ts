@@ -9,3 +9,4 @@ export * from "./xmlapi";
 export * from "./reference";
 export * from "./remittances";
 export * from "./status-mapping";
+export * from "./shop-apps";
