@@ -1,5 +1,6 @@
 import { cdekSettings } from "./cdek/settings";
 import { fieldsOf } from "./fields";
+import { insalesSettings } from "./insales/settings";
 import { measoftSettings } from "./measoft/settings";
 import { topDeliverySettings } from "./topdelivery/settings";
 import type { FieldSpec, IntegratorSettings } from "./types";
@@ -8,7 +9,7 @@ import type { FieldSpec, IntegratorSettings } from "./types";
  * The browser-safe half of the registry: each integrator's settings schema (which *is* its form). No I/O, no node:*.
  * `registry.ts` pairs each entry with its adapter; the types there make a missing pairing a compile error.
  */
-export const INTEGRATOR_SETTINGS = [measoftSettings, cdekSettings, topDeliverySettings] as const;
+export const INTEGRATOR_SETTINGS = [measoftSettings, cdekSettings, topDeliverySettings, insalesSettings] as const;
 
 export type IntegratorId = (typeof INTEGRATOR_SETTINGS)[number]["id"];
 
@@ -20,8 +21,11 @@ export interface IntegratorForm {
   fields: FieldSpec[];
 }
 
-export const INTEGRATOR_FORMS: readonly IntegratorForm[] = INTEGRATOR_SETTINGS.map((s) => ({
-  id: s.id,
+/** The branch's partner forms; shop apps (client-owned, linked from the shop's side) are configured elsewhere. */
+export const INTEGRATOR_FORMS: readonly IntegratorForm[] = INTEGRATOR_SETTINGS.filter(
+  (s: IntegratorSettings) => (s.owner ?? "branch") === "branch",
+).map((s) => ({
+  id: s.id as IntegratorId,
   title: s.title,
   description: s.description,
   settings: s as IntegratorSettings,
@@ -33,5 +37,5 @@ export function integratorForm(id: string): IntegratorForm | undefined {
 }
 
 export function integratorTitle(id: string): string {
-  return integratorForm(id)?.title ?? id;
+  return INTEGRATOR_SETTINGS.find((s) => s.id === id)?.title ?? id;
 }

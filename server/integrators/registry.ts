@@ -1,5 +1,6 @@
 import type { IntegratorId } from "./catalog";
 import { cdek } from "./cdek";
+import { insales } from "./insales";
 import { measoft } from "./measoft";
 import { topdelivery } from "./topdelivery";
 import type { IntegratorAdapter } from "./types";
@@ -12,6 +13,7 @@ export const INTEGRATORS: { [K in IntegratorId]: IntegratorAdapter } = {
   measoft: measoft as unknown as IntegratorAdapter,
   cdek: cdek as unknown as IntegratorAdapter,
   topdelivery: topdelivery as unknown as IntegratorAdapter,
+  insales: insales as unknown as IntegratorAdapter,
 };
 
 /** Integrators outside the catalog, found by the same lookup: the fake partner of the engine's tests. */

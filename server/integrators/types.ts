@@ -36,6 +36,8 @@ export interface IntegratorSettings<S extends z.ZodObject = z.ZodObject> {
   /** One or two sentences shown above the form. */
   description: string;
   schema: S;
+  /** Who owns its integrations (default: a branch). Only branch integrators are offered in the branch's dialog. */
+  owner?: "branch" | "client" | "company";
 }
 
 export type ProbeResult =

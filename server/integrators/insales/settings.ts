@@ -1,0 +1,43 @@
+import { z } from "zod";
+import { ORDER_STATUS_CODES } from "../../services/orders/statuses";
+import { safeString } from "../../services/primitives";
+import { optionalText, requiredText } from "../form";
+import type { IntegratorSettings } from "../types";
+
+/** A shop's status as the link page offers it: a system `fulfillment_status` code or a custom status permalink. */
+const shopStatus = (message: string) => requiredText(message, 100);
+
+export const insalesSettingsSchema = z.object({
+  shop: requiredText("Укажите адрес магазина", 253).meta({ label: "Магазин", help: "Адрес магазина в InSales" }),
+  insalesId: z
+    .string({ error: "Укажите ID магазина" })
+    .trim()
+    .regex(/^\d{1,20}$/, "ID магазина в InSales — число")
+    .meta({ label: "ID магазина в InSales" }),
+  password: requiredText("Нет пароля приложения: установите приложение заново").meta({
+    label: "Пароль приложения",
+    help: "Выдаётся InSales при установке приложения",
+    secret: true,
+  }),
+  triggerStatus: shopStatus("Выберите статус, при котором заказ передаётся в службу").meta({
+    label: "Статус для передачи заказа",
+    help: "Заказ магазина в этом статусе приходит в Курьер-Хаб",
+  }),
+  prefix: optionalText(10)
+    .refine((v) => v === undefined || /^[A-Za-z0-9А-Яа-яЁё_-]*$/.test(v), "Префикс — буквы, цифры, «-» и «_»")
+    .meta({ label: "Префикс заказов", help: "Ставится перед номером заказа магазина, например IS-" }),
+  statusMap: z
+    .partialRecord(z.enum(ORDER_STATUS_CODES), safeString().trim().max(100, "Не длиннее 100 символов"))
+    .default({})
+    .meta({ label: "Статусы магазина для статусов доставки" }),
+});
+
+export type InsalesSettings = z.output<typeof insalesSettingsSchema>;
+
+export const insalesSettings: IntegratorSettings<typeof insalesSettingsSchema> = {
+  id: "insales",
+  title: "InSales",
+  description: "Магазин на InSales: заказы приходят в кабинет клиента, статусы доставки возвращаются в магазин.",
+  schema: insalesSettingsSchema,
+  owner: "client",
+};
