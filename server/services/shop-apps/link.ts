@@ -1,0 +1,152 @@
+import { and, eq, ne, sql } from "drizzle-orm";
+import type { Queryable } from "@/db/client";
+import { integrations, shopAppInstalls } from "@/db/schema";
+import { PartnerError } from "@/server/integrators/errors";
+import { UnreachableError } from "@/server/integrators/http";
+import { readShopStatuses } from "@/server/integrators/insales/client";
+import { insalesSettingsSchema } from "@/server/integrators/insales/settings";
+import { findUser } from "../auth/authenticate";
+import { ConflictError, TooManyRequestsError, UnauthorizedError, ValidationError, zodFieldErrors } from "../errors";
+import { ownerSecretsContext, sealSecrets } from "../integrations/secret-box";
+import { ORDER_STATUSES } from "../orders/statuses";
+import { throttledSignIn } from "../security/throttle";
+import { findInstallById, installPassword } from "./installs";
+import { linkShopSchema, ticketSchema } from "./schemas";
+import { dropTickets, issueTicket, peekTicket } from "./tickets";
+
+const STALE_LINK = "Ссылка устарела: откройте приложение из бэк-офиса InSales ещё раз";
+const STATUS_READ_TIMEOUT_MS = 10_000;
+
+async function installOfTicket(db: Queryable, ticket: unknown) {
+  const parsed = ticketSchema.safeParse(ticket);
+  const t = parsed.success ? await peekTicket(db, "link", parsed.data) : null;
+  const install = t ? await findInstallById(db, t.installId) : undefined;
+  if (!install) throw new UnauthorizedError(STALE_LINK);
+  return install;
+}
+
+/**
+ * What the link page shows: the shop, its statuses read from InSales (the standard ones and its own), or why they
+ * could not be read (the page then lets the status be typed), and our statuses to map back.
+ */
+export async function linkPageInfo(db: Queryable, ticket: unknown) {
+  const install = await installOfTicket(db, ticket);
+  let statuses: { value: string; title: string }[] | null = null;
+  let statusError: string | null = null;
+  try {
+    statuses = await readShopStatuses(
+      { shop: install.shop, password: installPassword(install) },
+      STATUS_READ_TIMEOUT_MS,
+    );
+  } catch (e) {
+    if (!(e instanceof PartnerError || e instanceof UnreachableError)) throw e;
+    statusError = `Не удалось получить статусы магазина: ${e.message}`;
+  }
+  const ourStatuses = Object.entries(ORDER_STATUSES).map(([code, title]) => ({ code, title }));
+  return { shop: install.shop, shopId: install.shopId, statuses, statusError, ourStatuses };
+}
+
+/**
+ * The link page's «Сохранить»: our client account checked like the cabinet's sign-in (the one throttle, door
+ * «shop-app»), then the shop becomes that client's InSales integration. The client's password is checked only;
+ * what is stored is the app's own per-shop password, sealed. Returns a one-time sign-in into the cabinet.
+ */
+export async function linkInsalesShop(db: Queryable, input: unknown, ip: string) {
+  const r = linkShopSchema.safeParse(input);
+  if (!r.success) throw new ValidationError("Проверьте поля формы", zodFieldErrors(r.error));
+  const data = r.data;
+  await installOfTicket(db, data.ticket);
+
+  const attempt = { door: "shop-app" as const, extra: data.extra, login: data.login, ip };
+  const result = await throttledSignIn(db, attempt, () => findUser(db, data.extra, data.login, data.password));
+  if (result.status === "wrong") throw new UnauthorizedError("Неверный код курьерской службы, логин или пароль");
+  if (result.status === "refused") {
+    throw new TooManyRequestsError(
+      result.kind === "slowed"
+        ? `Под этим логином сейчас много неудачных попыток входа. Повторите через ${result.retryAfterSeconds} с.`
+        : "Слишком много неудачных попыток входа с вашего адреса. Подождите 15 минут и попробуйте снова.",
+    );
+  }
+  const actor = result.value.actor;
+  if (actor.type !== "client") {
+    throw new ValidationError("Это вход сотрудника службы: введите логин и пароль клиента (магазина)", {
+      login: ["Нужен логин клиента, а не сотрудника"],
+    });
+  }
+
+  return db.transaction(async (tx) => {
+    // The shop's row locked: two link forms of one shop at once make one integration, the second sees the first.
+    const installId = (await installOfTicket(tx, data.ticket)).id;
+    const [shop] = await tx.select().from(shopAppInstalls).where(eq(shopAppInstalls.id, installId)).for("update");
+    if (!shop) throw new UnauthorizedError(STALE_LINK);
+    const owner = { companyId: actor.companyId, ownerKind: "client" as const, clientId: actor.clientId };
+    const [existing] = await tx
+      .select()
+      .from(integrations)
+      .where(
+        and(
+          eq(integrations.companyId, owner.companyId),
+          eq(integrations.ownerKind, "client"),
+          eq(integrations.clientId, owner.clientId),
+          eq(integrations.integrator, "insales"),
+        ),
+      )
+      .for("update");
+    if (existing) {
+      const [other] = await tx
+        .select({ shop: shopAppInstalls.shop })
+        .from(shopAppInstalls)
+        .where(and(eq(shopAppInstalls.integrationId, existing.id), ne(shopAppInstalls.id, shop.id)));
+      if (other) {
+        throw new ConflictError(
+          `К этому клиенту уже подключён магазин ${other.shop}. Сначала удалите приложение в том магазине.`,
+        );
+      }
+    }
+
+    const checked = insalesSettingsSchema.safeParse({
+      shop: shop.shop,
+      insalesId: shop.shopId,
+      password: installPassword(shop),
+      triggerStatus: data.triggerStatus,
+      prefix: data.prefix || undefined,
+      statusMap: Object.fromEntries(Object.entries(data.statusMap).filter(([, v]) => v)),
+    });
+    if (!checked.success) throw new ValidationError("Проверьте поля формы", zodFieldErrors(checked.error));
+    const { password, ...settings } = checked.data;
+    const secrets = sealSecrets({ password }, ownerSecretsContext({ ...owner, branchId: null, integrator: "insales" }));
+    const values = {
+      settings,
+      secrets,
+      enabled: true,
+      healthStatus: "unknown" as const,
+      healthMessage: null,
+      healthCheckedAt: null,
+      updatedAt: sql`now()`,
+    };
+    const [row] = existing
+      ? await tx.update(integrations).set(values).where(eq(integrations.id, existing.id)).returning()
+      : await tx
+          .insert(integrations)
+          .values({ ...values, ...owner, integrator: "insales" })
+          .returning();
+    // A shop linked anew (to another client) leaves the old link switched off and without its password.
+    if (shop.integrationId !== null && shop.integrationId !== row!.id) {
+      await tx
+        .update(integrations)
+        .set({ enabled: false, secrets: null, updatedAt: sql`now()` })
+        .where(eq(integrations.id, shop.integrationId));
+    }
+    await tx
+      .update(shopAppInstalls)
+      .set({ integrationId: row!.id, updatedAt: sql`now()` })
+      .where(eq(shopAppInstalls.id, shop.id));
+    await dropTickets(tx, shop.id, "link");
+    const ticket = await issueTicket(tx, "sign-in", shop.id, { clientId: owner.clientId });
+    return {
+      integrationId: row!.id,
+      clientName: result.value.name,
+      enterPath: `/shop-apps/insales/enter?ticket=${ticket}`,
+    };
+  });
+}
