@@ -10,6 +10,7 @@ import { safeCallbackPath } from "./services/auth/callback-url";
 import { revokeSession, sessionIsCurrent } from "./services/auth/sessions";
 import type { Actor } from "./services/context";
 import { ServiceError } from "./services/errors";
+import { signInByShopTicket } from "./services/shop-apps/sign-in";
 import { clientIp, requestIsHttps } from "./services/security/client-ip";
 
 declare module "next-auth" {
@@ -66,6 +67,22 @@ export function authOptionsFor(h: RequestHeaders): NextAuthOptions {
             // next-auth passes the message to the sign-in form; only our own Russian messages may reach it.
             if (e instanceof ServiceError) throw new Error(e.message);
             console.error("sign-in failed", e);
+            throw new Error("Сервис временно недоступен, попробуйте позже");
+          }
+        },
+      }),
+      // The one-time ticket of an InSales autologin or link (single use, 5 minutes, bound to one client account).
+      CredentialsProvider({
+        id: "shop-app",
+        name: "Приложение магазина",
+        credentials: { ticket: { label: "Билет", type: "text" } },
+        async authorize(credentials) {
+          try {
+            const signedIn = await signInByShopTicket(getDb(), credentials?.ticket);
+            return { id: `client:${signedIn.actor.companyId}:${signedIn.name}`, name: signedIn.name, signedIn };
+          } catch (e) {
+            if (e instanceof ServiceError) throw new Error(e.message);
+            console.error("shop-app sign-in failed", e);
             throw new Error("Сервис временно недоступен, попробуйте позже");
           }
         },

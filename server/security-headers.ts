@@ -4,11 +4,19 @@
  */
 
 /**
- * Pages another site may show in an iframe, by path prefix, with the origins allowed to frame them. None yet: the
- * shop-app pages to come add an entry here (e.g. `{ prefix: "/app/", ancestors: () => shopOrigins() }`) and get
- * `frame-ancestors <origins>` instead of 'none', without X-Frame-Options.
+ * Pages another site may show in an iframe, by path prefix, with the origins allowed to frame them: they get
+ * `frame-ancestors <origins>` instead of 'none', without X-Frame-Options. The InSales app's pages open inside the
+ * shops' back office (`*.myinsales.ru`); INSALES_FRAME_ANCESTORS adds origins (space-separated), e.g. a test shop.
  */
-export const FRAMEABLE_PAGES: { prefix: string; ancestors: () => string[] }[] = [];
+export const FRAMEABLE_PAGES: { prefix: string; ancestors: () => string[] }[] = [
+  {
+    prefix: "/shop-apps/insales/",
+    ancestors: () => [
+      "https://*.myinsales.ru",
+      ...(process.env.INSALES_FRAME_ANCESTORS ?? "").split(/\s+/).filter(Boolean),
+    ],
+  },
+];
 
 function frameAncestors(pathname: string): string[] | null {
   const page = FRAMEABLE_PAGES.find((p) => pathname.startsWith(p.prefix));
