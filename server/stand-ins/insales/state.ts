@@ -462,7 +462,9 @@ export class InSalesPartner {
   updateOrder(shopRef: string | number, id: number | string, patch: OrderPatch): InSalesOrder {
     const data = this.data(shopRef);
     const s = this.stored(data.shop, id);
-    this.apply(data, s.order, patch);
+    const next = structuredClone(s.order);
+    this.apply(data, next, patch);
+    s.order = next;
     s.updatedMs = Math.max(this.now(), s.updatedMs);
     return this.emit(data, "orders/update", s);
   }

@@ -40,7 +40,7 @@ export interface InSalesStandInOptions extends Partial<InSalesStandInTuning> {
   appUrls?: Partial<InSalesAppUrls>;
   /** Base of the shops' admin as our app should see it (default: the stand-in's own http://127.0.0.1:port). */
   publicUrl?: string;
-  /** Random source for tokens' choice of lost/duplicated webhooks (tests pass a deterministic one). */
+  /** Random source deciding which webhooks are lost or duplicated (tests pass a deterministic one). */
   random?: () => number;
   /** Clock for created_at/updated_at, ms since epoch (tests freeze it to make equal timestamps). */
   now?: () => number;
