@@ -69,8 +69,9 @@ export async function listStatusMappings({ ctx }: ServiceCall<unknown>) {
   const seenOf = new Map(seen.map((s) => [key(s.integrator, s.code), s]));
   const waitingOf = new Map(waiting.map((w) => [key(w.integrator, w.code), w]));
 
-  // The catalog in its order, then integrators outside it that this company has codes of (partners added at run time).
-  const ids: string[] = INTEGRATOR_SETTINGS.map((s) => s.id);
+  // The catalog's partners that send statuses to us (branch integrators; a shop app takes ours instead) in its order,
+  // then integrators outside it that this company has codes of (partners added at run time).
+  const ids: string[] = INTEGRATOR_SETTINGS.filter((s) => (s.owner ?? "branch") === "branch").map((s) => s.id);
   for (const r of [...overrides, ...seen, ...waiting]) if (!ids.includes(r.integrator)) ids.push(r.integrator);
 
   const result: IntegratorStatusMapping[] = [];
