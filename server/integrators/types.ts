@@ -325,12 +325,36 @@ export interface WebhookReceiver<S = unknown> {
   parse(body: string): { id: string; events: WebhookEvent[] } | null;
 }
 
-/** Shop apps (a client's integration): orders come in from the shop. Declared for the partners to come. */
+/** One shop order as the engine imports it: the shop's id, our order input (checked by `validateOrder`), its state. */
+export interface InboundOrder {
+  /** The shop's own id of the order (stable; its number may be shown with a prefix). */
+  partnerOrderId: string;
+  /** Our order number (the shop's number with the integration's prefix). */
+  number: string;
+  /** The shop's last change of the order, as the shop wrote it (the sync cursor). */
+  updatedAt: string | null;
+  /** The shop's status code of the order, for the import's record. */
+  shopStatus: string | null;
+  /** The order has reached the status that hands it to the courier service. */
+  ready: boolean;
+  /** The shop gave the order up: cancelled here too. */
+  cancelled: boolean;
+  /** Our order input, in the shape the XML API's neworder sends to `validateOrder`. */
+  order: Record<string, unknown>;
+}
+
+/**
+ * Shop apps (a client's integration): orders come in from the shop. `fetchOrders` reads the orders changed after
+ * `cursor` (null: from the start), one page; the engine stores the returned cursor only after it committed the page.
+ */
 export interface InboundOrders<S = unknown> {
   fetchOrders(
     settings: S,
+    cursor: string | null,
     options: ExchangeOptions,
-  ): Promise<Exchange<OutgoingOrder[]> & { acknowledge(): Promise<void> }>;
+  ): Promise<Exchange<{ orders: InboundOrder[]; cursor: string | null }>>;
+  /** One order read again by the shop's id (a webhook is never trusted as such); null when the shop has none. */
+  fetchOrder(settings: S, partnerOrderId: string, options: ExchangeOptions): Promise<Exchange<InboundOrder | null>>;
 }
 
 /** Payment intermediaries (a company's integration): cash-on-delivery data goes out, payouts come back. */

@@ -1,5 +1,5 @@
 import type { IntegratorAdapter } from "../types";
-import { probeInsales } from "./client";
+import { fetchInsalesOrder, fetchInsalesOrders, probeInsales } from "./client";
 import { insalesSettings, type insalesSettingsSchema } from "./settings";
 
 /**
@@ -10,4 +10,5 @@ export const insales: IntegratorAdapter<typeof insalesSettingsSchema> = {
   ...insalesSettings,
   probe: probeInsales,
   mapStatus: () => null,
+  inbound: { fetchOrders: fetchInsalesOrders, fetchOrder: fetchInsalesOrder },
 };

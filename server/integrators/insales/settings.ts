@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ORDER_STATUS_CODES } from "../../services/orders/statuses";
 import { safeString } from "../../services/primitives";
-import { optionalText, requiredText } from "../form";
+import { httpUrl, optionalText, requiredText } from "../form";
 import type { IntegratorSettings } from "../types";
 
 /** A shop's status as the link page offers it: a system `fulfillment_status` code or a custom status permalink. */
@@ -26,6 +26,9 @@ export const insalesSettingsSchema = z.object({
   prefix: optionalText(10)
     .refine((v) => v === undefined || /^[A-Za-z0-9А-Яа-яЁё_-]*$/.test(v), "Префикс — буквы, цифры, «-» и «_»")
     .meta({ label: "Префикс заказов", help: "Ставится перед номером заказа магазина, например IS-" }),
+  apiBase: httpUrl("Адрес API магазина вида https://shop.myinsales.ru")
+    .optional()
+    .meta({ label: "Адрес API магазина", help: "Обычно не нужен: по умолчанию https://<адрес магазина>" }),
   statusMap: z
     .partialRecord(z.enum(ORDER_STATUS_CODES), safeString().trim().max(100, "Не длиннее 100 символов"))
     .default({})
