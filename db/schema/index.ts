@@ -10,3 +10,4 @@ export * from "./reference";
 export * from "./remittances";
 export * from "./status-mapping";
 export * from "./shop-apps";
+export * from "./inbound";
