@@ -14,7 +14,10 @@ const staffLinks = [
   { href: "/apps", label: "Приложения" },
   { href: "/automation", label: "Автоматизация" },
 ];
-const clientLinks = [{ href: "/orders", label: "Мои заказы" }];
+const clientLinks = [
+  { href: "/orders", label: "Мои заказы" },
+  { href: "/apps", label: "Приложения" },
+];
 // The sign-in journal is the company admins' alone (the page and the procedure check it again).
 const adminLinks = [{ href: "/security", label: "Безопасность" }];
 

@@ -6,6 +6,7 @@ import { integrationsRouter } from "./routers/integrations";
 import { manifestsRouter } from "./routers/manifests";
 import { ordersRouter } from "./routers/orders";
 import { remittancesRouter } from "./routers/remittances";
+import { shopAppsRouter } from "./routers/shop-apps";
 import { securityRouter } from "./routers/security";
 import { statusMappingRouter } from "./routers/status-mapping";
 import { syncRouter } from "./routers/sync";
@@ -20,6 +21,7 @@ export const appRouter = createTRPCRouter({
   integrations: integrationsRouter,
   security: securityRouter,
   remittances: remittancesRouter,
+  shopApps: shopAppsRouter,
   statusMapping: statusMappingRouter,
 });
 

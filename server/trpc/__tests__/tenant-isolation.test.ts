@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import type { Transaction } from "@/db/client";
-import { remittances } from "@/db/schema";
+import { integrations, remittances } from "@/db/schema";
 import { createBranch, createOrders, createTenant, sampleOrder, today } from "@/db/test/factories";
 import { withTestTransaction } from "@/db/test/helpers";
 import { authenticate } from "@/server/services/auth/authenticate";
@@ -84,7 +84,26 @@ async function twoTenants(tx: Transaction) {
       source: "file",
     })
     .returning();
-  return { attacker, victim, order: order!, manifest, cdekIntegrationId: cdek.id, remittance: remittance! };
+  // A shop app of the victim's client.
+  const [shopApp] = await tx
+    .insert(integrations)
+    .values({
+      companyId: victim.company.id,
+      ownerKind: "client",
+      clientId: victim.client.id,
+      integrator: "insales",
+      settings: { shop: "victim.myinsales.ru" },
+    })
+    .returning();
+  return {
+    attacker,
+    victim,
+    order: order!,
+    manifest,
+    cdekIntegrationId: cdek.id,
+    remittance: remittance!,
+    shopAppId: shopApp!.id,
+  };
 }
 
 type Fixture = Awaited<ReturnType<typeof twoTenants>>;
@@ -150,6 +169,7 @@ const attacks: Record<string, (c: Caller, f: Fixture) => Promise<unknown>> = {
   "remittances.lines": (c, f) => c.remittances.lines({ id: f.remittance.id }),
   "remittances.preview": (c, f) =>
     c.remittances.preview({ integrationId: f.cdekIntegrationId, source: { kind: "partner", date: today() } }),
+  "shopApps.setEnabled": (c, f) => c.shopApps.setEnabled({ id: f.shopAppId, enabled: false }),
   "remittances.post": (c, f) =>
     c.remittances.post({ integrationId: f.cdekIntegrationId, source: { kind: "partner", date: today() } }),
 };
@@ -172,6 +192,7 @@ const scopedByConstruction = [
   "statusMapping.list",
   "statusMapping.save",
   "statusMapping.reset",
+  "shopApps.list",
 ];
 
 describe("tenant isolation", () => {
