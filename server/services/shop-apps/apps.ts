@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import { clients, integrations, integrationSync, syncLog } from "@/db/schema";
 import { integratorTitle } from "../../integrators/catalog";
 import { partnerMessage } from "../../integrators/messages";
