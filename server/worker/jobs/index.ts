@@ -1,5 +1,6 @@
 import syncCancel from "./sync-cancel";
 import syncHooks from "./sync-hooks";
+import syncInbound from "./sync-inbound";
 import syncPoll from "./sync-poll";
 import syncResolve from "./sync-resolve";
 import syncSubscriptions from "./sync-subscriptions";
@@ -17,6 +18,7 @@ export const JOBS: readonly Job[] = [
   syncPoll,
   syncResolve,
   syncHooks,
+  syncInbound,
   syncTick,
   syncSweep,
   syncSubscriptions,

@@ -1,0 +1,164 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { eq } from "drizzle-orm";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createDatabase } from "@/db/client";
+import { inboundOrders, integrations, orders } from "@/db/schema";
+import { createTenant } from "@/db/test/factories";
+import { createIsolatedDatabase } from "@/db/test/helpers";
+import { pullShopOrders } from "@/server/services/exchange/inbound";
+import { ownerSecretsContext, sealSecrets } from "@/server/services/integrations/secret-box";
+import { applyStatusEvents } from "@/server/services/orders/lifecycle";
+import { startInSalesStandIn, type InSalesStandIn } from "@/server/stand-ins/insales/server";
+
+// InSales orders in, end to end: the stand-in shop, the adapter, the engine's import and a real database.
+let iso: Awaited<ReturnType<typeof createIsolatedDatabase>>;
+let conn: ReturnType<typeof createDatabase>;
+let standIn: InSalesStandIn;
+let app: Server;
+let appUrl: string;
+
+beforeAll(async () => {
+  iso = await createIsolatedDatabase();
+  conn = createDatabase(iso.url, { max: 8 });
+  process.env.DATABASE_URL = iso.url;
+  // Our install URL as far as the stand-in is concerned: it only needs a 200 to count the app installed.
+  app = createServer((_req, res) => res.writeHead(200).end("ok"));
+  await new Promise<void>((r) => app.listen(0, "127.0.0.1", () => r()));
+  appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
+});
+
+afterEach(async () => {
+  await standIn?.close();
+});
+
+afterAll(async () => {
+  await new Promise<void>((r) => app.close(() => r()));
+  await conn?.sql.end();
+  await iso?.drop();
+});
+
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const TRIGGER = "approved";
+
+/** A tenant whose client linked an installed stand-in shop (trigger status «approved», prefix IS-). */
+async function setUp(tuning: Parameters<typeof startInSalesStandIn>[0] = {}) {
+  standIn = await startInSalesStandIn({
+    appUrls: { install: `${appUrl}/install`, uninstall: `${appUrl}/uninstall`, login: `${appUrl}/login` },
+    ...tuning,
+  });
+  process.env.INSALES_APP_ID = standIn.appId;
+  const db = conn.db;
+  const t = await createTenant(db);
+  const shop = standIn.createShop();
+  const installed = await standIn.install(shop.insalesId);
+  expect(installed.installed).toBe(true);
+  const owner = { companyId: t.company.id, ownerKind: "client" as const, clientId: t.client.id, branchId: null };
+  const [integration] = await db
+    .insert(integrations)
+    .values({
+      ...owner,
+      integrator: "insales",
+      settings: {
+        shop: shop.host,
+        insalesId: String(shop.insalesId),
+        triggerStatus: TRIGGER,
+        prefix: "IS-",
+        apiBase: shop.apiBase,
+        statusMap: {},
+      },
+      secrets: sealSecrets({ password: installed.password! }, ownerSecretsContext({ ...owner, integrator: "insales" })),
+    })
+    .returning();
+  const id = integration!.id;
+  const ours = () =>
+    db
+      .select({ id: orders.id, number: orders.number, status: orders.status, address: orders.receiverAddress })
+      .from(orders)
+      .where(eq(orders.clientId, t.client.id))
+      .orderBy(orders.id);
+  const imports = () => db.select().from(inboundOrders).where(eq(inboundOrders.integrationId, id));
+  return { t, shop, id, ours, imports, pull: () => pullShopOrders(db, id) };
+}
+
+describe("InSales orders in", () => {
+  it("imports an order once it reaches the trigger status, once, as prefix + number", async () => {
+    const s = await setUp();
+    const o = standIn.createOrder({ shop: s.shop.insalesId });
+    expect((await s.pull()).imported).toBe(0);
+    expect(await s.ours()).toHaveLength(0);
+    await wait(5);
+    standIn.setOrderStatus(s.shop.insalesId, o.id, TRIGGER);
+    expect((await s.pull()).imported).toBe(1);
+    await s.pull();
+    const ours = await s.ours();
+    expect(ours.map((r) => r.number)).toEqual([`IS-${o.number}`]);
+    const [row] = await s.imports();
+    expect(row).toMatchObject({ partnerOrderId: String(o.id), orderId: ours[0]!.id, state: "imported" });
+  });
+
+  it("holds a bad order with its reason and imports it once the shop fixes it", async () => {
+    const s = await setUp();
+    const o = standIn.createOrder({
+      shop: s.shop.insalesId,
+      custom_status: TRIGGER,
+      client: { phone: null },
+      shipping_address: { phone: null },
+    });
+    const r = await s.pull();
+    expect(r).toMatchObject({ imported: 0, held: 1 });
+    expect(await s.ours()).toHaveLength(0);
+    const [held] = await s.imports();
+    expect(held).toMatchObject({ state: "error", orderId: null, partnerOrderId: String(o.id) });
+    expect(held!.error).toContain("Укажите телефон получателя");
+    await wait(5);
+    standIn.updateOrder(s.shop.insalesId, o.id, { shipping_address: { phone: "+79161234567" } });
+    expect((await s.pull()).imported).toBe(1);
+    expect(await s.ours()).toHaveLength(1);
+    expect((await s.imports())[0]).toMatchObject({ state: "imported", error: null });
+  });
+
+  it("applies a shop's edit before the courier starts work, and not after", async () => {
+    const s = await setUp();
+    const o = standIn.createOrder({ shop: s.shop.insalesId, custom_status: TRIGGER });
+    await s.pull();
+    await wait(5);
+    standIn.updateOrder(s.shop.insalesId, o.id, { shipping_address: { address: "Арбат, 5" } });
+    expect((await s.pull()).updated).toBe(1);
+    const [order] = await s.ours();
+    expect(order!.address).toBe("Арбат, 5");
+
+    // The courier company took the order: the shop's next edit is refused by the lifecycle and kept with the reason.
+    await applyStatusEvents(conn.db, s.t.company.id, [
+      { orderId: order!.id, status: "PICKUP", eventTime: new Date(), source: "cabinet" },
+    ]);
+    await wait(5);
+    standIn.updateOrder(s.shop.insalesId, o.id, { shipping_address: { address: "Покровка, 7" } });
+    expect((await s.pull()).held).toBe(1);
+    expect((await s.ours())[0]!.address).toBe("Арбат, 5");
+    expect((await s.imports())[0]!.error).toContain("в работе");
+  });
+
+  it("cancels our order when the shop declines it", async () => {
+    const s = await setUp();
+    const o = standIn.createOrder({ shop: s.shop.insalesId, custom_status: TRIGGER });
+    await s.pull();
+    await wait(5);
+    standIn.setOrderStatus(s.shop.insalesId, o.id, "declined");
+    expect((await s.pull()).cancelled).toBe(1);
+    expect((await s.ours())[0]!.status).toBe("CANCELED");
+    expect((await s.imports())[0]!.state).toBe("cancelled");
+  });
+
+  it("imports 200 orders under a small rate limit, none twice, even with two pollers at once", async () => {
+    const s = await setUp({ rateLimit: { requests: 2, windowMs: 1000 } });
+    for (let i = 0; i < 200; i++) standIn.createOrder({ shop: s.shop.insalesId, custom_status: TRIGGER });
+    const runs = await Promise.all([s.pull(), s.pull()]);
+    expect(runs[0]!.imported + runs[1]!.imported).toBe(200);
+    const ours = await s.ours();
+    expect(ours).toHaveLength(200);
+    expect(new Set(ours.map((r) => r.number)).size).toBe(200);
+    expect((await s.imports()).filter((r) => r.state === "imported")).toHaveLength(200);
+    expect(standIn.counters.rateLimited).toBeGreaterThan(0);
+  }, 60_000);
+});
