@@ -310,7 +310,9 @@ export type WebhookEvent =
    * `claimedCode` is what the notification says the status is: when that is no news for a confirmed order, the
    * read-back is skipped (a false claim costs nothing: quiet orders are polled anyway).
    */
-  | { kind: "recheck"; partnerRef: string; claimedCode?: string };
+  | { kind: "recheck"; partnerRef: string; claimedCode?: string }
+  /** A shop's order changed (client integrations with `inbound`): read again by its id and imported, never as sent. */
+  | { kind: "inbound"; partnerOrderId: string };
 
 export interface WebhookReceiver<S = unknown> {
   /**

@@ -1,6 +1,6 @@
 import { PartnerError } from "../errors";
-import { basicAuth, guardProbe, httpRequest, partnerText } from "../http";
-import type { ExchangeOptions, ProbeOptions, ProbeResult } from "../types";
+import { basicAuth, guardProbe, httpRequest, partnerText, UnreachableError } from "../http";
+import type { ExchangeOptions, ProbeOptions, ProbeResult, WebhookEvent } from "../types";
 import { mapInsalesOrder, type InsalesOrderJson } from "./mappers";
 import type { InsalesSettings } from "./settings";
 
@@ -35,14 +35,31 @@ export function shopBaseUrl(shop: string): string {
 /** Waits after a 503 (the shop's 500 requests / 5 min): our HTTP answer carries no Retry-After, so a fixed ladder. */
 const RATE_LIMIT_WAITS_MS = [1000, 2000, 4000, 8000];
 
-async function insalesGet(creds: ShopCredentials, path: string, timeoutMs: number) {
+function insalesGet(creds: ShopCredentials, path: string, timeoutMs: number) {
+  return insalesCall(creds, "GET", path, timeoutMs);
+}
+
+async function insalesCall(creds: ShopCredentials, method: string, path: string, timeoutMs: number, body?: unknown) {
   const base = creds.apiBase ? creds.apiBase.replace(/\/+$/, "") : shopBaseUrl(creds.shop);
+  const headers: Record<string, string> = {
+    accept: "application/json",
+    authorization: basicAuth(insalesAppId(), creds.password),
+  };
+  if (body !== undefined) headers["content-type"] = "application/json";
   for (let attempt = 0; ; attempt++) {
-    const res = await httpRequest(`${base}${path}`, {
-      method: "GET",
-      headers: { accept: "application/json", authorization: basicAuth(insalesAppId(), creds.password) },
-      timeoutMs,
-    });
+    let res;
+    try {
+      res = await httpRequest(`${base}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        timeoutMs,
+      });
+    } catch (e) {
+      // Classified once here: a refused address is the settings' fault, anything else on the way is worth a retry.
+      if (e instanceof UnreachableError) throw new PartnerError(e.refused ? "auth" : "transient", e.message);
+      throw e;
+    }
     const wait = RATE_LIMIT_WAITS_MS[attempt];
     if (res.status !== 503 || wait === undefined) return res;
     console.warn(`InSales ${creds.shop}: лимит запросов, ждём ${wait} мс перед повтором`);
@@ -154,4 +171,66 @@ export async function fetchInsalesOrder(settings: InsalesSettings, id: string, o
   if (typeof o?.id !== "number")
     throw new PartnerError("transient", "InSales прислал непонятный ответ на запрос заказа");
   return { value: mapInsalesOrder(o, settings), request: `GET ${path}`, response: `HTTP ${res.status}` };
+}
+
+/** The order topics we listen to: a new order and any change of one (its status included). */
+const HOOK_TOPICS = ["orders/create", "orders/update"] as const;
+
+/**
+ * Registers our hook address for the order topics (§7), once: a webhook already there with our address and topic is
+ * kept, so re-running it (the hourly re-check) creates nothing. The address carries the integration's secret key.
+ */
+export async function subscribeInsales(settings: InsalesSettings, options: ExchangeOptions) {
+  const address = options.hookUrl;
+  if (!address) throw new PartnerError("rejected", "Не задан публичный адрес Курьер-Хаба (PUBLIC_URL) для уведомлений");
+  const res = await insalesGet(settings, "/admin/webhooks.json", options.timeoutMs);
+  if (res.status !== 200) throw failure(res.status, res.text);
+  const list = parseJson(res.text, "уведомлений");
+  const existing = (Array.isArray(list) ? list : []) as { id?: number; address?: string; topic?: string }[];
+  const ids: number[] = [];
+  for (const topic of HOOK_TOPICS) {
+    const found = existing.find((w) => w.address === address && w.topic === topic && typeof w.id === "number");
+    if (found) {
+      ids.push(found.id!);
+      continue;
+    }
+    const made = await insalesCall(settings, "POST", "/admin/webhooks.json", options.timeoutMs, {
+      webhook: { address, topic, format_type: "json" },
+    });
+    if (made.status !== 200 && made.status !== 201) throw failure(made.status, made.text);
+    const w = parseJson(made.text, "подписки") as { id?: unknown } | null;
+    if (typeof w?.id === "number") ids.push(w.id);
+  }
+  return {
+    state: { webhookIds: ids },
+    message: `Уведомления о заказах магазина подключены (${HOOK_TOPICS.join(", ")})`,
+  };
+}
+
+export async function unsubscribeInsales(
+  settings: InsalesSettings,
+  state: Record<string, unknown>,
+  options: ExchangeOptions,
+) {
+  const ids = Array.isArray(state.webhookIds) ? state.webhookIds.filter((v) => typeof v === "number") : [];
+  for (const id of ids) {
+    const res = await insalesCall(settings, "DELETE", `/admin/webhooks/${id}.json`, options.timeoutMs);
+    if (res.status !== 200 && res.status !== 204 && res.status !== 404) throw failure(res.status, res.text);
+  }
+}
+
+/**
+ * A webhook delivery: the shop's order as JSON. Its id and `updated_at` name the delivery, so a redelivery of the same
+ * version is stored once; the order itself is read again through the API before anything is done with it.
+ */
+export function parseInsalesHook(body: string): { id: string; events: WebhookEvent[] } | null {
+  let o: { id?: unknown; updated_at?: unknown } | null;
+  try {
+    o = JSON.parse(body) as typeof o;
+  } catch {
+    return null;
+  }
+  if (typeof o?.id !== "number") return null;
+  const version = typeof o.updated_at === "string" ? o.updated_at : "";
+  return { id: `order:${o.id}:${version}`, events: [{ kind: "inbound", partnerOrderId: String(o.id) }] };
 }

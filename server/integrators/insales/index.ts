@@ -1,14 +1,29 @@
 import type { IntegratorAdapter } from "../types";
-import { fetchInsalesOrder, fetchInsalesOrders, probeInsales } from "./client";
+import {
+  fetchInsalesOrder,
+  fetchInsalesOrders,
+  parseInsalesHook,
+  probeInsales,
+  subscribeInsales,
+  unsubscribeInsales,
+} from "./client";
 import { insalesSettings, type insalesSettingsSchema } from "./settings";
 
 /**
- * A client's InSales shop (linked through the app's install and link page). Orders in and statuses back are the
- * next capabilities (`inbound`, `webhook`); the shop's statuses are not courier statuses, so none maps to ours.
+ * A client's InSales shop (linked through the app's install and link page): orders come in (`inbound`, polled and
+ * woken by `webhook`); statuses back to the shop are next. The shop's statuses are not courier statuses: none maps.
  */
 export const insales: IntegratorAdapter<typeof insalesSettingsSchema> = {
   ...insalesSettings,
   probe: probeInsales,
   mapStatus: () => null,
   inbound: { fetchOrders: fetchInsalesOrders, fetchOrder: fetchInsalesOrder },
+  webhook: {
+    subscribe: subscribeInsales,
+    unsubscribe: unsubscribeInsales,
+    // InSales signs nothing (§7): the address itself is the secret (the integration's unguessable hook key), checked
+    // by the route before this; the order is then read back through the API, never taken from the delivery.
+    verify: () => true,
+    parse: parseInsalesHook,
+  },
 };

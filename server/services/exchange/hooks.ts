@@ -3,6 +3,7 @@ import type { Database, Queryable } from "@/db/client";
 import { hookDeliveries, integrations, orders, transfers } from "@/db/schema";
 import { PartnerError } from "../../integrators/errors";
 import type { PartnerStatusEvent, SendOutcome } from "../../integrators/types";
+import { importShopOrdersById } from "./inbound";
 import { loadActivePartner, loadPartner, type Partner } from "./partner";
 import { settleSubmitted } from "./resolve";
 import { statusMapper } from "../status-mapping/record";
@@ -96,9 +97,11 @@ export async function processHookDeliveries(db: Database, integrationId: number)
         const statuses: PartnerStatusEvent[] = [];
         const rechecks = new Map<number, string[]>();
         const claims = new Map<string, string | undefined>();
+        const inbound: string[] = [];
         for (const r of rows) {
           for (const ev of receiver.parse(r.body)?.events ?? []) {
             if (ev.kind === "resolved") verdicts.push(ev.outcome);
+            else if (ev.kind === "inbound") inbound.push(ev.partnerOrderId);
             else if (ev.kind === "recheck") {
               rechecks.set(r.id, [...(rechecks.get(r.id) ?? []), ev.partnerRef]);
               // Of several notifications about one order, any that claims news makes it read back.
@@ -118,6 +121,7 @@ export async function processHookDeliveries(db: Database, integrationId: number)
           early = read.stillSending;
         }
         if (statuses.length) await applyPartnerEvents(tx, p, statuses, "Уведомление партнёра");
+        if (inbound.length) await importShopOrdersById(tx, p.id, inbound);
         // A notification about an order whose batch has not settled yet is worked off again on the next run.
         const done = rows.filter((r) => !(rechecks.get(r.id) ?? []).some((ref) => early.has(ref))).map((r) => r.id);
         if (done.length)

@@ -6,7 +6,10 @@ import { createDatabase } from "@/db/client";
 import { inboundOrders, integrations, orders } from "@/db/schema";
 import { createTenant } from "@/db/test/factories";
 import { createIsolatedDatabase } from "@/db/test/helpers";
+import { startHookServer } from "@/db/test/hook-server";
+import { processHookDeliveries } from "@/server/services/exchange/hooks";
 import { pullShopOrders } from "@/server/services/exchange/inbound";
+import { syncSubscriptions } from "@/server/services/exchange/subscriptions";
 import { ownerSecretsContext, sealSecrets } from "@/server/services/integrations/secret-box";
 import { applyStatusEvents } from "@/server/services/orders/lifecycle";
 import { startInSalesStandIn, type InSalesStandIn } from "@/server/stand-ins/insales/server";
@@ -17,11 +20,15 @@ let conn: ReturnType<typeof createDatabase>;
 let standIn: InSalesStandIn;
 let app: Server;
 let appUrl: string;
+let hookServer: Awaited<ReturnType<typeof startHookServer>>;
 
 beforeAll(async () => {
   iso = await createIsolatedDatabase();
   conn = createDatabase(iso.url, { max: 8 });
   process.env.DATABASE_URL = iso.url;
+  hookServer = await startHookServer();
+  // Hook addresses are built from the deployment's public address: here, the server above.
+  process.env.PUBLIC_URL = hookServer.base;
   // Our install URL as far as the stand-in is concerned: it only needs a 200 to count the app installed.
   app = createServer((_req, res) => res.writeHead(200).end("ok"));
   await new Promise<void>((r) => app.listen(0, "127.0.0.1", () => r()));
@@ -34,6 +41,8 @@ afterEach(async () => {
 
 afterAll(async () => {
   await new Promise<void>((r) => app.close(() => r()));
+  await hookServer?.close();
+  delete process.env.PUBLIC_URL;
   await conn?.sql.end();
   await iso?.drop();
 });
@@ -161,4 +170,38 @@ describe("InSales orders in", () => {
     expect((await s.imports()).filter((r) => r.state === "imported")).toHaveLength(200);
     expect(standIn.counters.rateLimited).toBeGreaterThan(0);
   }, 60_000);
+
+  it("registers its webhooks once and imports a webhooked order once, however often it is delivered", async () => {
+    const s = await setUp({ duplicateWebhooks: 1 });
+    await syncSubscriptions(conn.db);
+    await syncSubscriptions(conn.db, Date.now() + 2 * 60 * 60_000);
+    const hooks = standIn.webhooks(s.shop.insalesId);
+    expect(hooks.map((w) => w.topic).sort()).toEqual(["orders/create", "orders/update"]);
+    expect(hooks.every((w) => w.address.includes("/api/hooks/insales/") && w.format_type === "json")).toBe(true);
+
+    const o = standIn.createOrder({ shop: s.shop.insalesId });
+    await wait(5);
+    standIn.setOrderStatus(s.shop.insalesId, o.id, TRIGGER);
+    await standIn.flushWebhooks();
+    const sent = standIn.deliveries().filter((d) => d.orderId === o.id);
+    expect(sent.filter((d) => d.duplicate).length).toBeGreaterThan(0);
+    expect(sent.every((d) => d.status === 200)).toBe(true);
+    await processHookDeliveries(conn.db, s.id);
+    await processHookDeliveries(conn.db, s.id);
+    const ours = await s.ours();
+    expect(ours.map((r) => r.number)).toEqual([`IS-${o.number}`]);
+    expect(await s.imports()).toHaveLength(1);
+  });
+
+  it("imports an order whose webhook was lost through the poller", async () => {
+    const s = await setUp({ loseWebhooks: 1 });
+    await syncSubscriptions(conn.db);
+    const o = standIn.createOrder({ shop: s.shop.insalesId, custom_status: TRIGGER });
+    await standIn.flushWebhooks();
+    expect(standIn.counters.webhooksLost).toBeGreaterThan(0);
+    await processHookDeliveries(conn.db, s.id);
+    expect(await s.ours()).toHaveLength(0);
+    expect((await s.pull()).imported).toBe(1);
+    expect((await s.ours()).map((r) => r.number)).toEqual([`IS-${o.number}`]);
+  });
 });
