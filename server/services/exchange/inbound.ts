@@ -8,7 +8,8 @@ import { ServiceError, ValidationError, type FieldErrors } from "../errors";
 import { createOrdersBatch } from "../orders/create-batch";
 import { cancelOrder } from "../orders/lifecycle";
 import { editApiOrder } from "../orders/update";
-import { loadActivePartner, recordSyncState, type Partner } from "./partner";
+import { PartnerError } from "../../integrators/errors";
+import { loadActivePartner, markHealthy, markUnhealthy, recordSyncState, type Partner } from "./partner";
 
 /** Pages read in one run at most: a shop with a backlog is worked off over several runs, the cursor kept between. */
 const MAX_PAGES_PER_RUN = 50;
@@ -44,7 +45,27 @@ export async function pullShopOrders(db: Database, integrationId: number): Promi
   const figures = empty();
   const found = await inboundPartner(db, integrationId);
   if (!found) return figures;
-  const { p, inbound } = found;
+  const { p } = found;
+  try {
+    await pullPages(db, found, figures);
+  } catch (e) {
+    if (!(e instanceof PartnerError)) throw e;
+    // Shown on the Integration tab; a refused password stops being «ok» at once (the shop may have removed the app).
+    const now = new Date();
+    await recordSyncState(db, integrationId, p.companyId, { lastErrorAt: now, lastError: e.message });
+    if (e.kind === "auth") await markUnhealthy(db, integrationId, p.companyId, e.message);
+    throw e;
+  }
+  await markHealthy(db, integrationId, p.companyId);
+  return figures;
+}
+
+async function pullPages(
+  db: Database,
+  { p, inbound, clientId }: NonNullable<Awaited<ReturnType<typeof inboundPartner>>>,
+  figures: InboundFigures,
+) {
+  const integrationId = p.id;
   for (let page = 0; page < MAX_PAGES_PER_RUN; page++) {
     const more = await db.transaction(async (tx) => {
       await lockIntegration(tx, integrationId);
@@ -55,7 +76,7 @@ export async function pullShopOrders(db: Database, integrationId: number): Promi
       const cursor = typeof sync?.state?.inboundCursor === "string" ? sync.state.inboundCursor : null;
       const read = await inbound.fetchOrders(p.settings, cursor, p.options);
       figures.pages++;
-      for (const order of read.value.orders) await importOne(tx, p, found.clientId, order, figures);
+      for (const order of read.value.orders) await importOne(tx, p, clientId, order, figures);
       if (read.value.cursor !== cursor) {
         const value = JSON.stringify({ inboundCursor: read.value.cursor });
         await recordSyncState(
@@ -73,7 +94,6 @@ export async function pullShopOrders(db: Database, integrationId: number): Promi
     });
     if (!more) break;
   }
-  return figures;
 }
 
 /**

@@ -204,4 +204,17 @@ describe("InSales orders in", () => {
     expect((await s.pull()).imported).toBe(1);
     expect((await s.ours()).map((r) => r.number)).toEqual([`IS-${o.number}`]);
   });
+
+  it("a shop that removed the app: the pull fails with InSales' reason, the integration shows it, nothing moves", async () => {
+    const s = await setUp();
+    standIn.createOrder({ shop: s.shop.insalesId, custom_status: TRIGGER });
+    await standIn.uninstall(s.shop.insalesId);
+    await expect(s.pull()).rejects.toThrow("InSales не принял пароль приложения");
+    const [row] = await conn.db
+      .select({ health: integrations.healthStatus, message: integrations.healthMessage })
+      .from(integrations)
+      .where(eq(integrations.id, s.id));
+    expect(row).toMatchObject({ health: "error", message: expect.stringContaining("переустановите") });
+    expect(await s.ours()).toHaveLength(0);
+  });
 });
