@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase } from "@/db/client";
-import { inboundOrders, integrations, orders } from "@/db/schema";
+import { apiSettings, inboundOrders, integrations, orders } from "@/db/schema";
 import { createTenant } from "@/db/test/factories";
 import { createIsolatedDatabase } from "@/db/test/helpers";
 import { startHookServer } from "@/db/test/hook-server";
@@ -13,6 +13,7 @@ import { syncSubscriptions } from "@/server/services/exchange/subscriptions";
 import { ownerSecretsContext, sealSecrets } from "@/server/services/integrations/secret-box";
 import { applyStatusEvents } from "@/server/services/orders/lifecycle";
 import { startInSalesStandIn, type InSalesStandIn } from "@/server/stand-ins/insales/server";
+import syncInbound from "@/server/worker/jobs/sync-inbound";
 
 // InSales orders in, end to end: the stand-in shop, the adapter, the engine's import and a real database.
 let iso: Awaited<ReturnType<typeof createIsolatedDatabase>>;
@@ -216,5 +217,30 @@ describe("InSales orders in", () => {
       .where(eq(integrations.id, s.id));
     expect(row).toMatchObject({ health: "error", message: expect.stringContaining("переустановите") });
     expect(await s.ours()).toHaveLength(0);
+  });
+
+  it("holds an order to a town the company's reference does not know, with the validation's reason", async () => {
+    const s = await setUp();
+    await conn.db.insert(apiSettings).values({ companyId: s.t.company.id, strictTowns: true });
+    const o = standIn.createOrder({
+      shop: s.shop.insalesId,
+      custom_status: TRIGGER,
+      shipping_address: { city: "Нетгородск-на-Луне" },
+    });
+    expect((await s.pull()).held).toBe(1);
+    expect(await s.ours()).toHaveLength(0);
+    const [held] = await s.imports();
+    expect(held).toMatchObject({ state: "error", partnerOrderId: String(o.id), number: `IS-${o.number}` });
+    expect(held!.error).toContain("«Нетгородск-на-Луне» не найден");
+  });
+
+  it("the worker's sync-inbound job reads every linked shop", async () => {
+    const s = await setUp();
+    const o = standIn.createOrder({ shop: s.shop.insalesId, custom_status: TRIGGER });
+    const lines: string[] = [];
+    const ctx = { db: conn.db, log: (m: string) => lines.push(m), enqueue: async () => {}, pollSeconds: 60 };
+    await syncInbound.handler(undefined, ctx);
+    expect((await s.ours()).map((r) => r.number)).toEqual([`IS-${o.number}`]);
+    expect(lines.some((l) => l.includes(`интеграция ${s.id}`) && l.includes("создано 1"))).toBe(true);
   });
 });
