@@ -26,6 +26,13 @@ export const inboundOrders = pgTable(
     /** The shop's status and change time of the version last looked at. */
     shopStatus: text(),
     shopUpdatedAt: text(),
+    /** Our status last written back to the shop (or passed over as unmapped): a different orders.status is due. */
+    pushedStatus: text(),
+    pushedAt: timestamp({ withTimezone: true }),
+    /** Failed write-backs in a row, the next try's time (back-off) and the reason shown. */
+    pushAttempts: integer().notNull().default(0),
+    pushNextAt: timestamp({ withTimezone: true }),
+    pushError: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
