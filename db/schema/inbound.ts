@@ -1,6 +1,12 @@
+import { sql } from "drizzle-orm";
 import { bigint, index, integer, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { integrations } from "./integrations";
 import { orders } from "./orders";
+
+/** Our final statuses (server/services/orders/statuses.ts FINAL_STATUSES), spelled out for the partial index. */
+const FINAL_LIST = ["COMPLETE", "PARTIALLY", "CANCELED", "RETURNED", "PARTLYRETURNED", "LOST"]
+  .map((s) => `'${s}'`)
+  .join(", ");
 
 /**
  * A shop's order as it came in through a client's integration (InSales): imported once per shop order id, then kept in
@@ -39,5 +45,9 @@ export const inboundOrders = pgTable(
   (t) => [
     uniqueIndex("inbound_orders_partner_order_uq").on(t.integrationId, t.partnerOrderId),
     index("inbound_orders_order_idx").on(t.orderId),
+    // The write-back's due search joins only orders still moving: once a final status went out, nothing follows.
+    index("inbound_orders_push_open_idx")
+      .on(t.integrationId, t.orderId)
+      .where(sql`${t.orderId} is not null and coalesce(${t.pushedStatus}, '') not in (${sql.raw(FINAL_LIST)})`),
   ],
 );

@@ -1,0 +1,1 @@
+CREATE INDEX "inbound_orders_push_open_idx" ON "inbound_orders" USING btree ("integration_id","order_id") WHERE "inbound_orders"."order_id" is not null and coalesce("inbound_orders"."pushed_status", '') not in ('COMPLETE', 'PARTIALLY', 'CANCELED', 'RETURNED', 'PARTLYRETURNED', 'LOST');
