@@ -1,23 +1,15 @@
 import { and, desc, eq, sql } from "drizzle-orm";
-import { clients, integrations, integrationSync, syncLog } from "@/db/schema";
+import { clients, inboundOrders, integrations, integrationSync, syncLog } from "@/db/schema";
 import { integratorTitle } from "../../integrators/catalog";
 import { partnerMessage } from "../../integrators/messages";
-import type { ServiceCall, ServiceContext } from "../context";
+import type { ServiceCall } from "../context";
 import { NotFoundError } from "../errors";
 import { setShopAppEnabledSchema } from "./apps-schemas";
-
-/** Client-owned integrations the caller may see: the company's for staff, its own for a client account. */
-function ownedBy(ctx: ServiceContext) {
-  return and(
-    eq(integrations.companyId, ctx.actor.companyId),
-    eq(integrations.ownerKind, "client"),
-    ctx.actor.type === "client" ? eq(integrations.clientId, ctx.actor.clientId) : undefined,
-  );
-}
+import { heldImport, ownedBy } from "./owned";
 
 /**
  * «Приложения»: the shop apps installed by the company's clients (a client account sees its own), with the shop, the
- * state, the last exchange and the errors of the last 24 hours.
+ * state, the last exchange, the errors of the last 24 hours and the shop orders held with a reason («Ошибки импорта»).
  */
 export async function listShopApps({ ctx }: ServiceCall<unknown>) {
   const since = new Date(Date.now() - 24 * 3_600_000);
@@ -35,6 +27,9 @@ export async function listShopApps({ ctx }: ServiceCall<unknown>) {
         and ${syncLog.companyId} = ${integrations.companyId} and not ${syncLog.ok} and ${syncLog.at} >= ${since.toISOString()}::timestamptz)`.mapWith(
         Number,
       ),
+      importErrors:
+        sql<number>`(select count(*) from ${inboundOrders} where ${inboundOrders.integrationId} = ${integrations.id}
+        and ${inboundOrders.companyId} = ${integrations.companyId} and ${heldImport})`.mapWith(Number),
     })
     .from(integrations)
     .innerJoin(clients, eq(clients.id, integrations.clientId))
@@ -51,6 +46,7 @@ export async function listShopApps({ ctx }: ServiceCall<unknown>) {
     lastExchangeAt: r.lastExchangeAt,
     lastError: r.lastError === null ? null : partnerMessage(r.lastError),
     errors24h: r.errors24h,
+    importErrors: r.importErrors,
   }));
 }
 

@@ -170,6 +170,8 @@ const attacks: Record<string, (c: Caller, f: Fixture) => Promise<unknown>> = {
   "remittances.preview": (c, f) =>
     c.remittances.preview({ integrationId: f.cdekIntegrationId, source: { kind: "partner", date: today() } }),
   "shopApps.setEnabled": (c, f) => c.shopApps.setEnabled({ id: f.shopAppId, enabled: false }),
+  "shopApps.importErrors": (c, f) => c.shopApps.importErrors({ id: f.shopAppId }),
+  "shopApps.retryImport": (c, f) => c.shopApps.retryImport({ id: f.shopAppId }),
   "remittances.post": (c, f) =>
     c.remittances.post({ integrationId: f.cdekIntegrationId, source: { kind: "partner", date: today() } }),
 };

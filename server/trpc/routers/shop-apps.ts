@@ -1,5 +1,10 @@
 import { listShopApps, setShopAppEnabled } from "../../services/shop-apps/apps";
-import { setShopAppEnabledSchema } from "../../services/shop-apps/apps-schemas";
+import {
+  listImportErrorsSchema,
+  retryImportSchema,
+  setShopAppEnabledSchema,
+} from "../../services/shop-apps/apps-schemas";
+import { listImportErrors, retryImport } from "../../services/shop-apps/import-errors";
 import { companyProcedure, createTRPCRouter } from "../init";
 
 export const shopAppsRouter = createTRPCRouter({
@@ -7,4 +12,10 @@ export const shopAppsRouter = createTRPCRouter({
   setEnabled: companyProcedure
     .input(setShopAppEnabledSchema)
     .mutation(({ ctx, input }) => setShopAppEnabled({ ctx: ctx.service, input })),
+  importErrors: companyProcedure
+    .input(listImportErrorsSchema)
+    .query(({ ctx, input }) => listImportErrors({ ctx: ctx.service, input })),
+  retryImport: companyProcedure
+    .input(retryImportSchema)
+    .mutation(({ ctx, input }) => retryImport({ ctx: ctx.service, input })),
 });
