@@ -1,12 +1,16 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
 import { errorInfo } from "@/components/errors";
 import { formatDateTime } from "@/components/format";
 import { QueryState } from "@/components/query-state";
 import { useTRPC } from "@/components/trpc";
 import { Alert, Badge, Button, Table } from "@/components/ui";
 
-/** The shop apps of the company's clients (a client account: its own), each with its state and «Отключить». */
+/**
+ * The shop apps of the company's clients (a client account: its own), each with its state, «Отключить» and the shop
+ * orders held with a reason («Ошибки импорта: N», opening the app's page with «Повторить»).
+ */
 export function ShopAppsList({ isStaff }: { isStaff: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -37,6 +41,7 @@ export function ShopAppsList({ isStaff }: { isStaff: boolean }) {
                 <th>Состояние</th>
                 <th>Последний обмен</th>
                 <th className="text-right">Ошибок за 24 ч</th>
+                <th>Импорт заказов</th>
                 <th />
               </tr>
             </thead>
@@ -52,6 +57,17 @@ export function ShopAppsList({ isStaff }: { isStaff: boolean }) {
                     {a.lastError && <div className="text-xs break-words text-red-600">{a.lastError}</div>}
                   </td>
                   <td className="text-right tabular-nums">{a.errors24h}</td>
+                  <td className="whitespace-nowrap">
+                    {a.importErrors > 0 ? (
+                      <Link href={`/apps/${a.id}`} className="text-red-700 hover:underline">
+                        Ошибки импорта: {a.importErrors}
+                      </Link>
+                    ) : (
+                      <Link href={`/apps/${a.id}`} className="text-slate-500 hover:underline">
+                        без ошибок
+                      </Link>
+                    )}
+                  </td>
                   <td className="text-right">
                     <Button
                       variant="secondary"
