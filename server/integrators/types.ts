@@ -67,6 +67,8 @@ export interface IntegratorAdapter<S extends z.ZodObject = z.ZodObject> extends 
   /** Deliveries to /api/hooks/<id>/<integration key>: verified and read by the adapter, worked off by the engine. */
   webhook?: WebhookReceiver<z.output<S>>;
   inbound?: InboundOrders<z.output<S>>;
+  /** Statuses back to the shop an order came from (`inbound` integrations): the engine says when, the adapter how. */
+  statusBack?: StatusBack<z.output<S>>;
   payments?: Payments<z.output<S>>;
 }
 
@@ -357,6 +359,31 @@ export interface InboundOrders<S = unknown> {
   ): Promise<Exchange<{ orders: InboundOrder[]; cursor: string | null }>>;
   /** One order read again by the shop's id (a webhook is never trusted as such); null when the shop has none. */
   fetchOrder(settings: S, partnerOrderId: string, options: ExchangeOptions): Promise<Exchange<InboundOrder | null>>;
+}
+
+/** One imported order's news for its shop: our status now and where to follow it. */
+export interface StatusBackItem {
+  partnerOrderId: string;
+  /** Our status code (orders.status). */
+  status: string;
+  /** The barcode, else our number. */
+  track: string;
+  /** A public tracking page of the order, or the bare track when this deployment has none. */
+  trackLink: string;
+}
+
+/**
+ * Writes our status (and track) back to the shop. `state` is the integration's `partner_state`: what the adapter made
+ * at the shop once (a custom status, an order field) is remembered there through `statePatch`. `pushed: false` = the
+ * shop has no status for ours (unmapped): nothing was sent. `shopUpdatedAt` = the shop's order version our write made.
+ */
+export interface StatusBack<S = unknown> {
+  push(
+    settings: S,
+    state: Record<string, unknown>,
+    item: StatusBackItem,
+    options: ExchangeOptions,
+  ): Promise<Exchange<{ pushed: boolean; shopUpdatedAt: string | null }> & { statePatch?: Record<string, unknown> }>;
 }
 
 /** Payment intermediaries (a company's integration): cash-on-delivery data goes out, payouts come back. */

@@ -1,6 +1,7 @@
 import { PartnerError } from "../errors";
 import { basicAuth, guardProbe, httpRequest, partnerText, UnreachableError } from "../http";
-import type { ExchangeOptions, ProbeOptions, ProbeResult, WebhookEvent } from "../types";
+import { statusTitle } from "../../services/orders/statuses";
+import type { ExchangeOptions, ProbeOptions, ProbeResult, StatusBackItem, WebhookEvent } from "../types";
 import { mapInsalesOrder, type InsalesOrderJson } from "./mappers";
 import type { InsalesSettings } from "./settings";
 
@@ -233,4 +234,127 @@ export function parseInsalesHook(body: string): { id: string; events: WebhookEve
   if (typeof o?.id !== "number") return null;
   const version = typeof o.updated_at === "string" ? o.updated_at : "";
   return { id: `order:${o.id}:${version}`, events: [{ kind: "inbound", partnerOrderId: String(o.id) }] };
+}
+
+/** The order field the track goes into (§8: InSales has no tracking field of its own), made once per shop. */
+const TRACK_FIELD = { handle: "courier_track", officeTitle: "Трек-номер курьера" };
+
+/** The shop's system status (§6.3 `fulfillment_status`) a custom status made for our status stands on. */
+function systemStatusFor(ours: string): string {
+  if (["COMPLETE", "PARTIALLY", "COURIERDELIVERED", "COURIERPARTIALLY"].includes(ours)) return "delivered";
+  if (["CANCELED", "LOST"].includes(ours)) return "declined";
+  if (/RETURN|COURIERCANCELED/.test(ours)) return "returned";
+  if (["AWAITING_SYNC", "NEW", "NEWPICKUP"].includes(ours)) return "approved";
+  return "dispatched";
+}
+
+const isSystemStatus = (value: string) => SYSTEM_STATUSES.some((s) => s.value === value);
+
+/**
+ * The shop's permalink for a mapped value: one the shop has (by permalink or title), else a custom status made now
+ * (§6.4). What was found or made is remembered in `patch.shopStatuses`, so the shop is asked once per value.
+ */
+async function customStatusFor(
+  creds: ShopCredentials,
+  known: Record<string, string>,
+  wanted: string,
+  ours: string,
+  timeoutMs: number,
+  patch: Record<string, unknown>,
+): Promise<string> {
+  if (known[wanted]) return known[wanted];
+  const remember = (permalink: string) => {
+    patch.shopStatuses = { ...known, [wanted]: permalink };
+    return permalink;
+  };
+  const res = await insalesGet(creds, "/admin/custom_statuses.json", timeoutMs);
+  if (res.status !== 200) throw failure(res.status, res.text);
+  const list = parseJson(res.text, "статусов");
+  const all = (Array.isArray(list) ? list : []) as { permalink?: unknown; title?: unknown }[];
+  const lower = wanted.toLowerCase();
+  const found = all.find(
+    (s) => s.permalink === wanted || (typeof s.title === "string" && s.title.trim().toLowerCase() === lower),
+  );
+  if (typeof found?.permalink === "string") return remember(found.permalink);
+  // A typed permalink keeps its spelling and gets our status's title; a typed title makes InSales pick the permalink.
+  const looksLikePermalink = /^[a-z0-9_-]+$/.test(wanted);
+  const made = await insalesCall(creds, "POST", "/admin/custom_statuses.json", timeoutMs, {
+    custom_status: {
+      title: looksLikePermalink ? statusTitle(ours) : wanted,
+      ...(looksLikePermalink ? { permalink: wanted } : {}),
+      system_status: systemStatusFor(ours),
+    },
+  });
+  if (made.status !== 200 && made.status !== 201) throw failure(made.status, made.text);
+  const cs = parseJson(made.text, "статуса") as { permalink?: unknown } | null;
+  if (typeof cs?.permalink !== "string" || cs.permalink === "")
+    throw new PartnerError("transient", "InSales прислал непонятный ответ на создание статуса");
+  return remember(cs.permalink);
+}
+
+/** The id of the shop's track field: remembered, else found by its handle, else made now (`patch.trackFieldId`). */
+async function trackFieldId(
+  creds: ShopCredentials,
+  known: unknown,
+  timeoutMs: number,
+  patch: Record<string, unknown>,
+): Promise<number> {
+  if (typeof known === "number") return known;
+  const res = await insalesGet(creds, "/admin/fields.json", timeoutMs);
+  if (res.status !== 200) throw failure(res.status, res.text);
+  const list = parseJson(res.text, "полей заказа");
+  const all = (Array.isArray(list) ? list : []) as { id?: unknown; handle?: unknown }[];
+  let id = all.find((f) => f.handle === TRACK_FIELD.handle && typeof f.id === "number")?.id as number | undefined;
+  if (id === undefined) {
+    const made = await insalesCall(creds, "POST", "/admin/fields.json", timeoutMs, {
+      field: {
+        type: "Field::TextField",
+        office_title: TRACK_FIELD.officeTitle,
+        handle: TRACK_FIELD.handle,
+        destiny: 3,
+      },
+    });
+    if (made.status !== 200 && made.status !== 201) throw failure(made.status, made.text);
+    const f = parseJson(made.text, "поля заказа") as { id?: unknown } | null;
+    if (typeof f?.id !== "number")
+      throw new PartnerError("transient", "InSales прислал непонятный ответ на создание поля");
+    id = f.id;
+  }
+  patch.trackFieldId = id;
+  return id;
+}
+
+/**
+ * Our status back to the shop's order (§8): the status the client mapped ours to (a system one as
+ * `fulfillment_status`, any other as `custom_status_permalink`, made first if the shop lacks it) and the track in
+ * the app's order field. An unmapped status sends nothing.
+ */
+export async function pushInsalesStatus(
+  settings: InsalesSettings,
+  state: Record<string, unknown>,
+  item: StatusBackItem,
+  options: ExchangeOptions,
+) {
+  const wanted = (settings.statusMap as Record<string, string | undefined>)[item.status]?.trim();
+  if (!wanted) return { value: { pushed: false, shopUpdatedAt: null }, request: "", response: "статус не сопоставлен" };
+  const patch: Record<string, unknown> = {};
+  const known = (state.shopStatuses ?? {}) as Record<string, string>;
+  const status = isSystemStatus(wanted)
+    ? { fulfillment_status: wanted }
+    : {
+        custom_status_permalink: await customStatusFor(settings, known, wanted, item.status, options.timeoutMs, patch),
+      };
+  const fieldId = await trackFieldId(settings, state.trackFieldId, options.timeoutMs, patch);
+  const path = `/admin/orders/${encodeURIComponent(item.partnerOrderId)}.json`;
+  const body = { order: { ...status, fields_values_attributes: [{ field_id: fieldId, value: item.trackLink }] } };
+  const res = await insalesCall(settings, "PUT", path, options.timeoutMs, body);
+  // A failed write loses `patch`, harmlessly: the next try finds the status and the field at the shop again.
+  if (res.status !== 200) throw failure(res.status, res.text);
+  const o = parseJson(res.text, "заказа") as { updated_at?: unknown } | null;
+  return {
+    value: { pushed: true, shopUpdatedAt: typeof o?.updated_at === "string" ? o.updated_at : null },
+    statePatch: Object.keys(patch).length ? patch : undefined,
+    request: `PUT ${path} ${JSON.stringify(body)}`,
+    response: `HTTP ${res.status}`,
+  };
 }

@@ -4,6 +4,7 @@ import {
   fetchInsalesOrders,
   parseInsalesHook,
   probeInsales,
+  pushInsalesStatus,
   subscribeInsales,
   unsubscribeInsales,
 } from "./client";
@@ -11,13 +12,14 @@ import { insalesSettings, type insalesSettingsSchema } from "./settings";
 
 /**
  * A client's InSales shop (linked through the app's install and link page): orders come in (`inbound`, polled and
- * woken by `webhook`); statuses back to the shop are next. The shop's statuses are not courier statuses: none maps.
+ * woken by `webhook`); our statuses and the track go back to the shop (`statusBack`). The shop's statuses are not courier statuses: none maps.
  */
 export const insales: IntegratorAdapter<typeof insalesSettingsSchema> = {
   ...insalesSettings,
   probe: probeInsales,
   mapStatus: () => null,
   inbound: { fetchOrders: fetchInsalesOrders, fetchOrder: fetchInsalesOrder },
+  statusBack: { push: pushInsalesStatus },
   webhook: {
     subscribe: subscribeInsales,
     unsubscribe: unsubscribeInsales,

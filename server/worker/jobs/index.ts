@@ -3,6 +3,7 @@ import syncHooks from "./sync-hooks";
 import syncInbound from "./sync-inbound";
 import syncPoll from "./sync-poll";
 import syncResolve from "./sync-resolve";
+import syncShopStatus from "./sync-shop-status";
 import syncSubscriptions from "./sync-subscriptions";
 import syncSweep from "./sync-sweep";
 import syncTick from "./sync-tick";
@@ -19,6 +20,7 @@ export const JOBS: readonly Job[] = [
   syncResolve,
   syncHooks,
   syncInbound,
+  syncShopStatus,
   syncTick,
   syncSweep,
   syncSubscriptions,

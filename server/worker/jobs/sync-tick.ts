@@ -2,6 +2,7 @@ import { integrationsWithDueCancels } from "../../services/exchange/cancel";
 import { integrationsWithDueHooks } from "../../services/exchange/hooks";
 import { integrationsDueForPoll } from "../../services/exchange/housekeeping";
 import { integrationsWithDueResolves } from "../../services/exchange/resolve";
+import { integrationsWithDueStatusBack } from "../../services/exchange/shop-status";
 import { integrationsWithDueTransfers } from "../../services/exchange/transfer";
 import { noPayload } from "./payloads";
 import { defineJob } from "./types";
@@ -18,6 +19,7 @@ export default defineJob({
       ["sync-resolve", await integrationsWithDueResolves(db)],
       ["sync-hooks", await integrationsWithDueHooks(db)],
       ["sync-poll", await integrationsDueForPoll(db, pollSeconds)],
+      ["sync-shop-status", await integrationsWithDueStatusBack(db)],
     ];
     for (const [job, ids] of due) for (const integrationId of ids) await enqueue(job, { integrationId });
   },

@@ -1,0 +1,196 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { and, eq } from "drizzle-orm";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createDatabase } from "@/db/client";
+import { inboundOrders, integrations, integrationSync, orders } from "@/db/schema";
+import { createTenant } from "@/db/test/factories";
+import { createIsolatedDatabase } from "@/db/test/helpers";
+import { pullShopOrders } from "@/server/services/exchange/inbound";
+import { integrationsWithDueStatusBack, pushShopStatuses } from "@/server/services/exchange/shop-status";
+import { ownerSecretsContext, sealSecrets } from "@/server/services/integrations/secret-box";
+import { applyStatusEvents } from "@/server/services/orders/lifecycle";
+import { startInSalesStandIn, type InSalesStandIn } from "@/server/stand-ins/insales/server";
+import syncShopStatus from "@/server/worker/jobs/sync-shop-status";
+
+// Our statuses back to the shop, end to end: imported stand-in orders, our lifecycle, the outbox and the adapter.
+let iso: Awaited<ReturnType<typeof createIsolatedDatabase>>;
+let conn: ReturnType<typeof createDatabase>;
+let standIn: InSalesStandIn;
+let app: Server;
+let appUrl: string;
+
+beforeAll(async () => {
+  iso = await createIsolatedDatabase();
+  conn = createDatabase(iso.url, { max: 8 });
+  process.env.DATABASE_URL = iso.url;
+  app = createServer((_req, res) => res.writeHead(200).end("ok"));
+  await new Promise<void>((r) => app.listen(0, "127.0.0.1", () => r()));
+  appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
+});
+
+afterEach(async () => {
+  await standIn?.close();
+});
+
+afterAll(async () => {
+  await new Promise<void>((r) => app.close(() => r()));
+  await conn?.sql.end();
+  await iso?.drop();
+});
+
+const TRIGGER = "approved";
+
+/** A linked, installed stand-in shop with the given mapping of our statuses, and helpers around it. */
+async function setUp(statusMap: Record<string, string>) {
+  standIn = await startInSalesStandIn({
+    appUrls: { install: `${appUrl}/install`, uninstall: `${appUrl}/uninstall`, login: `${appUrl}/login` },
+  });
+  process.env.INSALES_APP_ID = standIn.appId;
+  const db = conn.db;
+  const t = await createTenant(db);
+  const shop = standIn.createShop();
+  const installed = await standIn.install(shop.insalesId);
+  const owner = { companyId: t.company.id, ownerKind: "client" as const, clientId: t.client.id, branchId: null };
+  const [integration] = await db
+    .insert(integrations)
+    .values({
+      ...owner,
+      integrator: "insales",
+      settings: {
+        shop: shop.host,
+        insalesId: String(shop.insalesId),
+        triggerStatus: TRIGGER,
+        prefix: "IS-",
+        apiBase: shop.apiBase,
+        statusMap,
+      },
+      secrets: sealSecrets({ password: installed.password! }, ownerSecretsContext({ ...owner, integrator: "insales" })),
+    })
+    .returning();
+  const id = integration!.id;
+  /** A shop order in the trigger status, imported here; returns the shop's order and ours. */
+  const imported = async () => {
+    const o = standIn.createOrder({ shop: shop.insalesId, custom_status: TRIGGER });
+    await pullShopOrders(db, id);
+    const [row] = await db
+      .select({ orderId: inboundOrders.orderId })
+      .from(inboundOrders)
+      .where(and(eq(inboundOrders.integrationId, id), eq(inboundOrders.partnerOrderId, String(o.id))));
+    const [ours] = await db.select().from(orders).where(eq(orders.id, row!.orderId!));
+    return { o, ours: ours! };
+  };
+  const setStatus = (orderId: number, status: string) =>
+    applyStatusEvents(db, t.company.id, [{ orderId, status, eventTime: new Date(), source: "cabinet" }]);
+  const control = async (what: "statuses" | "fields") =>
+    (await (await fetch(`${standIn.url}/_control/${what}?shop=${shop.insalesId}`)).json()) as {
+      permalink?: string;
+      handle?: string;
+      id?: number;
+    }[];
+  const row = async (orderId: number) =>
+    (await db.select().from(inboundOrders).where(eq(inboundOrders.orderId, orderId)))[0]!;
+  return { t, shop, id, imported, setStatus, control, row, push: (now?: Date) => pushShopStatuses(db, id, now) };
+}
+
+const trackOf = (o: { fields_values: { handle: string; value: string | null }[] }) =>
+  o.fields_values.find((v) => v.handle === "courier_track")?.value;
+
+describe("InSales statuses back to the shop", () => {
+  it("sets the mapped status (a custom one made once) and the track field; a second run sends nothing", async () => {
+    const s = await setUp({ PICKUP: "Передан курьеру", COMPLETE: "delivered" });
+    const a = await s.imported();
+    const b = await s.imported();
+    // Imported as NEW, which the client left unmapped: nothing is written.
+    expect(await s.push()).toEqual({ pushed: 0, unmapped: 2, failed: 0 });
+    expect(standIn.writes(s.shop.insalesId)).toHaveLength(0);
+
+    await s.setStatus(a.ours.id, "PICKUP");
+    await s.setStatus(b.ours.id, "PICKUP");
+    expect(await integrationsWithDueStatusBack(conn.db)).toContain(s.id);
+    expect(await s.push()).toEqual({ pushed: 2, unmapped: 0, failed: 0 });
+    for (const x of [a, b]) {
+      const o = standIn.order(s.shop.insalesId, x.o.id);
+      expect(o.custom_status).toMatchObject({ permalink: "peredan-kurieru", title: "Передан курьеру" });
+      expect(trackOf(o)).toBe(x.ours.barcode ?? x.ours.number);
+    }
+    expect((await s.control("statuses")).filter((c) => c.permalink === "peredan-kurieru")).toHaveLength(1);
+    expect((await s.control("fields")).filter((f) => f.handle === "courier_track")).toHaveLength(1);
+    expect(standIn.counters.requests["POST /admin/custom_statuses.json"]).toBe(1);
+    expect(standIn.counters.requests["POST /admin/fields.json"]).toBe(1);
+    const [sync] = await conn.db.select().from(integrationSync).where(eq(integrationSync.integrationId, s.id));
+    expect(sync!.partnerState).toMatchObject({
+      trackFieldId: expect.any(Number),
+      shopStatuses: { "Передан курьеру": "peredan-kurieru" },
+    });
+    expect(await s.row(a.ours.id)).toMatchObject({ pushedStatus: "PICKUP", pushError: null, pushAttempts: 0 });
+
+    // Idempotent: nothing changed here, nothing goes to the shop; our own write is not re-imported as a shop edit.
+    const writes = standIn.writes(s.shop.insalesId).length;
+    expect(await s.push()).toEqual({ pushed: 0, unmapped: 0, failed: 0 });
+    expect(standIn.writes(s.shop.insalesId)).toHaveLength(writes);
+    expect(await pullShopOrders(conn.db, s.id)).toMatchObject({ updated: 0, held: 0 });
+    expect((await s.row(a.ours.id)).error).toBeNull();
+
+    // A system status goes as fulfillment_status; the remembered field and status need no more lookups.
+    const before = { ...standIn.counters.requests };
+    await s.setStatus(a.ours.id, "COMPLETE");
+    expect(await s.push()).toMatchObject({ pushed: 1 });
+    expect(standIn.order(s.shop.insalesId, a.o.id)).toMatchObject({ fulfillment_status: "delivered" });
+    expect(standIn.writes(s.shop.insalesId).at(-1)!.body).toMatchObject({ fulfillment_status: "delivered" });
+    expect(standIn.counters.requests["GET /admin/fields.json"]).toBe(before["GET /admin/fields.json"]);
+    expect(standIn.counters.requests["GET /admin/custom_statuses.json"]).toBe(
+      before["GET /admin/custom_statuses.json"],
+    );
+  });
+
+  it("an unmapped status sends nothing and is not tried again", async () => {
+    const s = await setUp({ COMPLETE: "delivered" });
+    const a = await s.imported();
+    await s.setStatus(a.ours.id, "PICKUP");
+    expect(await s.push()).toEqual({ pushed: 0, unmapped: 1, failed: 0 });
+    expect(await s.push()).toEqual({ pushed: 0, unmapped: 0, failed: 0 });
+    expect(standIn.writes(s.shop.insalesId)).toHaveLength(0);
+    expect(standIn.order(s.shop.insalesId, a.o.id).custom_status.permalink).toBe(TRIGGER);
+    expect(await s.row(a.ours.id)).toMatchObject({ pushedStatus: "PICKUP", pushedAt: null });
+    expect(await integrationsWithDueStatusBack(conn.db)).not.toContain(s.id);
+  });
+
+  it("the shop's rate limit (503): the order waits with the reason, is retried later and nothing is lost", async () => {
+    const s = await setUp({ PICKUP: "dispatched" });
+    const a = await s.imported();
+    await s.setStatus(a.ours.id, "PICKUP");
+    // One request per two minutes, already used by the import: every call is refused, past the client's own retries.
+    standIn.configure({ rateLimit: { requests: 1, windowMs: 120_000 } });
+    expect(await s.push()).toEqual({ pushed: 0, unmapped: 0, failed: 1 });
+    expect(standIn.counters.rateLimited).toBeGreaterThan(1);
+    expect(standIn.writes(s.shop.insalesId)).toHaveLength(0);
+    const held = await s.row(a.ours.id);
+    expect(held).toMatchObject({ pushedStatus: null, pushAttempts: 1 });
+    expect(held.pushError).toContain("ограничил частоту запросов");
+    expect(held.pushNextAt!.getTime()).toBeGreaterThan(Date.now());
+    const [sync] = await conn.db.select().from(integrationSync).where(eq(integrationSync.integrationId, s.id));
+    expect(sync!.lastError).toContain("ограничил частоту запросов");
+
+    // Backing off: not tried before its time, then written once the shop has requests again.
+    standIn.configure({ rateLimit: { requests: 500, windowMs: 300_000 } });
+    expect(await s.push()).toEqual({ pushed: 0, unmapped: 0, failed: 0 });
+    const later = new Date(held.pushNextAt!.getTime() + 1000);
+    expect(await pushShopStatuses(conn.db, s.id, later)).toEqual({ pushed: 1, unmapped: 0, failed: 0 });
+    const o = standIn.order(s.shop.insalesId, a.o.id);
+    expect(o.fulfillment_status).toBe("dispatched");
+    expect(trackOf(o)).toBe(a.ours.barcode ?? a.ours.number);
+    expect(await s.row(a.ours.id)).toMatchObject({ pushedStatus: "PICKUP", pushError: null, pushAttempts: 0 });
+  }, 60_000);
+
+  it("the worker's sync-shop-status job writes one integration's statuses", async () => {
+    const s = await setUp({ PICKUP: "dispatched" });
+    const a = await s.imported();
+    await s.setStatus(a.ours.id, "PICKUP");
+    const lines: string[] = [];
+    const ctx = { db: conn.db, log: (m: string) => lines.push(m), enqueue: async () => {}, pollSeconds: 60 };
+    await syncShopStatus.handler({ integrationId: s.id }, ctx);
+    expect(standIn.order(s.shop.insalesId, a.o.id).fulfillment_status).toBe("dispatched");
+    expect(lines.some((l) => l.includes(`интеграция ${s.id}`) && l.includes("передано 1"))).toBe(true);
+  });
+});
