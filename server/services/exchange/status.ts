@@ -148,14 +148,15 @@ async function pollWithLease(
   const applyStarted = Date.now();
 
   await db.transaction(async (tx) => {
-    // Still ours, and locked until commit: a worker that took over meanwhile applies this batch instead, never both.
-    await lease.renew(tx);
     const applied = await applyPartnerEvents(tx, p, feed.value, source.describe);
     if (feed.asked.length)
       await tx
         .update(transfers)
         .set({ statusCheckedAt: sql`now()` })
         .where(inArray(transfers.id, feed.asked));
+    // Still ours, and locked until commit: a worker that took over meanwhile applies this batch instead, never both.
+    // Taken last, after the transfers' rows, in the order a hand-over's settlement locks them (else they deadlock).
+    await lease.renew(tx);
     result.applied += applied.applied;
     result.unmapped += applied.unmapped;
   });
@@ -295,7 +296,7 @@ export async function applyPartnerEvents(tx: Tx, p: Partner, feed: PartnerStatus
     const rows = JSON.stringify(coded.map((o) => ({ id: o.transferId, code: o.partnerCode })));
     await tx.execute(sql`
         update transfers t set partner_order_code = v.code, updated_at = now()
-        from jsonb_to_recordset(${rows}::jsonb) as v(id bigint, code text) where t.id = v.id`);
+        from jsonb_to_recordset(${rows}::jsonb) as v(id bigint, code text) where t.id = v.id and t.state <> 'sending'`);
   }
   for (let i = 0; i < logs.length; i += 2000) await tx.insert(syncLog).values(logs.slice(i, i + 2000));
   return result;
@@ -303,7 +304,10 @@ export async function applyPartnerEvents(tx: Tx, p: Partner, feed: PartnerStatus
 
 type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
 
-/** Every order the partner spoke about counts as checked now; facts that came with a status are kept. */
+/**
+ * Every order the partner spoke about counts as checked now; facts that came with a status are kept. A transfer a
+ * worker is still settling is left to it (its row is that worker's until it commits).
+ */
 async function recordPartnerNews(
   tx: Tx,
   p: Partner,
@@ -319,7 +323,7 @@ async function recordPartnerNews(
       partner_details = case when v.details is null then t.partner_details
         else coalesce(t.partner_details, '{}'::jsonb) || v.details end
     from jsonb_to_recordset(${rows}::jsonb) as v(id bigint, details jsonb)
-    where t.id = v.id and t.integration_id = ${p.id}`);
+    where t.id = v.id and t.integration_id = ${p.id} and t.state <> 'sending'`);
 }
 
 /** What the partner already told us about these orders: (status, event time) pairs and its latest status per order. */
