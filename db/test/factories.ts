@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomInt } from "node:crypto";
 import bcrypt from "bcryptjs";
 import type { Queryable } from "../client";
 import { branches, clients, companies, staffUsers } from "../schema";
@@ -13,14 +13,13 @@ import {
 } from "../../server/services/manifests";
 
 const uniq = () => randomBytes(4).toString("hex");
-let extraSeq = 0;
 // Fast hash for test fixtures; production uses cost 10.
 const hash = (p: string) => bcrypt.hashSync(p, 4);
 
 export async function createCompany(db: Queryable, overrides: Partial<typeof companies.$inferInsert> = {}) {
-  const extraCode =
-    overrides.extraCode ??
-    100_000 + ((process.pid * 1000 + ++extraSeq * 7 + Math.floor(Math.random() * 1000)) % 899_999);
+  // Random over most of int4: test files run side by side in one process on a shared database, so a per-file
+  // counter repeats across files; a wide random code practically never does.
+  const extraCode = overrides.extraCode ?? 100_000 + randomInt(0, 2_000_000_000);
   const [c] = await db
     .insert(companies)
     .values({ name: `Компания ${uniq()}`, extraCode, ...overrides })
