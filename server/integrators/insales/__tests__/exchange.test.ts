@@ -1,26 +1,22 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase } from "@/db/client";
 import { apiSettings, inboundOrders, integrations, orders } from "@/db/schema";
-import { createTenant } from "@/db/test/factories";
 import { createIsolatedDatabase } from "@/db/test/helpers";
 import { startHookServer } from "@/db/test/hook-server";
 import { processHookDeliveries } from "@/server/services/exchange/hooks";
 import { pullShopOrders } from "@/server/services/exchange/inbound";
 import { syncSubscriptions } from "@/server/services/exchange/subscriptions";
-import { ownerSecretsContext, sealSecrets } from "@/server/services/integrations/secret-box";
 import { applyStatusEvents } from "@/server/services/orders/lifecycle";
-import { startInSalesStandIn, type InSalesStandIn } from "@/server/stand-ins/insales/server";
+import type { InSalesStandIn, startInSalesStandIn } from "@/server/stand-ins/insales/server";
+import { linkStandInShop, startAppStub, TRIGGER } from "./linked-shop";
 import syncInbound from "@/server/worker/jobs/sync-inbound";
 
 // InSales orders in, end to end: the stand-in shop, the adapter, the engine's import and a real database.
 let iso: Awaited<ReturnType<typeof createIsolatedDatabase>>;
 let conn: ReturnType<typeof createDatabase>;
 let standIn: InSalesStandIn;
-let app: Server;
-let appUrl: string;
+let app: Awaited<ReturnType<typeof startAppStub>>;
 let hookServer: Awaited<ReturnType<typeof startHookServer>>;
 
 beforeAll(async () => {
@@ -30,10 +26,7 @@ beforeAll(async () => {
   hookServer = await startHookServer();
   // Hook addresses are built from the deployment's public address: here, the server above.
   process.env.PUBLIC_URL = hookServer.base;
-  // Our install URL as far as the stand-in is concerned: it only needs a 200 to count the app installed.
-  app = createServer((_req, res) => res.writeHead(200).end("ok"));
-  await new Promise<void>((r) => app.listen(0, "127.0.0.1", () => r()));
-  appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
+  app = await startAppStub();
 });
 
 afterEach(async () => {
@@ -41,7 +34,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await new Promise<void>((r) => app.close(() => r()));
+  await app?.close();
   await hookServer?.close();
   delete process.env.PUBLIC_URL;
   await conn?.sql.end();
@@ -49,38 +42,13 @@ afterAll(async () => {
 });
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const TRIGGER = "approved";
 
 /** A tenant whose client linked an installed stand-in shop (trigger status «approved», prefix IS-). */
 async function setUp(tuning: Parameters<typeof startInSalesStandIn>[0] = {}) {
-  standIn = await startInSalesStandIn({
-    appUrls: { install: `${appUrl}/install`, uninstall: `${appUrl}/uninstall`, login: `${appUrl}/login` },
-    ...tuning,
-  });
-  process.env.INSALES_APP_ID = standIn.appId;
+  const linked = await linkStandInShop(conn.db, app.appUrls, { tuning });
+  standIn = linked.standIn;
+  const { t, shop, id } = linked;
   const db = conn.db;
-  const t = await createTenant(db);
-  const shop = standIn.createShop();
-  const installed = await standIn.install(shop.insalesId);
-  expect(installed.installed).toBe(true);
-  const owner = { companyId: t.company.id, ownerKind: "client" as const, clientId: t.client.id, branchId: null };
-  const [integration] = await db
-    .insert(integrations)
-    .values({
-      ...owner,
-      integrator: "insales",
-      settings: {
-        shop: shop.host,
-        insalesId: String(shop.insalesId),
-        triggerStatus: TRIGGER,
-        prefix: "IS-",
-        apiBase: shop.apiBase,
-        statusMap: {},
-      },
-      secrets: sealSecrets({ password: installed.password! }, ownerSecretsContext({ ...owner, integrator: "insales" })),
-    })
-    .returning();
-  const id = integration!.id;
   const ours = () =>
     db
       .select({ id: orders.id, number: orders.number, status: orders.status, address: orders.receiverAddress })

@@ -1,32 +1,26 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { and, eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase } from "@/db/client";
-import { inboundOrders, integrations, integrationSync, orders } from "@/db/schema";
-import { createTenant } from "@/db/test/factories";
+import { inboundOrders, integrationSync, orders } from "@/db/schema";
 import { createIsolatedDatabase } from "@/db/test/helpers";
 import { pullShopOrders } from "@/server/services/exchange/inbound";
 import { integrationsWithDueStatusBack, pushShopStatuses } from "@/server/services/exchange/shop-status";
-import { ownerSecretsContext, sealSecrets } from "@/server/services/integrations/secret-box";
 import { applyStatusEvents } from "@/server/services/orders/lifecycle";
-import { startInSalesStandIn, type InSalesStandIn } from "@/server/stand-ins/insales/server";
+import type { InSalesStandIn } from "@/server/stand-ins/insales/server";
+import { linkStandInShop, startAppStub, TRIGGER } from "./linked-shop";
 import syncShopStatus from "@/server/worker/jobs/sync-shop-status";
 
 // Our statuses back to the shop, end to end: imported stand-in orders, our lifecycle, the outbox and the adapter.
 let iso: Awaited<ReturnType<typeof createIsolatedDatabase>>;
 let conn: ReturnType<typeof createDatabase>;
 let standIn: InSalesStandIn;
-let app: Server;
-let appUrl: string;
+let app: Awaited<ReturnType<typeof startAppStub>>;
 
 beforeAll(async () => {
   iso = await createIsolatedDatabase();
   conn = createDatabase(iso.url, { max: 8 });
   process.env.DATABASE_URL = iso.url;
-  app = createServer((_req, res) => res.writeHead(200).end("ok"));
-  await new Promise<void>((r) => app.listen(0, "127.0.0.1", () => r()));
-  appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
+  app = await startAppStub();
 });
 
 afterEach(async () => {
@@ -34,41 +28,17 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await new Promise<void>((r) => app.close(() => r()));
+  await app?.close();
   await conn?.sql.end();
   await iso?.drop();
 });
 
-const TRIGGER = "approved";
-
 /** A linked, installed stand-in shop with the given mapping of our statuses, and helpers around it. */
 async function setUp(statusMap: Record<string, string>) {
-  standIn = await startInSalesStandIn({
-    appUrls: { install: `${appUrl}/install`, uninstall: `${appUrl}/uninstall`, login: `${appUrl}/login` },
-  });
-  process.env.INSALES_APP_ID = standIn.appId;
+  const linked = await linkStandInShop(conn.db, app.appUrls, { statusMap });
+  standIn = linked.standIn;
+  const { t, shop, id } = linked;
   const db = conn.db;
-  const t = await createTenant(db);
-  const shop = standIn.createShop();
-  const installed = await standIn.install(shop.insalesId);
-  const owner = { companyId: t.company.id, ownerKind: "client" as const, clientId: t.client.id, branchId: null };
-  const [integration] = await db
-    .insert(integrations)
-    .values({
-      ...owner,
-      integrator: "insales",
-      settings: {
-        shop: shop.host,
-        insalesId: String(shop.insalesId),
-        triggerStatus: TRIGGER,
-        prefix: "IS-",
-        apiBase: shop.apiBase,
-        statusMap,
-      },
-      secrets: sealSecrets({ password: installed.password! }, ownerSecretsContext({ ...owner, integrator: "insales" })),
-    })
-    .returning();
-  const id = integration!.id;
   /** A shop order in the trigger status, imported here; returns the shop's order and ours. */
   const imported = async () => {
     const o = standIn.createOrder({ shop: shop.insalesId, custom_status: TRIGGER });

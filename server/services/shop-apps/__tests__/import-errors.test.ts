@@ -1,5 +1,3 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase } from "@/db/client";
@@ -7,8 +5,8 @@ import { inboundOrders, integrations, orders } from "@/db/schema";
 import { createClient, createTenant } from "@/db/test/factories";
 import { createIsolatedDatabase } from "@/db/test/helpers";
 import { pullShopOrders } from "@/server/services/exchange/inbound";
-import { ownerSecretsContext, sealSecrets } from "@/server/services/integrations/secret-box";
-import { startInSalesStandIn, type InSalesStandIn } from "@/server/stand-ins/insales/server";
+import type { InSalesStandIn } from "@/server/stand-ins/insales/server";
+import { linkStandInShop, startAppStub, TRIGGER } from "@/server/integrators/insales/__tests__/linked-shop";
 import { listShopApps } from "../apps";
 import { listImportErrors, retryImport } from "../import-errors";
 
@@ -17,17 +15,13 @@ import { listImportErrors, retryImport } from "../import-errors";
 let iso: Awaited<ReturnType<typeof createIsolatedDatabase>>;
 let conn: ReturnType<typeof createDatabase>;
 let standIn: InSalesStandIn;
-let app: Server;
-let appUrl: string;
+let app: Awaited<ReturnType<typeof startAppStub>>;
 
 beforeAll(async () => {
   iso = await createIsolatedDatabase();
   conn = createDatabase(iso.url, { max: 4 });
   process.env.DATABASE_URL = iso.url;
-  // Our install URL as far as the stand-in is concerned: it only needs a 200 to count the app installed.
-  app = createServer((_req, res) => res.writeHead(200).end("ok"));
-  await new Promise<void>((r) => app.listen(0, "127.0.0.1", () => r()));
-  appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
+  app = await startAppStub();
 });
 
 afterEach(async () => {
@@ -35,44 +29,20 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await new Promise<void>((r) => app.close(() => r()));
+  await app?.close();
   await conn?.sql.end();
   await iso?.drop();
 });
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const TRIGGER = "approved";
 const NO_PHONE = { custom_status: TRIGGER, client: { phone: null }, shipping_address: { phone: null } };
 
 /** A tenant whose client linked an installed stand-in shop (trigger status «approved», prefix IS-). */
 async function setUp() {
-  standIn = await startInSalesStandIn({
-    appUrls: { install: `${appUrl}/install`, uninstall: `${appUrl}/uninstall`, login: `${appUrl}/login` },
-  });
-  process.env.INSALES_APP_ID = standIn.appId;
+  const linked = await linkStandInShop(conn.db, app.appUrls);
+  standIn = linked.standIn;
+  const { t, shop, id } = linked;
   const db = conn.db;
-  const t = await createTenant(db);
-  const shop = standIn.createShop();
-  const installed = await standIn.install(shop.insalesId);
-  expect(installed.installed).toBe(true);
-  const owner = { companyId: t.company.id, ownerKind: "client" as const, clientId: t.client.id, branchId: null };
-  const [integration] = await db
-    .insert(integrations)
-    .values({
-      ...owner,
-      integrator: "insales",
-      settings: {
-        shop: shop.host,
-        insalesId: String(shop.insalesId),
-        triggerStatus: TRIGGER,
-        prefix: "IS-",
-        apiBase: shop.apiBase,
-        statusMap: {},
-      },
-      secrets: sealSecrets({ password: installed.password! }, ownerSecretsContext({ ...owner, integrator: "insales" })),
-    })
-    .returning();
-  const id = integration!.id;
   const ours = () =>
     db.select({ number: orders.number }).from(orders).where(eq(orders.clientId, t.client.id)).orderBy(orders.id);
   return { t, shop, id, ours, pull: () => pullShopOrders(db, id) };
