@@ -17,6 +17,7 @@ const staffLinks = [
 const clientLinks = [
   { href: "/orders", label: "Мои заказы" },
   { href: "/apps", label: "Приложения" },
+  { href: "/automation", label: "Автоматизация" },
 ];
 // The sign-in journal is the company admins' alone (the page and the procedure check it again).
 const adminLinks = [{ href: "/security", label: "Безопасность" }];

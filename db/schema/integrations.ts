@@ -64,7 +64,10 @@ export const integrations = pgTable(
   ],
 );
 
-/** Who changed which fields of a branch's integration, and when; values are never recorded. */
+/**
+ * Who changed which fields of an integration, and when; values are never recorded. A branch's partner has `branchId`,
+ * a client's shop app `clientId` (its «Автоматизация»).
+ */
 export const integrationAudit = pgTable(
   "integration_audit",
   {
@@ -73,7 +76,8 @@ export const integrationAudit = pgTable(
       .notNull()
       .references(() => companies.id),
     // No foreign keys to the branch or integration: the history outlives both.
-    branchId: integer().notNull(),
+    branchId: integer(),
+    clientId: integer(),
     integrationId: integer(),
     integrator: text().notNull(),
     actorUserId: integer().references(() => staffUsers.id),
@@ -87,5 +91,8 @@ export const integrationAudit = pgTable(
     detail: text(),
     at: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("integration_audit_branch_idx").on(t.companyId, t.branchId, t.id.desc())],
+  (t) => [
+    index("integration_audit_branch_idx").on(t.companyId, t.branchId, t.id.desc()),
+    index("integration_audit_integration_idx").on(t.companyId, t.integrationId, t.id.desc()),
+  ],
 );

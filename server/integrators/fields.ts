@@ -58,6 +58,7 @@ export function fieldsOf(settings: IntegratorSettings): FieldSpec[] {
     let options: FieldSpec["options"];
     if (base.type === "boolean") type = "boolean";
     else if (base.type === "number" || base.type === "int") type = "number";
+    else if (base.type === "record") type = "statusMap";
     else if (base.type === "enum") {
       type = "select";
       options = Object.values(base.entries ?? {}).map((v) => ({ value: v, label: meta.optionLabels?.[v] ?? v }));
@@ -76,6 +77,7 @@ export function fieldsOf(settings: IntegratorSettings): FieldSpec[] {
     if (def !== undefined && (typeof def === "string" || typeof def === "number" || typeof def === "boolean"))
       spec.default = def;
     if (options) spec.options = options;
+    if (meta.choices) spec.choices = meta.choices;
     return spec;
   });
 }

@@ -12,9 +12,12 @@ export interface FieldMeta {
   placeholder?: string;
   /** Labels for an enum's values, in the enum's order. */
   optionLabels?: Record<string, string>;
+  /** The field's options are read from the partner when the form opens (`automationChoices`), under this key. */
+  choices?: string;
 }
 
-export type FieldType = "text" | "password" | "url" | "number" | "boolean" | "select";
+/** `statusMap`: our status codes → the partner's values (a record), one row per our status. */
+export type FieldType = "text" | "password" | "url" | "number" | "boolean" | "select" | "statusMap";
 
 /** A form field as the browser renders it, derived from the settings schema (see `fieldsOf`). */
 export interface FieldSpec {
@@ -27,6 +30,8 @@ export interface FieldSpec {
   secret: boolean;
   default?: string | number | boolean;
   options?: { value: string; label: string }[];
+  /** See `FieldMeta.choices`. */
+  choices?: string;
 }
 
 /** The pure half of an integrator: safe for the browser (no I/O, no node:* imports). */
@@ -38,6 +43,8 @@ export interface IntegratorSettings<S extends z.ZodObject = z.ZodObject> {
   schema: S;
   /** Who owns its integrations (default: a branch). Only branch integrators are offered in the branch's dialog. */
   owner?: "branch" | "client" | "company";
+  /** Client integrations: the settings fields the client (or staff) may change under «Автоматизация». */
+  automation?: readonly string[];
 }
 
 export type ProbeResult =
@@ -70,6 +77,13 @@ export interface IntegratorAdapter<S extends z.ZodObject = z.ZodObject> extends 
   /** Statuses back to the shop an order came from (`inbound` integrations): the engine says when, the adapter how. */
   statusBack?: StatusBack<z.output<S>>;
   payments?: Payments<z.output<S>>;
+  /** The partner's own values the «Автоматизация» form offers (e.g. the shop's statuses), keyed as `FieldMeta.choices`. */
+  automationChoices?(settings: z.output<S>, options: ExchangeOptions): Promise<Record<string, FieldChoice[]>>;
+}
+
+export interface FieldChoice {
+  value: string;
+  label: string;
 }
 
 /** An order as handed to a partner: our own fields, integrator-neutral. */
@@ -348,7 +362,8 @@ export interface InboundOrder {
 }
 
 /**
- * Shop apps (a client's integration): orders come in from the shop. `fetchOrders` reads the orders changed after
+ * Shop apps (a client's integration): orders come in from the shop. While the integration's `paused` setting is on
+ * («Не передавать заказы»), orders that reach the trigger status are held (listed with the reason), not imported. `fetchOrders` reads the orders changed after
  * `cursor` (null: from the start), one page; the engine stores the returned cursor only after it committed the page.
  */
 export interface InboundOrders<S = unknown> {

@@ -1,18 +1,21 @@
-import { StaffOnly } from "@/components/staff-only";
-import { Card, PageHeader } from "@/components/ui";
+import { isStaffSession } from "@/components/staff-only";
+import { PageHeader } from "@/components/ui";
+import { AutomationList } from "./automation-list";
 
-export default function AutomationPage() {
+/** «Автоматизация»: how each installed shop app brings orders in and sends statuses back (the seed's settings page). */
+export default async function AutomationPage() {
+  const isStaff = await isStaffSession();
   return (
-    <StaffOnly>
-      <PageHeader title="Автоматизация" subtitle="Фоновые задачи и правила, которые работают без участия оператора" />
-      <Card>
-        <p className="text-slate-700">Автоматизаций пока нет.</p>
-        <p className="mt-2 text-slate-600">
-          Здесь появятся регулярные задачи установленных приложений — например, загрузка новых заказов из InSales и
-          RetailCRM и отправка им статусов доставки — с расписанием, журналом запусков и ошибками.
-        </p>
-        <p className="mt-3 text-slate-500">Раздел появится вместе с приложениями в следующих версиях Курьер-Хаба.</p>
-      </Card>
-    </StaffOnly>
+    <div className="flex flex-col gap-4">
+      <PageHeader
+        title="Автоматизация"
+        subtitle={
+          isStaff
+            ? "Правила приложений ваших клиентов: когда заказ магазина передаётся в службу, с каким префиксом и какие статусы возвращаются в магазин"
+            : "Правила ваших приложений: когда заказ магазина передаётся в службу, с каким префиксом и какие статусы возвращаются в магазин"
+        }
+      />
+      <AutomationList isStaff={isStaff} />
+    </div>
   );
 }

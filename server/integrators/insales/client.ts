@@ -28,9 +28,14 @@ export function insalesAppId(): string {
   return process.env.INSALES_APP_ID ?? "";
 }
 
-/** Shops are https; a local stand-in (tests, demo) is reached over http when INSALES_SHOP_SCHEME=http. */
+/**
+ * A shop's admin is `https://<shop host>`; INSALES_SHOP_API_BASE (a template with `{shop}`) points every shop elsewhere,
+ * e.g. `http://127.0.0.1:8087/shops/{shop}` for the local stand-in (demo, tests).
+ */
 export function shopBaseUrl(shop: string): string {
-  return `${process.env.INSALES_SHOP_SCHEME === "http" ? "http" : "https"}://${shop}`;
+  const template = process.env.INSALES_SHOP_API_BASE;
+  if (template?.includes("{shop}")) return template.replace("{shop}", shop).replace(/\/+$/, "");
+  return `https://${shop}`;
 }
 
 /** Waits after a 503 (the shop's 500 requests / 5 min): our HTTP answer carries no Retry-After, so a fixed ladder. */

@@ -5,6 +5,7 @@ import {
   parseInsalesHook,
   probeInsales,
   pushInsalesStatus,
+  readShopStatuses,
   subscribeInsales,
   unsubscribeInsales,
 } from "./client";
@@ -20,6 +21,12 @@ export const insales: IntegratorAdapter<typeof insalesSettingsSchema> = {
   mapStatus: () => null,
   inbound: { fetchOrders: fetchInsalesOrders, fetchOrder: fetchInsalesOrder },
   statusBack: { push: pushInsalesStatus },
+  automationChoices: async (settings, options) => ({
+    shopStatuses: (await readShopStatuses(settings, options.timeoutMs)).map((s) => ({
+      value: s.value,
+      label: s.title,
+    })),
+  }),
   webhook: {
     subscribe: subscribeInsales,
     unsubscribe: unsubscribeInsales,

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ORDER_STATUS_CODES } from "../../services/orders/statuses";
 import { safeString } from "../../services/primitives";
-import { httpUrl, optionalText, requiredText } from "../form";
+import { flag, httpUrl, optionalText, requiredText } from "../form";
 import type { IntegratorSettings } from "../types";
 
 /** A shop's status as the link page offers it: a system `fulfillment_status` code or a custom status permalink. */
@@ -22,6 +22,7 @@ export const insalesSettingsSchema = z.object({
   triggerStatus: shopStatus("Выберите статус, при котором заказ передаётся в службу").meta({
     label: "Статус для передачи заказа",
     help: "Заказ магазина в этом статусе приходит в Курьер-Хаб",
+    choices: "shopStatuses",
   }),
   prefix: optionalText(10)
     .refine((v) => v === undefined || /^[A-Za-z0-9А-Яа-яЁё_-]*$/.test(v), "Префикс — буквы, цифры, «-» и «_»")
@@ -32,7 +33,15 @@ export const insalesSettingsSchema = z.object({
   statusMap: z
     .partialRecord(z.enum(ORDER_STATUS_CODES), safeString().trim().max(100, "Не длиннее 100 символов"))
     .default({})
-    .meta({ label: "Статусы магазина для статусов доставки" }),
+    .meta({
+      label: "Статусы магазина для статусов доставки",
+      help: "Какой статус поставить заказу в магазине, когда у нас он получает статус доставки; пусто — не менять",
+      choices: "shopStatuses",
+    }),
+  paused: flag().meta({
+    label: "Не передавать заказы",
+    help: "Пока включено, заказы магазина не приходят в службу: они ждут в «Ошибках импорта», откуда их можно повторить",
+  }),
 });
 
 export type InsalesSettings = z.output<typeof insalesSettingsSchema>;
@@ -43,4 +52,5 @@ export const insalesSettings: IntegratorSettings<typeof insalesSettingsSchema> =
   description: "Магазин на InSales: заказы приходят в кабинет клиента, статусы доставки возвращаются в магазин.",
   schema: insalesSettingsSchema,
   owner: "client",
+  automation: ["triggerStatus", "prefix", "statusMap", "paused"],
 };

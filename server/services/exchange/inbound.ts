@@ -112,6 +112,8 @@ export async function importShopOrdersById(tx: Queryable, integrationId: number,
   return figures;
 }
 
+const PAUSED_REASON = "Не передан: в «Автоматизации» включено «Не передавать заказы». Выключите его и нажмите «Повторить»";
+
 function reasonOf(fieldErrors: FieldErrors): string {
   return Object.values(fieldErrors).flat().join("; ").slice(0, 1000) || "Заказ не прошёл проверку";
 }
@@ -153,6 +155,11 @@ async function importOne(tx: Queryable, p: Partner, clientId: number, o: Inbound
     // Not ours yet: only an order that reached the trigger status comes in; a held one stays held until it does.
     if (!o.ready || o.cancelled) {
       if (row) await save({ state: o.cancelled ? "cancelled" : row.state, error: row.error ?? undefined });
+      return;
+    }
+    if (p.settings.paused === true) {
+      figures.held++;
+      await save({ state: "error", error: PAUSED_REASON });
       return;
     }
     const [res] = await createOrdersBatch({ ctx, input: { orders: [o.order], source: "api", clientId } });

@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
-import { branches, integrationAudit, integrations, staffUsers } from "@/db/schema";
+import { branches, clients, integrationAudit, integrations, staffUsers } from "@/db/schema";
 import type { Actor } from "../context";
 import { NotFoundError } from "../errors";
 import type { AuditAction } from "./schemas";
@@ -31,12 +31,16 @@ export async function requireIntegration(db: Queryable, companyId: number, branc
   return row;
 }
 
-/** Who to name in the audit log: the staff member's name, or the job for the worker. */
-export async function actorLabel(
-  db: Queryable,
-  actor: Exclude<Actor, { type: "client" }>,
-): Promise<{ userId: number | null; name: string }> {
+/** Who to name in the audit log: the staff member's name, the client (its own shop app), or the worker's job. */
+export async function actorLabel(db: Queryable, actor: Actor): Promise<{ userId: number | null; name: string }> {
   if (actor.type === "system") return { userId: null, name: `Система (${actor.job})` };
+  if (actor.type === "client") {
+    const [c] = await db
+      .select({ name: clients.name })
+      .from(clients)
+      .where(and(eq(clients.companyId, actor.companyId), eq(clients.id, actor.clientId)));
+    return { userId: null, name: `Клиент «${c?.name ?? `#${actor.clientId}`}»` };
+  }
   const [u] = await db
     .select({ name: staffUsers.name, login: staffUsers.login })
     .from(staffUsers)
@@ -46,9 +50,10 @@ export async function actorLabel(
 
 export async function writeAudit(
   db: Queryable,
-  actor: Exclude<Actor, { type: "client" }>,
+  actor: Actor,
   entry: {
-    branchId: number;
+    branchId?: number | null;
+    clientId?: number | null;
     integrationId: number | null;
     integrator: string;
     action: AuditAction;
@@ -59,7 +64,8 @@ export async function writeAudit(
   const who = await actorLabel(db, actor);
   await db.insert(integrationAudit).values({
     companyId: actor.companyId,
-    branchId: entry.branchId,
+    branchId: entry.branchId ?? null,
+    clientId: entry.clientId ?? null,
     integrationId: entry.integrationId,
     integrator: entry.integrator,
     actorUserId: who.userId,

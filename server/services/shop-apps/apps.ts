@@ -4,6 +4,7 @@ import { integratorTitle } from "../../integrators/catalog";
 import { partnerMessage } from "../../integrators/messages";
 import type { ServiceCall } from "../context";
 import { NotFoundError } from "../errors";
+import { writeAudit } from "../integrations/shared";
 import { setShopAppEnabledSchema } from "./apps-schemas";
 import { heldImport, ownedBy } from "./owned";
 
@@ -50,14 +51,28 @@ export async function listShopApps({ ctx }: ServiceCall<unknown>) {
   }));
 }
 
-/** «Отключить» / «Включить» an app: staff for any client's, a client account for its own. */
+/** «Отключить» / «Включить» an app: staff for any client's, a client account for its own; audited when it changes. */
 export async function setShopAppEnabled({ ctx, input }: ServiceCall<unknown>) {
   const { id, enabled } = setShopAppEnabledSchema.parse(input);
-  const rows = await ctx.db
-    .update(integrations)
-    .set({ enabled, updatedAt: sql`now()` })
-    .where(and(ownedBy(ctx), eq(integrations.id, id)))
-    .returning({ id: integrations.id });
-  if (rows.length === 0) throw new NotFoundError("Приложение");
-  return { id, enabled };
+  return ctx.db.transaction(async (tx) => {
+    const [before] = await tx
+      .select({ enabled: integrations.enabled })
+      .from(integrations)
+      .where(and(ownedBy(ctx), eq(integrations.id, id)))
+      .for("update");
+    if (!before) throw new NotFoundError("Приложение");
+    if (before.enabled === enabled) return { id, enabled };
+    const [row] = await tx
+      .update(integrations)
+      .set({ enabled, updatedAt: sql`now()` })
+      .where(eq(integrations.id, id))
+      .returning({ clientId: integrations.clientId, integrator: integrations.integrator });
+    await writeAudit(tx, ctx.actor, {
+      clientId: row!.clientId,
+      integrationId: id,
+      integrator: row!.integrator,
+      action: enabled ? "enabled" : "disabled",
+    });
+    return { id, enabled };
+  });
 }

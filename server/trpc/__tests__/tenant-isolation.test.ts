@@ -172,6 +172,8 @@ const attacks: Record<string, (c: Caller, f: Fixture) => Promise<unknown>> = {
   "shopApps.setEnabled": (c, f) => c.shopApps.setEnabled({ id: f.shopAppId, enabled: false }),
   "shopApps.importErrors": (c, f) => c.shopApps.importErrors({ id: f.shopAppId }),
   "shopApps.retryImport": (c, f) => c.shopApps.retryImport({ id: f.shopAppId }),
+  "shopApps.automation": (c, f) => c.shopApps.automation({ id: f.shopAppId }),
+  "shopApps.saveAutomation": (c, f) => c.shopApps.saveAutomation({ id: f.shopAppId, values: { prefix: "X-" } }),
   "remittances.post": (c, f) =>
     c.remittances.post({ integrationId: f.cdekIntegrationId, source: { kind: "partner", date: today() } }),
 };

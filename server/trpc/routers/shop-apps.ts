@@ -4,6 +4,8 @@ import {
   retryImportSchema,
   setShopAppEnabledSchema,
 } from "../../services/shop-apps/apps-schemas";
+import { getAutomation, saveAutomation } from "../../services/shop-apps/automation";
+import { automationRefSchema, saveAutomationSchema } from "../../services/shop-apps/automation-schemas";
 import { listImportErrors, retryImport } from "../../services/shop-apps/import-errors";
 import { companyProcedure, createTRPCRouter } from "../init";
 
@@ -18,4 +20,10 @@ export const shopAppsRouter = createTRPCRouter({
   retryImport: companyProcedure
     .input(retryImportSchema)
     .mutation(({ ctx, input }) => retryImport({ ctx: ctx.service, input })),
+  automation: companyProcedure
+    .input(automationRefSchema)
+    .query(({ ctx, input }) => getAutomation({ ctx: ctx.service, input })),
+  saveAutomation: companyProcedure
+    .input(saveAutomationSchema)
+    .mutation(({ ctx, input }) => saveAutomation({ ctx: ctx.service, input })),
 });

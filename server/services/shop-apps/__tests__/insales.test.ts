@@ -25,11 +25,11 @@ const passwords = new Set<string>();
 const saved: Record<string, string | undefined> = {};
 
 beforeAll(async () => {
-  for (const k of ["INSALES_APP_ID", "INSALES_APP_SECRET", "INSALES_SHOP_SCHEME", "INTEGRATION_ALLOWED_HOSTS"])
+  for (const k of ["INSALES_APP_ID", "INSALES_APP_SECRET", "INSALES_SHOP_API_BASE", "INTEGRATION_ALLOWED_HOSTS"])
     saved[k] = process.env[k];
   process.env.INSALES_APP_ID = APP_ID;
   process.env.INSALES_APP_SECRET = SECRET;
-  process.env.INSALES_SHOP_SCHEME = "http";
+  process.env.INSALES_SHOP_API_BASE = "http://{shop}";
   process.env.INTEGRATION_ALLOWED_HOSTS = "127.0.0.1";
   server = createServer((req, res) => {
     const auth = Buffer.from((req.headers.authorization ?? "").replace(/^Basic /, ""), "base64").toString();
@@ -227,6 +227,7 @@ describe("InSales app: link page", () => {
         triggerStatus: "peredan-kurieru",
         prefix: "IS-",
         statusMap: { COMPLETE: "delivered" },
+        paused: false,
       });
       const stored = JSON.stringify(row);
       expect(stored).not.toContain("Верный-пароль-1");
