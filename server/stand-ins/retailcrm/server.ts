@@ -128,6 +128,7 @@ export async function startRetailCrmStandIn(options: RetailCrmStandInOptions = {
   function account(ref?: string): CrmAccount {
     if (ref === undefined || ref === "") return accounts.get("demo") ?? [...accounts.values()][0]!;
     // Accept a slug or an account URL (what our module stores as systemUrl).
+    if (ref.replace(/\/+$/, "") === base()) return account();
     const slug = /\/a\/([^/]+)\/?$/.exec(ref)?.[1] ?? ref;
     const a = accounts.get(slug);
     if (!a) throw new ControlError(404, `Аккаунта «${ref}» нет`);
@@ -294,8 +295,14 @@ export async function startRetailCrmStandIn(options: RetailCrmStandInOptions = {
     return { price: 0, currency: { code: "RUB", name: "Российский рубль", shortName: "руб." }, billingType: "fixed" };
   }
 
-  function deliveryIndex(a: CrmAccount): Set<string> {
-    return new Set(a.orders.map((o) => o.delivery.data.externalId).filter((x): x is string => !!x));
+  /** Our deliveryIds the CRM holds, optionally only those of one module instance. */
+  function deliveryIndex(a: CrmAccount, moduleCode?: string): Set<string> {
+    return new Set(
+      a.orders
+        .filter((o) => moduleCode === undefined || o.delivery.integrationCode === moduleCode)
+        .map((o) => o.delivery.data.externalId)
+        .filter((x): x is string => !!x),
+    );
   }
 
   function track(ctx: ApiContext, subcode: string): Json {
@@ -328,12 +335,14 @@ export async function startRetailCrmStandIn(options: RetailCrmStandInOptions = {
       const errors = validateTracking(
         items,
         codes,
-        tuning.strictDeliveryIds ? deliveryIndex(a) : undefined,
+        tuning.strictDeliveryIds ? deliveryIndex(a, subcode) : undefined,
         tuning.trackingMaxItems,
       );
       if (Object.keys(errors).length) throw new ApiError(400, "Validation error", errors);
       for (const item of items as Json[]) {
-        const order = a.orders.find((o) => o.delivery.data.externalId === item.deliveryId);
+        const order = a.orders.find(
+          (o) => o.delivery.integrationCode === subcode && o.delivery.data.externalId === item.deliveryId,
+        );
         if (!order) continue;
         const data = order.delivery.data;
         if (typeof item.trackNumber === "string") data.trackNumber = item.trackNumber;

@@ -254,6 +254,10 @@ describe("accounts, keys, auth", () => {
     expect((await api("/api/credentials", { account: "second", key: "second-key" })).status).toBe(200);
     expect((await api("/api/credentials", { account: "second" })).body.errorMsg).toBe('Wrong "apiKey" value.');
     expect((await api("/api/credentials", { account: "missing" })).body.errorMsg).toBe("Account does not exist.");
+    expect((await control(`account?account=${encodeURIComponent(standIn.url + "/")}`)).body.slug).toBe("demo");
+    expect((await control(`account?account=${encodeURIComponent(standIn.url + "/a/second")}`)).body.slug).toBe(
+      "second",
+    );
 
     await control("keys/revoke", { account: "second", key: "second-key" });
     const after = await api("/api/credentials", { account: "second", key: "second-key" });
@@ -501,6 +505,11 @@ describe("tracking", () => {
     expect(standIn.tracking.at(-1)).toMatchObject({ accepted: false, status: 400 });
     expect((await track("kurier-17", [])).status).toBe(400);
     expect((await track("nobody", [{ deliveryId: "KH-1" }])).body.errorMsg).toBe("Not found");
+    // A delivery of another module instance is unknown to this one.
+    const other = await register("kurier-other", mod.modulePayload("kurier-other"));
+    expect(other.body.success).toBe(true);
+    const foreign = await track("kurier-other", [{ deliveryId: "KH-1", history: [] }]);
+    expect(foreign.body.errors).toHaveProperty(["statusUpdate[0].deliveryId"]);
     const asJson = await fetch(`${standIn.url}/a/demo/api/v5/delivery/generic/kurier-17/tracking`, {
       method: "POST",
       headers: { "x-api-key": DEFAULT_DEMO_API_KEY, "content-type": "application/json" },
@@ -581,5 +590,79 @@ describe("simple connection", () => {
     const res = await control("simple-connect", { account: "demo", token: "0".repeat(64) });
     expect(res.body.ok).toBe(false);
     expect(res.body.register.status).toBe(401);
+  });
+});
+
+describe("other CRM methods and callbacks", () => {
+  it("update-scopes returns a new key with the requested scopes", async () => {
+    const res = await api("/api/v5/integration-modules/kurier-17/update-scopes", {
+      form: { requires: JSON.stringify({ scopes: ["delivery_read", "integration_read"] }) },
+    });
+    expect(res.body.success).toBe(true);
+    expect(res.body.apiKey).not.toBe(DEFAULT_DEMO_API_KEY);
+    const creds = await api("/api/credentials", { key: res.body.apiKey });
+    expect(creds.body.scopes).toEqual(["delivery_read", "integration_read"]);
+    const bad = await api("/api/v5/integration-modules/kurier-17/update-scopes", { form: { requires: "[]" } });
+    expect(bad.body.errorMsg).toBe("Errors in the entity format");
+  });
+
+  it("edits a delivery type and reads an order with its delivery data", async () => {
+    const edit = await api("/api/v5/reference/delivery-types/pickup-point/edit", {
+      form: { deliveryType: JSON.stringify({ name: "До пункта выдачи", defaultCost: 150 }) },
+    });
+    expect(edit.body).toEqual({ success: true });
+    const types = await api("/api/v5/reference/delivery-types");
+    expect(types.body.deliveryTypes["pickup-point"]).toMatchObject({ name: "До пункта выдачи", defaultCost: 150 });
+
+    await control("callbacks/save", { code: "kurier-17", orderNumber: "7001A" });
+    const order = await api("/api/v5/orders/7001A");
+    expect(order.body.order).toMatchObject({
+      number: "7001A",
+      delivery: { code: "kurier-17", integrationCode: "kurier-17", data: { trackNumber: expect.any(String) } },
+    });
+    expect(order.body.order.delivery.data.externalId).toMatch(/^KH-/);
+    expect((await api("/api/v5/orders/none")).status).toBe(404);
+  });
+
+  it("opens our accountUrl as POST with clientId (or GET), and serves the integration list page", async () => {
+    mod.received.length = 0;
+    const post = await control("open-settings", { code: "kurier-17" });
+    expect(post.body.status).toBe(200);
+    expect(mod.received.at(-1)).toMatchObject({
+      method: "POST",
+      path: "/retailcrm/login",
+      form: { clientId: mod.clientId },
+    });
+    await control("open-settings", { code: "kurier-17", method: "GET" });
+    expect(mod.received.at(-1)).toMatchObject({ method: "GET", path: "/retailcrm/login" });
+
+    const page = await fetch(`${standIn.url}/a/demo/admin/integration/list`);
+    expect(page.headers.get("content-type")).toContain("text/html");
+    expect(await page.text()).toContain('data-code="kurier-17"');
+  });
+
+  it("sends shipmentSave, shipmentDelete (form POST) and tariffList (GET) only to a module that registered them", async () => {
+    const p = mod.modulePayload("kurier-ship");
+    Object.assign(p.integrations.delivery.actions, {
+      shipmentSave: "/cb/shipment-save",
+      shipmentDelete: "/cb/shipment-delete",
+      tariffList: "/cb/tariffs",
+    });
+    expect((await register("kurier-ship", p)).body.success).toBe(true);
+    expect((await control("callbacks/tariffList", { code: "kurier-17" })).status).toBe(409);
+
+    mod.received.length = 0;
+    await control("callbacks/tariffList", { code: "kurier-ship" });
+    expect(mod.received.at(-1)).toMatchObject({
+      method: "GET",
+      path: "/retailcrm/cb/tariffs",
+      query: { clientId: mod.clientId },
+    });
+    await control("callbacks/shipmentSave", { code: "kurier-ship", deliveryIds: ["KH-9"], date: "2025-06-10" });
+    const ship = JSON.parse(mod.received.at(-1)!.form.shipmentSave!) as Json;
+    expect(ship).toMatchObject({ shipmentId: null, date: "2025-06-10", orders: [{ deliveryId: "KH-9" }] });
+    await control("callbacks/shipmentDelete", { code: "kurier-ship", shipmentId: "S-1" });
+    expect(JSON.parse(mod.received.at(-1)!.form.shipmentDelete!)).toEqual({ shipmentId: "S-1" });
+    expect((await control("callbacks?action=shipmentSave")).body).toHaveLength(1);
   });
 });
