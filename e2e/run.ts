@@ -40,6 +40,8 @@ const app = spawn(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs
     E2E: "1",
     // Statuses come back within seconds in the sync spec instead of the production default of 30 s.
     SYNC_POLL_SECONDS: process.env.SYNC_POLL_SECONDS ?? "2",
+    // Shop orders whose webhook has not been registered yet come in within seconds, not the default minute.
+    INBOUND_POLL_SECONDS: process.env.INBOUND_POLL_SECONDS ?? "3",
   },
   stdio: ["ignore", "inherit", "inherit"],
 });

@@ -30,13 +30,32 @@ const topDeliveryPort = process.env.TOPDELIVERY_STAND_IN_PORT ?? "8086";
 process.env.TOPDELIVERY_STAND_IN_PORT = topDeliveryPort;
 // In the demo, TopDelivery's orders move on by themselves every minute, as a real partner's would.
 process.env.TOPDELIVERY_STAND_IN_ADVANCE_MS ??= "60000";
-// The demo's integrations talk to this very server's /api/ and to the CDEK stand-in, which the SSRF guard refuses
+// InSales' stand-in plays the app store and the shops (its «Демо-магазин» is linked in one click under «Приложения»);
+// it runs unless a real InSales app is configured (INSALES_APP_ID) or INSALES_STAND_IN=0.
+const withInsalesStandIn =
+  process.env.SEED_DEMO !== "0" && process.env.INSALES_STAND_IN !== "0" && !process.env.INSALES_APP_ID;
+const insalesPort = process.env.INSALES_STAND_IN_PORT ?? "8087";
+if (withInsalesStandIn) {
+  process.env.INSALES_STAND_IN_PORT = insalesPort;
+  process.env.PUBLIC_URL ??= `http://127.0.0.1:${port}`;
+  const app = (p: string) => new URL(`api/apps/insales/${p}`, `${process.env.PUBLIC_URL!.replace(/\/+$/, "")}/`).href;
+  // The stand-in's own defaults, the same on both sides.
+  process.env.INSALES_APP_ID = "kurier-hub";
+  process.env.INSALES_APP_SECRET ??= "kh-insales-secret";
+  process.env.INSALES_APP_INSTALL_URL ??= app("install");
+  process.env.INSALES_APP_UNINSTALL_URL ??= app("uninstall");
+  process.env.INSALES_APP_LOGIN_URL ??= app("login");
+  process.env.INSALES_SHOP_API_BASE ??= `http://127.0.0.1:${insalesPort}/shops/{shop}`;
+  process.env.INSALES_STAND_IN_URL ??= `http://127.0.0.1:${insalesPort}`;
+}
+// The demo's integrations talk to this very server's /api/ and to the stand-ins, which the SSRF guard refuses
 // unless listed.
 process.env.INTEGRATION_ALLOWED_HOSTS ??= [
   `127.0.0.1:${port}`,
   `localhost:${port}`,
   ...(withCdekStandIn ? [`127.0.0.1:${cdekPort}`] : []),
   ...(withTopDeliveryStandIn ? [`127.0.0.1:${topDeliveryPort}`] : []),
+  ...(withInsalesStandIn ? [`127.0.0.1:${insalesPort}`] : []),
 ].join(",");
 
 let db: DatabaseServer;
@@ -186,6 +205,7 @@ if (withWorker) supervise("worker", "Фоновый обработчик", ["--i
 if (withCdekStandIn) supervise("cdek", "Стенд СДЭК", ["--import", "tsx", "server/stand-ins/cdek/main.ts"]);
 if (withTopDeliveryStandIn)
   supervise("topdelivery", "Стенд TopDelivery", ["--import", "tsx", "server/stand-ins/topdelivery/main.ts"]);
+if (withInsalesStandIn) supervise("insales", "Стенд InSales", ["--import", "tsx", "server/stand-ins/insales/main.ts"]);
 log(`Кабинет: http://localhost:${port}  (Альфа Курьер: код 101, admin/admin)`);
 
 /** Builds the production bundle when it is missing or older than the sources, so `npm start` always serves current code. */

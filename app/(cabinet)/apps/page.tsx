@@ -1,6 +1,8 @@
 import { isStaffSession } from "@/components/staff-only";
 import { Card, PageHeader } from "@/components/ui";
+import { insalesStandInUrl } from "@/server/services/shop-apps/demo";
 import { ShopAppsList } from "./apps-list";
+import { DemoShopCard } from "./demo-shop";
 
 /** The addresses to register at InSales (Приложения → Разработчикам); README «InSales app». */
 function insalesUrls() {
@@ -24,6 +26,7 @@ export default async function AppsPage() {
         }
       />
       <ShopAppsList isStaff={isStaff} />
+      {isStaff && insalesStandInUrl() && <DemoShopCard />}
       {isStaff && (
         <Card>
           <p className="font-medium text-slate-800">Адреса приложения InSales</p>

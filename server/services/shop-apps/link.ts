@@ -75,78 +75,93 @@ export async function linkInsalesShop(db: Queryable, input: unknown, ip: string)
   }
 
   return db.transaction(async (tx) => {
-    // The shop's row locked: two link forms of one shop at once make one integration, the second sees the first.
     const installId = (await installOfTicket(tx, data.ticket)).id;
-    const [shop] = await tx.select().from(shopAppInstalls).where(eq(shopAppInstalls.id, installId)).for("update");
-    if (!shop) throw new UnauthorizedError(STALE_LINK);
-    const owner = { companyId: actor.companyId, ownerKind: "client" as const, clientId: actor.clientId };
-    const [existing] = await tx
-      .select()
-      .from(integrations)
-      .where(
-        and(
-          eq(integrations.companyId, owner.companyId),
-          eq(integrations.ownerKind, "client"),
-          eq(integrations.clientId, owner.clientId),
-          eq(integrations.integrator, "insales"),
-        ),
-      )
-      .for("update");
-    if (existing) {
-      const [other] = await tx
-        .select({ shop: shopAppInstalls.shop })
-        .from(shopAppInstalls)
-        .where(and(eq(shopAppInstalls.integrationId, existing.id), ne(shopAppInstalls.id, shop.id)));
-      if (other) {
-        throw new ConflictError(
-          `К этому клиенту уже подключён магазин ${other.shop}. Сначала удалите приложение в том магазине.`,
-        );
-      }
-    }
-
-    const checked = insalesSettingsSchema.safeParse({
-      shop: shop.shop,
-      insalesId: shop.shopId,
-      password: installPassword(shop),
-      triggerStatus: data.triggerStatus,
-      prefix: data.prefix || undefined,
-      statusMap: Object.fromEntries(Object.entries(data.statusMap).filter(([, v]) => v)),
-    });
-    if (!checked.success) throw new ValidationError("Проверьте поля формы", zodFieldErrors(checked.error));
-    const { password, ...settings } = checked.data;
-    const secrets = sealSecrets({ password }, ownerSecretsContext({ ...owner, branchId: null, integrator: "insales" }));
-    const values = {
-      settings,
-      secrets,
-      enabled: true,
-      healthStatus: "unknown" as const,
-      healthMessage: null,
-      healthCheckedAt: null,
-      updatedAt: sql`now()`,
-    };
-    const [row] = existing
-      ? await tx.update(integrations).set(values).where(eq(integrations.id, existing.id)).returning()
-      : await tx
-          .insert(integrations)
-          .values({ ...values, ...owner, integrator: "insales" })
-          .returning();
-    // A shop linked anew (to another client) leaves the old link switched off and without its password.
-    if (shop.integrationId !== null && shop.integrationId !== row!.id) {
-      await tx
-        .update(integrations)
-        .set({ enabled: false, secrets: null, updatedAt: sql`now()` })
-        .where(eq(integrations.id, shop.integrationId));
-    }
-    await tx
-      .update(shopAppInstalls)
-      .set({ integrationId: row!.id, updatedAt: sql`now()` })
-      .where(eq(shopAppInstalls.id, shop.id));
-    await dropTickets(tx, shop.id, "link");
-    const ticket = await issueTicket(tx, "sign-in", shop.id, { clientId: owner.clientId });
+    const owner = { companyId: actor.companyId, clientId: actor.clientId };
+    const { shopInstallId, integrationId } = await attachShop(tx, installId, owner, data);
+    await dropTickets(tx, shopInstallId, "link");
+    const ticket = await issueTicket(tx, "sign-in", shopInstallId, { clientId: owner.clientId });
     return {
-      integrationId: row!.id,
+      integrationId,
       clientName: result.value.name,
       enterPath: `/shop-apps/insales/enter?ticket=${ticket}`,
     };
   });
+}
+
+/**
+ * Makes the installed shop the client's InSales integration (one per client; a shop linked anew leaves the old link
+ * switched off and without its password). Runs in the caller's transaction; the shop's row is locked.
+ */
+export async function attachShop(
+  tx: Queryable,
+  installId: number,
+  client: { companyId: number; clientId: number },
+  data: { triggerStatus: string; prefix?: string; statusMap: Record<string, string | undefined> },
+) {
+  // The shop's row locked: two link forms of one shop at once make one integration, the second sees the first.
+  const [shop] = await tx.select().from(shopAppInstalls).where(eq(shopAppInstalls.id, installId)).for("update");
+  if (!shop) throw new UnauthorizedError(STALE_LINK);
+  const owner = { companyId: client.companyId, ownerKind: "client" as const, clientId: client.clientId };
+  const [existing] = await tx
+    .select()
+    .from(integrations)
+    .where(
+      and(
+        eq(integrations.companyId, owner.companyId),
+        eq(integrations.ownerKind, "client"),
+        eq(integrations.clientId, owner.clientId),
+        eq(integrations.integrator, "insales"),
+      ),
+    )
+    .for("update");
+  if (existing) {
+    const [other] = await tx
+      .select({ shop: shopAppInstalls.shop })
+      .from(shopAppInstalls)
+      .where(and(eq(shopAppInstalls.integrationId, existing.id), ne(shopAppInstalls.id, shop.id)));
+    if (other) {
+      throw new ConflictError(
+        `К этому клиенту уже подключён магазин ${other.shop}. Сначала удалите приложение в том магазине.`,
+      );
+    }
+  }
+
+  const checked = insalesSettingsSchema.safeParse({
+    shop: shop.shop,
+    insalesId: shop.shopId,
+    password: installPassword(shop),
+    triggerStatus: data.triggerStatus,
+    prefix: data.prefix || undefined,
+    statusMap: Object.fromEntries(Object.entries(data.statusMap).filter(([, v]) => v)),
+  });
+  if (!checked.success) throw new ValidationError("Проверьте поля формы", zodFieldErrors(checked.error));
+  const { password, ...settings } = checked.data;
+  const secrets = sealSecrets({ password }, ownerSecretsContext({ ...owner, branchId: null, integrator: "insales" }));
+  const values = {
+    settings,
+    secrets,
+    enabled: true,
+    healthStatus: "unknown" as const,
+    healthMessage: null,
+    healthCheckedAt: null,
+    updatedAt: sql`now()`,
+  };
+  const [row] = existing
+    ? await tx.update(integrations).set(values).where(eq(integrations.id, existing.id)).returning()
+    : await tx
+        .insert(integrations)
+        .values({ ...values, ...owner, integrator: "insales" })
+        .returning();
+  // A shop linked anew (to another client) leaves the old link switched off and without its password.
+  if (shop.integrationId !== null && shop.integrationId !== row!.id) {
+    await tx
+      .update(integrations)
+      .set({ enabled: false, secrets: null, updatedAt: sql`now()` })
+      .where(eq(integrations.id, shop.integrationId));
+  }
+  await tx
+    .update(shopAppInstalls)
+    .set({ integrationId: row!.id, updatedAt: sql`now()` })
+    .where(eq(shopAppInstalls.id, shop.id));
+  return { shopInstallId: shop.id, integrationId: row!.id };
 }

@@ -172,6 +172,7 @@ const attacks: Record<string, (c: Caller, f: Fixture) => Promise<unknown>> = {
   "shopApps.setEnabled": (c, f) => c.shopApps.setEnabled({ id: f.shopAppId, enabled: false }),
   "shopApps.importErrors": (c, f) => c.shopApps.importErrors({ id: f.shopAppId }),
   "shopApps.retryImport": (c, f) => c.shopApps.retryImport({ id: f.shopAppId }),
+  "shopApps.linkDemo": (c, f) => c.shopApps.linkDemo({ clientId: f.victim.client.id }),
   "shopApps.automation": (c, f) => c.shopApps.automation({ id: f.shopAppId }),
   "shopApps.saveAutomation": (c, f) => c.shopApps.saveAutomation({ id: f.shopAppId, values: { prefix: "X-" } }),
   "remittances.post": (c, f) =>
@@ -197,6 +198,8 @@ const scopedByConstruction = [
   "statusMapping.save",
   "statusMapping.reset",
   "shopApps.list",
+  // The demo shop's order is made at the stand-in for the caller's own company's linked demo app.
+  "shopApps.demoOrder",
 ];
 
 describe("tenant isolation", () => {

@@ -6,6 +6,8 @@ import {
 } from "../../services/shop-apps/apps-schemas";
 import { getAutomation, saveAutomation } from "../../services/shop-apps/automation";
 import { automationRefSchema, saveAutomationSchema } from "../../services/shop-apps/automation-schemas";
+import { createDemoShopOrder, linkDemoShop } from "../../services/shop-apps/demo";
+import { linkDemoShopSchema } from "../../services/shop-apps/demo-schemas";
 import { listImportErrors, retryImport } from "../../services/shop-apps/import-errors";
 import { companyProcedure, createTRPCRouter } from "../init";
 
@@ -26,4 +28,8 @@ export const shopAppsRouter = createTRPCRouter({
   saveAutomation: companyProcedure
     .input(saveAutomationSchema)
     .mutation(({ ctx, input }) => saveAutomation({ ctx: ctx.service, input })),
+  linkDemo: companyProcedure
+    .input(linkDemoShopSchema)
+    .mutation(({ ctx, input }) => linkDemoShop({ ctx: ctx.service, input })),
+  demoOrder: companyProcedure.mutation(({ ctx }) => createDemoShopOrder({ ctx: ctx.service, input: undefined })),
 });
