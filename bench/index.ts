@@ -1,5 +1,6 @@
 import { cdekRegistry } from "./cdek-registry";
 import { cdekTransfer } from "./cdek-transfer";
+import { insalesInbound } from "./insales-inbound";
 import { labels } from "./labels";
 import { ordersList } from "./orders-list";
 import { syncTransfer } from "./sync-transfer";
@@ -26,6 +27,7 @@ const benches: Bench[] = [
   cdekTransfer,
   topDeliveryTransfer,
   labels,
+  insalesInbound,
 ];
 
 const wanted = new Set(process.argv.slice(2));
