@@ -10,18 +10,26 @@ export const shopAppInstalls = pgTable(
   "shop_app_installs",
   {
     id: integer().primaryKey().generatedAlwaysAsIdentity(),
-    app: text({ enum: ["insales"] }).notNull(),
-    /** The platform's shop id (InSales `insales_id`): the key, because the shop's domain can change. */
+    app: text({ enum: ["insales", "retailcrm"] }).notNull(),
+    /** The platform's shop id (InSales `insales_id`, RetailCRM the CRM's host): the key of one installation. */
     shopId: text().notNull(),
-    /** The shop's host as the platform last named it (`*.myinsales.ru`). */
+    /** The shop as the platform last named it (InSales `*.myinsales.ru` host, RetailCRM the CRM's URL). */
     shop: text().notNull(),
-    /** Sealed `{ password }` (secret-box, context `shop-app:<app>:<shopId>`): the app's per-shop API password. */
+    /**
+     * Sealed secrets (secret-box, context `shop-app:<app>:<shopId>`): InSales `{ password }` (the per-shop API
+     * password), RetailCRM `{ apiKey }`.
+     */
     secrets: text().notNull(),
+    /** RetailCRM: SHA-256 (hex) of the `clientId` the CRM presents on every callback; the id itself is not kept. */
+    keyHash: text(),
     integrationId: integer().references(() => integrations.id, { onDelete: "set null" }),
     installedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("shop_app_installs_shop_uq").on(t.app, t.shopId)],
+  (t) => [
+    uniqueIndex("shop_app_installs_shop_uq").on(t.app, t.shopId),
+    uniqueIndex("shop_app_installs_key_uq").on(t.keyHash),
+  ],
 );
 
 /**

@@ -2,6 +2,7 @@ import { cdekSettings } from "./cdek/settings";
 import { fieldsOf } from "./fields";
 import { insalesSettings } from "./insales/settings";
 import { measoftSettings } from "./measoft/settings";
+import { retailCrmSettings } from "./retailcrm/settings";
 import { topDeliverySettings } from "./topdelivery/settings";
 import type { FieldSpec, IntegratorSettings } from "./types";
 
@@ -9,7 +10,13 @@ import type { FieldSpec, IntegratorSettings } from "./types";
  * The browser-safe half of the registry: each integrator's settings schema (which *is* its form). No I/O, no node:*.
  * `registry.ts` pairs each entry with its adapter; the types there make a missing pairing a compile error.
  */
-export const INTEGRATOR_SETTINGS = [measoftSettings, cdekSettings, topDeliverySettings, insalesSettings] as const;
+export const INTEGRATOR_SETTINGS = [
+  measoftSettings,
+  cdekSettings,
+  topDeliverySettings,
+  insalesSettings,
+  retailCrmSettings,
+] as const;
 
 export type IntegratorId = (typeof INTEGRATOR_SETTINGS)[number]["id"];
 

@@ -59,6 +59,7 @@ export function fieldsOf(settings: IntegratorSettings): FieldSpec[] {
     if (base.type === "boolean") type = "boolean";
     else if (base.type === "number" || base.type === "int") type = "number";
     else if (base.type === "record") type = "statusMap";
+    else if (base.type === "array") type = "multiselect";
     else if (base.type === "enum") {
       type = "select";
       options = Object.values(base.entries ?? {}).map((v) => ({ value: v, label: meta.optionLabels?.[v] ?? v }));
@@ -78,6 +79,7 @@ export function fieldsOf(settings: IntegratorSettings): FieldSpec[] {
       spec.default = def;
     if (options) spec.options = options;
     if (meta.choices) spec.choices = meta.choices;
+    if (meta.choicesMissing) spec.choicesMissing = meta.choicesMissing;
     return spec;
   });
 }

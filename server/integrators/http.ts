@@ -51,6 +51,8 @@ export interface HttpResponse {
   text: string;
   /** The same answer as bytes, for files (print forms). */
   bytes: Uint8Array;
+  /** Seconds the partner asks us to wait (`Retry-After`), when it says. */
+  retryAfter?: string;
 }
 
 const MAX_REDIRECTS = 5;
@@ -147,7 +149,15 @@ function requestOnce(
         const location = res.headers.location;
         const bytes = Buffer.concat(chunks);
         const text = bytes.toString("utf8");
-        resolve({ status: res.statusCode ?? 0, contentType: res.headers["content-type"] ?? "", text, bytes, location });
+        const retryAfter = res.headers["retry-after"];
+        resolve({
+          status: res.statusCode ?? 0,
+          contentType: res.headers["content-type"] ?? "",
+          text,
+          bytes,
+          location,
+          ...(retryAfter ? { retryAfter } : {}),
+        });
       });
     });
     req.on("error", reject);

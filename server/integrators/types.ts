@@ -14,10 +14,15 @@ export interface FieldMeta {
   optionLabels?: Record<string, string>;
   /** The field's options are read from the partner when the form opens (`automationChoices`), under this key. */
   choices?: string;
+  /** How a value missing from the choices is refused: «В магазине нет статуса» + « «x»». */
+  choicesMissing?: string;
 }
 
-/** `statusMap`: our status codes → the partner's values (a record), one row per our status. */
-export type FieldType = "text" | "password" | "url" | "number" | "boolean" | "select" | "statusMap";
+/**
+ * `statusMap`: our status codes → the partner's values (a record), one row per our status; `multiselect`: a list of
+ * the partner's values (choices).
+ */
+export type FieldType = "text" | "password" | "url" | "number" | "boolean" | "select" | "statusMap" | "multiselect";
 
 /** A form field as the browser renders it, derived from the settings schema (see `fieldsOf`). */
 export interface FieldSpec {
@@ -32,6 +37,7 @@ export interface FieldSpec {
   options?: { value: string; label: string }[];
   /** See `FieldMeta.choices`. */
   choices?: string;
+  choicesMissing?: string;
 }
 
 /** The pure half of an integrator: safe for the browser (no I/O, no node:* imports). */
@@ -379,6 +385,10 @@ export interface InboundOrders<S = unknown> {
 /** One imported order's news for its shop: our status now and where to follow it. */
 export interface StatusBackItem {
   partnerOrderId: string;
+  /** Our order's id (RetailCRM knows the order by it: the `deliveryId` we answered `save` with). */
+  orderId: number;
+  /** When the order reached `status`. */
+  at: Date;
   /** Our status code (orders.status). */
   status: string;
   /** The barcode, else our number. */
@@ -399,6 +409,13 @@ export interface StatusBack<S = unknown> {
     item: StatusBackItem,
     options: ExchangeOptions,
   ): Promise<Exchange<{ pushed: boolean; shopUpdatedAt: string | null }> & { statePatch?: Record<string, unknown> }>;
+  /**
+   * Partners that take many orders in one call (RetailCRM's tracking): the engine sends up to `batchSize` at once and,
+   * when the partner refuses a batch as a whole, retries its orders one by one to find the bad one.
+   * `pushed[i]` = false: item i's status is unmapped, nothing was sent for it.
+   */
+  pushBatch?(settings: S, items: StatusBackItem[], options: ExchangeOptions): Promise<Exchange<{ pushed: boolean[] }>>;
+  batchSize?: number;
 }
 
 /** Payment intermediaries (a company's integration): cash-on-delivery data goes out, payouts come back. */

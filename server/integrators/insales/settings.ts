@@ -23,6 +23,7 @@ export const insalesSettingsSchema = z.object({
     label: "Статус для передачи заказа",
     help: "Заказ магазина в этом статусе приходит в Курьер-Хаб",
     choices: "shopStatuses",
+    choicesMissing: "В магазине нет статуса",
   }),
   prefix: optionalText(10)
     .refine((v) => v === undefined || /^[A-Za-z0-9А-Яа-яЁё_-]*$/.test(v), "Префикс — буквы, цифры, «-» и «_»")
@@ -37,6 +38,7 @@ export const insalesSettingsSchema = z.object({
       label: "Статусы магазина для статусов доставки",
       help: "Какой статус поставить заказу в магазине, когда у нас он получает статус доставки; пусто — не менять",
       choices: "shopStatuses",
+      choicesMissing: "В магазине нет статуса",
     }),
   paused: flag().meta({
     label: "Не передавать заказы",

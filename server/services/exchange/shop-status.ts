@@ -3,6 +3,7 @@ import type { Database, Queryable } from "@/db/client";
 import { inboundOrders, integrations, integrationSync, orders, syncLog } from "@/db/schema";
 import { PartnerError } from "../../integrators/errors";
 import { getIntegrator } from "../../integrators/registry";
+import type { StatusBackItem } from "../../integrators/types";
 import { FINAL_STATUSES } from "../orders/statuses";
 import { loadActivePartner, markHealthy, markUnhealthy, recordSyncState } from "./partner";
 
@@ -52,17 +53,48 @@ function trackLinkOf(track: string): string {
   return track;
 }
 
+type DueRow = {
+  id: number;
+  orderId: number;
+  partnerOrderId: string;
+  attempts: number;
+  status: string;
+  statusAt: Date;
+  number: string;
+  barcode: string | null;
+};
+
+type Outcome =
+  | { ok: true; pushed: boolean; shopUpdatedAt?: string | null; request: string; response: string }
+  | {
+      ok: false;
+      error: PartnerError;
+    };
+
+function itemOf(r: DueRow): StatusBackItem {
+  const track = r.barcode?.trim() || r.number;
+  return {
+    partnerOrderId: r.partnerOrderId,
+    orderId: r.orderId,
+    at: r.statusAt,
+    status: r.status,
+    track,
+    trackLink: trackLinkOf(track),
+  };
+}
+
 /**
  * Writes the status of every imported order that changed here (cabinet, XML API, partner statuses alike: the outbox
- * is the difference between orders.status and inbound_orders.pushed_status) back to its shop, in batches. A failure
- * backs the order off and is shown on the row and the integration; the shop's rate limit or a refused password
- * ends the run, the rest waits for the next one.
+ * is the difference between orders.status and inbound_orders.pushed_status) back to its shop, in batches (one call
+ * per batch where the partner takes many, else one per order). A failure backs the order off and is shown on the row
+ * and the integration; the shop's rate limit or a refused password ends the run, the rest waits for the next one.
  */
 export async function pushShopStatuses(db: Database, integrationId: number, now = new Date()) {
   const figures: StatusBackFigures = { pushed: 0, unmapped: 0, failed: 0 };
   const p = await loadActivePartner(db, integrationId);
   const back = p?.adapter.statusBack;
   if (!p || !back || p.ownerKind !== "client") return figures;
+  const batchSize = back.pushBatch ? (back.batchSize ?? BATCH) : BATCH;
   let stop = false;
   for (let batch = 0; batch < MAX_BATCHES && !stop; batch++) {
     const done = await db.transaction(async (tx) => {
@@ -73,13 +105,14 @@ export async function pushShopStatuses(db: Database, integrationId: number, now 
         .from(integrationSync)
         .where(eq(integrationSync.integrationId, integrationId));
       let state: Record<string, unknown> = sync?.state ?? {};
-      const rows = await tx
+      const rows: DueRow[] = await tx
         .select({
           id: inboundOrders.id,
           orderId: orders.id,
           partnerOrderId: inboundOrders.partnerOrderId,
           attempts: inboundOrders.pushAttempts,
           status: orders.status,
+          statusAt: orders.statusAt,
           number: orders.number,
           barcode: orders.barcode,
         })
@@ -87,18 +120,13 @@ export async function pushShopStatuses(db: Database, integrationId: number, now 
         .innerJoin(orders, eq(orders.id, inboundOrders.orderId))
         .where(and(eq(inboundOrders.integrationId, integrationId), isNotNull(inboundOrders.orderId), due(now)))
         .orderBy(asc(inboundOrders.id))
-        .limit(BATCH)
+        .limit(batchSize)
         .for("update", { of: inboundOrders, skipLocked: true });
-      for (const r of rows) {
-        const track = r.barcode?.trim() || r.number;
-        const started = Date.now();
+
+      /** One order's write-back, one at a time (with what the adapter made at the shop remembered). */
+      const pushOne = async (r: DueRow): Promise<Outcome> => {
         try {
-          const res = await back.push(
-            p.settings,
-            state,
-            { partnerOrderId: r.partnerOrderId, status: r.status, track, trackLink: trackLinkOf(track) },
-            p.options,
-          );
+          const res = await back.push(p.settings, state, itemOf(r), p.options);
           if (res.statePatch) {
             state = { ...state, ...res.statePatch };
             const value = JSON.stringify(res.statePatch);
@@ -110,7 +138,36 @@ export async function pushShopStatuses(db: Database, integrationId: number, now 
               { partnerState: sql`coalesce(${integrationSync.partnerState}, '{}'::jsonb) || ${value}::jsonb` },
             );
           }
-          const pushed = res.value.pushed;
+          return { ok: true, ...res.value, request: res.request, response: res.response };
+        } catch (e) {
+          if (!(e instanceof PartnerError)) throw e;
+          return { ok: false, error: e };
+        }
+      };
+
+      const started = Date.now();
+      const outcomes = new Map<number, Outcome>();
+      if (back.pushBatch && rows.length > 1) {
+        try {
+          const res = await back.pushBatch(p.settings, rows.map(itemOf), p.options);
+          rows.forEach((r, i) =>
+            outcomes.set(r.id, {
+              ok: true,
+              pushed: res.value.pushed[i] ?? false,
+              request: res.request,
+              response: res.response,
+            }),
+          );
+        } catch (e) {
+          if (!(e instanceof PartnerError)) throw e;
+          // A batch refused as a whole: each order alone, so one bad order does not hold back the rest.
+          if (e.kind !== "rejected") for (const r of rows) outcomes.set(r.id, { ok: false, error: e });
+        }
+      }
+      for (const r of rows) {
+        const outcome = outcomes.get(r.id) ?? (await pushOne(r));
+        if (outcome.ok) {
+          const pushed = outcome.pushed;
           if (pushed) figures.pushed++;
           else figures.unmapped++;
           await tx
@@ -122,7 +179,7 @@ export async function pushShopStatuses(db: Database, integrationId: number, now 
               pushError: null,
               ...(pushed ? { pushedAt: new Date() } : {}),
               // The shop's version our own write made: its webhook and the poller then see nothing new to import.
-              ...(res.value.shopUpdatedAt ? { shopUpdatedAt: res.value.shopUpdatedAt } : {}),
+              ...(outcome.shopUpdatedAt ? { shopUpdatedAt: outcome.shopUpdatedAt } : {}),
               updatedAt: new Date(),
             })
             .where(eq(inboundOrders.id, r.id));
@@ -133,45 +190,47 @@ export async function pushShopStatuses(db: Database, integrationId: number, now 
               orderId: r.orderId,
               kind: "status",
               ok: true,
-              request: res.request.slice(0, 2000),
-              result: res.response,
+              request: outcome.request.slice(0, 2000),
+              result: outcome.response,
               durationMs: Date.now() - started,
             });
-        } catch (e) {
-          if (!(e instanceof PartnerError)) throw e;
-          figures.failed++;
-          const attempts = r.attempts + 1;
-          const delay = Math.min(RETRY_BASE_MS * 2 ** (attempts - 1), RETRY_MAX_MS);
-          const reason = `Статус не передан в магазин: ${e.message}`;
-          await tx
-            .update(inboundOrders)
-            .set({
-              pushAttempts: attempts,
-              pushNextAt: new Date(now.getTime() + delay),
-              pushError: reason,
-              updatedAt: new Date(),
-            })
-            .where(eq(inboundOrders.id, r.id));
-          await tx.insert(syncLog).values({
-            companyId: p.companyId,
-            integrationId,
-            orderId: r.orderId,
-            kind: "status",
-            ok: false,
-            request: `статус ${r.status} → магазин, заказ ${r.partnerOrderId}`,
-            result: e.message,
-            durationMs: Date.now() - started,
-          });
-          await recordSyncState(tx, integrationId, p.companyId, { lastErrorAt: new Date(), lastError: reason });
-          if (e.kind === "auth") await markUnhealthy(tx, integrationId, p.companyId, e.message);
-          // The shop is out of requests or refuses us: the next order would fare the same.
-          if (e.kind !== "rejected") {
-            stop = true;
-            break;
-          }
+          continue;
         }
+        const e = outcome.error;
+        figures.failed++;
+        const attempts = r.attempts + 1;
+        const delay = Math.min(RETRY_BASE_MS * 2 ** (attempts - 1), RETRY_MAX_MS);
+        const reason = `Статус не передан в магазин: ${e.message}`;
+        await tx
+          .update(inboundOrders)
+          .set({
+            pushAttempts: attempts,
+            pushNextAt: new Date(now.getTime() + delay),
+            pushError: reason,
+            updatedAt: new Date(),
+          })
+          .where(eq(inboundOrders.id, r.id));
+        await tx.insert(syncLog).values({
+          companyId: p.companyId,
+          integrationId,
+          orderId: r.orderId,
+          kind: "status",
+          ok: false,
+          request: `статус ${r.status} → магазин, заказ ${r.partnerOrderId}`,
+          result: e.message,
+          durationMs: Date.now() - started,
+        });
+        await recordSyncState(tx, integrationId, p.companyId, { lastErrorAt: new Date(), lastError: reason });
+        if (e.kind === "auth") await markUnhealthy(tx, integrationId, p.companyId, e.message);
+        // The shop is out of requests or refuses us: the next order would fare the same (a failed batch is all
+        // recorded above, each order backed off).
+        if (e.kind !== "rejected" && !outcomes.has(r.id)) {
+          stop = true;
+          break;
+        }
+        if (e.kind !== "rejected") stop = true;
       }
-      return rows.length < BATCH;
+      return rows.length < batchSize;
     });
     if (done) break;
   }

@@ -12,6 +12,7 @@ import { loadPartner } from "../exchange/partner";
 import type { AuditAction } from "../integrations/schemas";
 import { writeAudit } from "../integrations/shared";
 import { ORDER_STATUSES } from "../orders/statuses";
+import { listDeliveryServices } from "../tariffs";
 import { automationRefSchema, saveAutomationSchema, type SaveAutomationInput } from "./automation-schemas";
 import { ownedBy } from "./owned";
 
@@ -31,8 +32,21 @@ async function loadAutomated(ctx: ServiceContext, id: number, lock = false) {
   return { row: row.integration, clientName: row.clientName, adapter, fields };
 }
 
+/** Choices that are ours, not the partner's: the company's delivery services (its tariffs in the calculator). */
+async function ownChoices(ctx: ServiceContext, fields: FieldSpec[]): Promise<Record<string, FieldChoice[]>> {
+  if (!fields.some((f) => f.choices === "deliveryServices")) return {};
+  const services = await listDeliveryServices(ctx.db, ctx.actor.companyId);
+  return { deliveryServices: services.map((s) => ({ value: String(s.code), label: `${s.code} — ${s.name}` })) };
+}
+
 /** The partner's values for choice fields (the shop's statuses), or why they could not be read. */
-async function readChoices(ctx: ServiceContext, adapter: IntegratorAdapter, id: number) {
+async function readChoices(ctx: ServiceContext, adapter: IntegratorAdapter, id: number, fields: FieldSpec[]) {
+  const own = await ownChoices(ctx, fields);
+  const partner = await readPartnerChoices(ctx, adapter, id);
+  return { choices: { ...partner.choices, ...own }, choicesError: partner.choicesError };
+}
+
+async function readPartnerChoices(ctx: ServiceContext, adapter: IntegratorAdapter, id: number) {
   if (!adapter.automationChoices) return { choices: {}, choicesError: null };
   try {
     const p = await loadPartner(ctx.db, id);
@@ -59,7 +73,7 @@ function pick(settings: Record<string, unknown>, fields: FieldSpec[]) {
 export async function getAutomation({ ctx, input }: ServiceCall<unknown>) {
   const { id } = automationRefSchema.parse(input);
   const { row, clientName, adapter, fields } = await loadAutomated(ctx, id);
-  const { choices, choicesError } = await readChoices(ctx, adapter, id);
+  const { choices, choicesError } = await readChoices(ctx, adapter, id, fields);
   const audit = await ctx.db
     .select()
     .from(integrationAudit)
@@ -95,9 +109,9 @@ function checkChoices(fields: FieldSpec[], values: Record<string, unknown>, choi
     const v = values[f.name];
     if (!list || v === undefined) continue;
     const known = new Set(list.map((c) => c.value));
-    const given = f.type === "statusMap" && v && typeof v === "object" ? Object.values(v) : [v];
+    const given = Array.isArray(v) ? v : f.type === "statusMap" && v && typeof v === "object" ? Object.values(v) : [v];
     const unknown = given.filter((x) => typeof x === "string" && x !== "" && !known.has(x));
-    if (unknown.length) errors[f.name] = [`В магазине нет статуса «${String(unknown[0])}»`];
+    if (unknown.length) errors[f.name] = [`${f.choicesMissing ?? "Нет значения"} «${String(unknown[0])}»`];
   }
   return errors;
 }
@@ -130,7 +144,7 @@ export async function saveAutomation({ ctx, input }: ServiceCall<SaveAutomationI
     );
   }
   const given = withoutBlanks(first.fields, values);
-  const { choices } = await readChoices(ctx, first.adapter, id);
+  const { choices } = await readChoices(ctx, first.adapter, id, first.fields);
   const choiceErrors = checkChoices(first.fields, given, choices);
   if (Object.keys(choiceErrors).length) throw new ValidationError("Проверьте поля формы", choiceErrors);
 

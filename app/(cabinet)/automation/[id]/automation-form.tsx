@@ -185,6 +185,35 @@ function FieldInput({
       </Field>
     );
   }
+  if (spec.type === "multiselect") {
+    const chosen = new Set(Array.isArray(value) ? (value as string[]) : []);
+    const list = choices ?? [...chosen].map((v) => ({ value: v, label: v }));
+    return (
+      <Field label={spec.label} hint={spec.help} error={error}>
+        {list.length === 0 ? (
+          <p className="text-slate-500">Выбрать не из чего: список не получен.</p>
+        ) : (
+          <div className="flex flex-wrap gap-x-4 gap-y-1">
+            {list.map((c) => (
+              <label key={c.value} className="flex items-center gap-2">
+                <input
+                  type="checkbox"
+                  checked={chosen.has(c.value)}
+                  onChange={(e) => {
+                    const next = new Set(chosen);
+                    if (e.target.checked) next.add(c.value);
+                    else next.delete(c.value);
+                    onChange([...next]);
+                  }}
+                />
+                {c.label}
+              </label>
+            ))}
+          </div>
+        )}
+      </Field>
+    );
+  }
   const text = typeof value === "string" ? value : "";
   if (choices) {
     return (
