@@ -3,7 +3,7 @@ import type { Database, Queryable } from "@/db/client";
 import { hookDeliveries, integrations, orders, transfers } from "@/db/schema";
 import { PartnerError } from "../../integrators/errors";
 import type { PartnerStatusEvent, SendOutcome } from "../../integrators/types";
-import { importShopOrdersById } from "./inbound";
+import { importShopOrdersById, pullShopOrders } from "./inbound";
 import { loadActivePartner, loadPartner, type Partner } from "./partner";
 import { settleSubmitted } from "./resolve";
 import { statusMapper } from "../status-mapping/record";
@@ -65,6 +65,19 @@ export async function receiveHook(db: Database, req: HookRequest): Promise<HookA
   return { status: 200, message: "Принято" };
 }
 
+/** Orders of one batch of deliveries read back one by one; more than this and the shop is read page-wise instead. */
+const REREAD_MAX = 5;
+
+/** The poller's read after a burst of shop webhooks; if it fails, the clock's next poll catches up. */
+async function pullAfterBurst(db: Database, integrationId: number) {
+  try {
+    await pullShopOrders(db, integrationId);
+  } catch (e) {
+    if (!(e instanceof PartnerError)) throw e;
+    console.warn(`Заказы магазина после пачки уведомлений не прочитаны (интеграция ${integrationId}): ${e.message}`);
+  }
+}
+
 /**
  * Works off an integration's stored deliveries in arrival order: verdicts on submitted orders first, then statuses,
  * through the same paths as a poll. A switched-off integration's deliveries wait for it.
@@ -74,6 +87,7 @@ export async function processHookDeliveries(db: Database, integrationId: number)
   const receiver = p?.adapter.webhook;
   if (!p || !receiver) return 0;
   let processed = 0;
+  let wakePoller = false;
   for (;;) {
     let ids: number[] = [];
     try {
@@ -121,7 +135,9 @@ export async function processHookDeliveries(db: Database, integrationId: number)
           early = read.stillSending;
         }
         if (statuses.length) await applyPartnerEvents(tx, p, statuses, "Уведомление партнёра");
-        if (inbound.length) await importShopOrdersById(tx, p.id, inbound);
+        // A few named orders are read back one by one; a burst wakes the poller instead, which reads a hundred a call.
+        if (inbound.length > REREAD_MAX) wakePoller = true;
+        else if (inbound.length) await importShopOrdersById(tx, p.id, inbound);
         // A notification about an order whose batch has not settled yet is worked off again on the next run.
         const done = rows.filter((r) => !(rechecks.get(r.id) ?? []).some((ref) => early.has(ref))).map((r) => r.id);
         if (done.length)
@@ -131,7 +147,10 @@ export async function processHookDeliveries(db: Database, integrationId: number)
             .where(inArray(hookDeliveries.id, done));
         return done.length;
       });
-      if (n === 0) return processed;
+      if (n === 0) {
+        if (wakePoller) await pullAfterBurst(db, integrationId);
+        return processed;
+      }
       processed += n;
     } catch (e) {
       await countFailure(db, ids, e);

@@ -169,6 +169,24 @@ describe("InSales orders in", () => {
     expect(await s.imports()).toHaveLength(1);
   });
 
+  it("a burst of webhooks reads the shop page-wise, not order by order, and imports each order once", async () => {
+    const s = await setUp();
+    await syncSubscriptions(conn.db);
+    const made = Array.from({ length: 30 }, () => standIn.createOrder({ shop: s.shop.insalesId }));
+    await wait(5);
+    for (const o of made) standIn.setOrderStatus(s.shop.insalesId, o.id, TRIGGER);
+    await standIn.flushWebhooks();
+    standIn.resetCounters();
+    await processHookDeliveries(conn.db, s.id);
+    const ours = await s.ours();
+    expect(ours.map((r) => r.number).sort()).toEqual(made.map((o) => `IS-${o.number}`).sort());
+    const { requests } = standIn.counters;
+    expect(requests["GET /admin/orders/{id}.json"] ?? 0).toBe(0);
+    expect(requests["GET /admin/orders.json"]).toBeLessThanOrEqual(3);
+    await processHookDeliveries(conn.db, s.id);
+    expect(await s.imports()).toHaveLength(30);
+  });
+
   it("imports an order whose webhook was lost through the poller", async () => {
     const s = await setUp({ loseWebhooks: 1 });
     await syncSubscriptions(conn.db);
