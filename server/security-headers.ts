@@ -16,6 +16,16 @@ export const FRAMEABLE_PAGES: { prefix: string; ancestors: () => string[] }[] = 
       ...(process.env.INSALES_FRAME_ANCESTORS ?? "").split(/\s+/).filter(Boolean),
     ],
   },
+  // RetailCRM's Marketplace and module settings may show our connect and settings pages inside the CRM.
+  {
+    prefix: "/shop-apps/retailcrm/",
+    ancestors: () => [
+      "https://*.retailcrm.ru",
+      "https://*.retailcrm.pro",
+      "https://*.simla.com",
+      ...(process.env.RETAILCRM_FRAME_ANCESTORS ?? "").split(/\s+/).filter(Boolean),
+    ],
+  },
 ];
 
 function frameAncestors(pathname: string): string[] | null {

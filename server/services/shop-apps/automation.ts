@@ -1,4 +1,5 @@
 import { and, desc, eq, sql } from "drizzle-orm";
+import type { Queryable } from "@/db/client";
 import { clients, integrationAudit, integrations } from "@/db/schema";
 import { fieldsOf, secretFieldNames, validateSettings } from "../../integrators/fields";
 import { integratorTitle } from "../../integrators/catalog";
@@ -15,8 +16,14 @@ import { ORDER_STATUSES } from "../orders/statuses";
 import { listDeliveryServices } from "../tariffs";
 import { automationRefSchema, saveAutomationSchema, type SaveAutomationInput } from "./automation-schemas";
 import { ownedBy } from "./owned";
+import { resyncRetailCrmIntegration } from "./retailcrm";
 
 const CHOICES_TIMEOUT_MS = 10_000;
+
+/** Apps whose partner keeps a copy of the rules: told in the same transaction, so a refusal changes nothing here. */
+const PARTNER_SYNC: Record<string, (tx: Queryable, integrationId: number) => Promise<void>> = {
+  retailcrm: resyncRetailCrmIntegration,
+};
 
 /** The caller's app (staff: any client's of the company; a client account: its own) whose adapter has settings here. */
 async function loadAutomated(ctx: ServiceContext, id: number, lock = false) {
@@ -177,6 +184,7 @@ export async function saveAutomation({ ctx, input }: ServiceCall<SaveAutomationI
       action: "changed",
       fields: changed,
     });
+    await PARTNER_SYNC[row.integrator]?.(tx, row.id);
     return { id, changed };
   });
 }

@@ -8,8 +8,8 @@ import { insalesPassword, sameSecret } from "./signature";
 
 /** The deployment has no InSales app registered (INSALES_APP_ID / INSALES_APP_SECRET unset): the routes answer 503. */
 export class AppNotConfiguredError extends Error {
-  constructor() {
-    super("Приложение InSales не настроено на этом сервере (INSALES_APP_ID, INSALES_APP_SECRET)");
+  constructor(message = "Приложение InSales не настроено на этом сервере (INSALES_APP_ID, INSALES_APP_SECRET)") {
+    super(message);
     this.name = "AppNotConfiguredError";
   }
 }

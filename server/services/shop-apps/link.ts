@@ -21,7 +21,7 @@ async function installOfTicket(db: Queryable, ticket: unknown) {
   const parsed = ticketSchema.safeParse(ticket);
   const t = parsed.success ? await peekTicket(db, "link", parsed.data) : null;
   const install = t ? await findInstallById(db, t.installId) : undefined;
-  if (!install) throw new UnauthorizedError(STALE_LINK);
+  if (!install || install.app !== "insales") throw new UnauthorizedError(STALE_LINK);
   return install;
 }
 
@@ -57,6 +57,31 @@ export async function linkInsalesShop(db: Queryable, input: unknown, ip: string)
   const data = r.data;
   await installOfTicket(db, data.ticket);
 
+  const { actor, name: clientName } = await clientAccount(db, data, ip);
+
+  return db.transaction(async (tx) => {
+    const installId = (await installOfTicket(tx, data.ticket)).id;
+    const owner = { companyId: actor.companyId, clientId: actor.clientId };
+    const { shopInstallId, integrationId } = await attachShop(tx, installId, owner, data);
+    await dropTickets(tx, shopInstallId, "link");
+    const ticket = await issueTicket(tx, "sign-in", shopInstallId, { clientId: owner.clientId });
+    return {
+      integrationId,
+      clientName,
+      enterPath: `/shop-apps/insales/enter?ticket=${ticket}`,
+    };
+  });
+}
+
+/**
+ * A shop app's form names our client account: checked like the cabinet's sign-in (the one throttle, door «shop-app»),
+ * and only a client's account links a shop (a staff login is told so).
+ */
+export async function clientAccount(
+  db: Queryable,
+  data: { extra: number; login: string; password: string },
+  ip: string,
+) {
   const attempt = { door: "shop-app" as const, extra: data.extra, login: data.login, ip };
   const result = await throttledSignIn(db, attempt, () => findUser(db, data.extra, data.login, data.password));
   if (result.status === "wrong") throw new UnauthorizedError("Неверный код курьерской службы, логин или пароль");
@@ -73,19 +98,7 @@ export async function linkInsalesShop(db: Queryable, input: unknown, ip: string)
       login: ["Нужен логин клиента, а не сотрудника"],
     });
   }
-
-  return db.transaction(async (tx) => {
-    const installId = (await installOfTicket(tx, data.ticket)).id;
-    const owner = { companyId: actor.companyId, clientId: actor.clientId };
-    const { shopInstallId, integrationId } = await attachShop(tx, installId, owner, data);
-    await dropTickets(tx, shopInstallId, "link");
-    const ticket = await issueTicket(tx, "sign-in", shopInstallId, { clientId: owner.clientId });
-    return {
-      integrationId,
-      clientName: result.value.name,
-      enterPath: `/shop-apps/insales/enter?ticket=${ticket}`,
-    };
-  });
+  return { actor, name: result.value.name };
 }
 
 /**

@@ -7,9 +7,18 @@ import { Alert, Button } from "@/components/ui";
  * Signs in with the ticket once. Inside the back office's iframe the browser keeps no cabinet cookie (third-party),
  * so there the cabinet opens in a new tab with the same, still unused ticket.
  */
-export function EnterCabinet({ ticket }: { ticket: string }) {
+export function EnterCabinet({
+  ticket,
+  next = "/orders",
+  platform = "InSales",
+}: {
+  ticket: string;
+  /** Where the cabinet opens; a path of ours only (the page checks it). */
+  next?: string;
+  platform?: string;
+}) {
   const [error, setError] = useState<string | null>(
-    ticket ? null : "Ссылка входа повреждена: войдите из InSales ещё раз",
+    ticket ? null : `Ссылка входа повреждена: войдите из ${platform} ещё раз`,
   );
   const [framed, setFramed] = useState<boolean | null>(null);
   const started = useRef(false);
@@ -20,16 +29,16 @@ export function EnterCabinet({ ticket }: { ticket: string }) {
     if (inFrame || !ticket || started.current) return;
     started.current = true;
     void signIn("shop-app", { ticket, redirect: false }).then((res) => {
-      if (res?.ok) window.location.assign("/orders");
-      else setError(res?.error || "Не удалось войти: войдите из InSales ещё раз");
+      if (res?.ok) window.location.assign(next);
+      else setError(res?.error || `Не удалось войти: войдите из ${platform} ещё раз`);
     });
-  }, [ticket]);
+  }, [ticket, next, platform]);
 
   if (error) return <Alert>{error}</Alert>;
   if (framed)
     return (
       <div className="space-y-3">
-        <p>Магазин подключён. Кабинет курьерской службы открывается в отдельной вкладке.</p>
+        <p>Подключение готово. Кабинет курьерской службы открывается в отдельной вкладке.</p>
         <Button type="button" onClick={() => window.open(window.location.href, "_blank", "noopener")}>
           Открыть кабинет
         </Button>

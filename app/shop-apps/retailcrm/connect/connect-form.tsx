@@ -1,0 +1,83 @@
+"use client";
+import { useState } from "react";
+import { Alert, Button, TextField } from "@/components/ui";
+import { zodFieldErrors, type FieldErrors } from "@/server/services/errors";
+import { connectRetailCrmSchema } from "@/server/services/shop-apps/retailcrm-schemas";
+import { AccountFields, type AccountValues } from "../account-fields";
+import { connectAction } from "../actions";
+
+/** The Marketplace's «Подключить» lands here: the CRM and its API key, then the client account at the courier. */
+export function ConnectForm({ account }: { account: string }) {
+  const [crm, setCrm] = useState({ crmUrl: account, apiKey: "" });
+  const [values, setValues] = useState<AccountValues>({ extra: "", login: "", password: "" });
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [message, setMessage] = useState<string | null>(null);
+  const [done, setDone] = useState<{ redirectUrl: string; clientName: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: React.FormEvent) {
+    e.preventDefault();
+    const input = { ...crm, ...values };
+    const checked = connectRetailCrmSchema.safeParse(input);
+    if (!checked.success) {
+      setErrors(zodFieldErrors(checked.error));
+      setMessage("Проверьте поля формы");
+      return;
+    }
+    setBusy(true);
+    setMessage(null);
+    try {
+      const r = await connectAction(input);
+      if (r.ok) {
+        setDone(r);
+        setErrors({});
+        window.setTimeout(() => window.location.assign(r.redirectUrl), 1500);
+      } else {
+        setErrors(r.fieldErrors ?? {});
+        setMessage(r.message);
+        setValues((v) => ({ ...v, password: "" }));
+      }
+    } catch {
+      setMessage("Нет связи с сервером, попробуйте ещё раз");
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (done)
+    return (
+      <Alert tone="green">
+        RetailCRM подключена к клиенту «{done.clientName}». Возвращаем вас в настройки RetailCRM… Добавьте тип доставки,
+        интегрированный с модулем (Настройки → Справочники → Типы доставок).{" "}
+        <a className="underline" href={done.redirectUrl}>
+          Перейти сейчас
+        </a>
+      </Alert>
+    );
+  return (
+    <form className="flex flex-col gap-3" onSubmit={submit} noValidate>
+      <TextField
+        label="Адрес RetailCRM"
+        placeholder="https://shop.retailcrm.ru"
+        value={crm.crmUrl}
+        error={errors.crmUrl}
+        onChange={(e) => setCrm((c) => ({ ...c, crmUrl: e.target.value }))}
+      />
+      <TextField
+        label="API-ключ"
+        hint="Настройки → Интеграция → Ключи доступа к API; нужны права на доставку и интеграцию"
+        autoComplete="off"
+        value={crm.apiKey}
+        error={errors.apiKey}
+        onChange={(e) => setCrm((c) => ({ ...c, apiKey: e.target.value }))}
+      />
+      <AccountFields values={values} errors={errors} onChange={(n, v) => setValues((s) => ({ ...s, [n]: v }))} />
+      {message && <Alert>{message}</Alert>}
+      <div>
+        <Button type="submit" disabled={busy}>
+          {busy ? "Подключаем…" : "Подключить"}
+        </Button>
+      </div>
+    </form>
+  );
+}
