@@ -35,9 +35,26 @@ process.env.TOPDELIVERY_STAND_IN_ADVANCE_MS ??= "60000";
 const withInsalesStandIn =
   process.env.SEED_DEMO !== "0" && process.env.INSALES_STAND_IN !== "0" && !process.env.INSALES_APP_ID;
 const insalesPort = process.env.INSALES_STAND_IN_PORT ?? "8087";
+// RetailCRM's stand-in: its demo account connects from «Приложения» (our connect page, as its Marketplace would open
+// it); it runs unless a real module is configured (RETAILCRM_MODULE_CODE) or RETAILCRM_STAND_IN=0.
+const withRetailCrmStandIn =
+  process.env.SEED_DEMO !== "0" && process.env.RETAILCRM_STAND_IN !== "0" && !process.env.RETAILCRM_MODULE_CODE;
+const retailCrmPort = process.env.RETAILCRM_STAND_IN_PORT ?? "8088";
+// The shop apps' stand-ins call this very server back; a real deployment sets its public https address.
+if (withInsalesStandIn || withRetailCrmStandIn) process.env.PUBLIC_URL ??= `http://127.0.0.1:${port}`;
+const publicUrl = (process.env.PUBLIC_URL ?? "").replace(/\/+$/, "");
+if (withRetailCrmStandIn) {
+  process.env.RETAILCRM_STAND_IN_PORT = retailCrmPort;
+  // The stand-in's defaults and our module's settings, the same on both sides.
+  process.env.RETAILCRM_MODULE_CODE = "kurier-hub";
+  process.env.RETAILCRM_INTEGRATION_CODE = "kurier-hub";
+  process.env.RETAILCRM_SECRET ??= "kh-retailcrm-secret";
+  process.env.RETAILCRM_CONFIG_URL ??= `${publicUrl}/api/apps/retailcrm/config`;
+  process.env.RETAILCRM_CONNECT_URL ??= `${publicUrl}/shop-apps/retailcrm/connect`;
+  process.env.RETAILCRM_STAND_IN_URL ??= `http://127.0.0.1:${retailCrmPort}`;
+}
 if (withInsalesStandIn) {
   process.env.INSALES_STAND_IN_PORT = insalesPort;
-  process.env.PUBLIC_URL ??= `http://127.0.0.1:${port}`;
   const app = (p: string) => new URL(`api/apps/insales/${p}`, `${process.env.PUBLIC_URL!.replace(/\/+$/, "")}/`).href;
   // The stand-in's own defaults, the same on both sides.
   process.env.INSALES_APP_ID = "kurier-hub";
@@ -56,6 +73,7 @@ process.env.INTEGRATION_ALLOWED_HOSTS ??= [
   ...(withCdekStandIn ? [`127.0.0.1:${cdekPort}`] : []),
   ...(withTopDeliveryStandIn ? [`127.0.0.1:${topDeliveryPort}`] : []),
   ...(withInsalesStandIn ? [`127.0.0.1:${insalesPort}`] : []),
+  ...(withRetailCrmStandIn ? [`127.0.0.1:${retailCrmPort}`] : []),
 ].join(",");
 
 let db: DatabaseServer;
@@ -206,6 +224,8 @@ if (withCdekStandIn) supervise("cdek", "Стенд СДЭК", ["--import", "tsx"
 if (withTopDeliveryStandIn)
   supervise("topdelivery", "Стенд TopDelivery", ["--import", "tsx", "server/stand-ins/topdelivery/main.ts"]);
 if (withInsalesStandIn) supervise("insales", "Стенд InSales", ["--import", "tsx", "server/stand-ins/insales/main.ts"]);
+if (withRetailCrmStandIn)
+  supervise("retailcrm", "Стенд RetailCRM", ["--import", "tsx", "server/stand-ins/retailcrm/main.ts"]);
 log(`Кабинет: http://localhost:${port}  (Альфа Курьер: код 101, admin/admin)`);
 
 /** Builds the production bundle when it is missing or older than the sources, so `npm start` always serves current code. */

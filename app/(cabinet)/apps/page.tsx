@@ -1,7 +1,9 @@
 import { isStaffSession } from "@/components/staff-only";
 import { Card, PageHeader } from "@/components/ui";
 import { insalesStandInUrl } from "@/server/services/shop-apps/demo";
+import { retailCrmStandInUrl } from "@/server/services/shop-apps/demo-retailcrm";
 import { ShopAppsList } from "./apps-list";
+import { DemoRetailCrmCard } from "./demo-retailcrm";
 import { DemoShopCard } from "./demo-shop";
 
 /** The addresses to register at InSales (Приложения → Разработчикам); README «InSales app». */
@@ -12,9 +14,21 @@ function insalesUrls() {
   return { install: at("install"), login: at("login"), uninstall: at("uninstall") };
 }
 
+/** The addresses to enter in RetailCRM's partner cabinet for the module; README «RetailCRM module». */
+function retailCrmUrls() {
+  const base = process.env.PUBLIC_URL?.replace(/\/+$/, "");
+  if (!base) return null;
+  return {
+    connect: `${base}/shop-apps/retailcrm/connect`,
+    config: `${base}/api/apps/retailcrm/config`,
+    account: `${base}/api/apps/retailcrm/account`,
+  };
+}
+
 export default async function AppsPage() {
   const isStaff = await isStaffSession();
   const urls = insalesUrls();
+  const retailCrm = retailCrmUrls();
   return (
     <div className="flex flex-col gap-4">
       <PageHeader
@@ -26,7 +40,38 @@ export default async function AppsPage() {
         }
       />
       <ShopAppsList isStaff={isStaff} />
+      {isStaff && (
+        <Card>
+          <p className="font-medium text-slate-800">Модуль RetailCRM</p>
+          {retailCrm ? (
+            <ul className="mt-2 space-y-1 text-slate-700">
+              <li>
+                Страница подключения: <code>{retailCrm.connect}</code>
+              </li>
+              <li>
+                Простое подключение (configUrl): <code>{retailCrm.config}</code>
+              </li>
+              <li>
+                Настройки модуля (accountUrl): <code>{retailCrm.account}</code>
+              </li>
+            </ul>
+          ) : (
+            <p className="mt-2 text-slate-600">
+              Задайте PUBLIC_URL — публичный адрес Курьер-Хаба, чтобы получить адреса.
+            </p>
+          )}
+          {!process.env.RETAILCRM_MODULE_CODE && (
+            <p className="mt-2 text-amber-700">
+              Не задан RETAILCRM_MODULE_CODE (символьный код модуля из кабинета партнёра RetailCRM): модуль не работает.
+            </p>
+          )}
+          {process.env.RETAILCRM_MODULE_CODE && !process.env.RETAILCRM_SECRET && (
+            <p className="mt-2 text-slate-600">Простое подключение выключено: не задан RETAILCRM_SECRET.</p>
+          )}
+        </Card>
+      )}
       {isStaff && insalesStandInUrl() && <DemoShopCard />}
+      {isStaff && retailCrmStandInUrl() && <DemoRetailCrmCard />}
       {isStaff && (
         <Card>
           <p className="font-medium text-slate-800">Адреса приложения InSales</p>

@@ -27,23 +27,30 @@ function requireStandIn(): string {
   return base;
 }
 
-async function standInCall(path: string, body: unknown): Promise<Record<string, unknown>> {
-  const base = requireStandIn();
+/** A stand-in's control call (`/_control/…`): what the demo's buttons do, as a tester would with curl. */
+export async function callStandIn(
+  name: string,
+  base: string,
+  path: string,
+  body?: unknown,
+): Promise<Record<string, unknown>> {
   let res: Response;
   try {
     res = await fetch(`${base}${path}`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
+      method: body === undefined ? "GET" : "POST",
+      headers: body === undefined ? {} : { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(15_000),
     });
   } catch {
-    throw new ConflictError(`Заглушка InSales не отвечает по адресу ${base}`);
+    throw new ConflictError(`Заглушка ${name} не отвечает по адресу ${base}`);
   }
   const json = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-  if (!res.ok) throw new ConflictError(`Заглушка InSales отказала: ${String(json.error ?? res.status)}`);
+  if (!res.ok) throw new ConflictError(`Заглушка ${name} отказала: ${String(json.error ?? res.status)}`);
   return json;
 }
+
+const standInCall = (path: string, body: unknown) => callStandIn("InSales", requireStandIn(), path, body);
 
 /**
  * Demo mode's one click: the stand-in installs the app into its «Демо-магазин» (calling our install URL as InSales

@@ -200,6 +200,9 @@ const scopedByConstruction = [
   "shopApps.list",
   // The demo shop's order is made at the stand-in for the caller's own company's linked demo app.
   "shopApps.demoOrder",
+  // The demo CRM's connection is looked up within the caller's company only.
+  "shopApps.retailCrmDemo",
+  "shopApps.retailCrmDemoOrder",
 ];
 
 describe("tenant isolation", () => {

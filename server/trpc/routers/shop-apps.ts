@@ -8,6 +8,7 @@ import { getAutomation, saveAutomation } from "../../services/shop-apps/automati
 import { automationRefSchema, saveAutomationSchema } from "../../services/shop-apps/automation-schemas";
 import { createDemoShopOrder, linkDemoShop } from "../../services/shop-apps/demo";
 import { linkDemoShopSchema } from "../../services/shop-apps/demo-schemas";
+import { createRetailCrmDemoOrder, retailCrmDemoInfo } from "../../services/shop-apps/demo-retailcrm";
 import { listImportErrors, retryImport } from "../../services/shop-apps/import-errors";
 import { companyProcedure, createTRPCRouter } from "../init";
 
@@ -32,4 +33,8 @@ export const shopAppsRouter = createTRPCRouter({
     .input(linkDemoShopSchema)
     .mutation(({ ctx, input }) => linkDemoShop({ ctx: ctx.service, input })),
   demoOrder: companyProcedure.mutation(({ ctx }) => createDemoShopOrder({ ctx: ctx.service, input: undefined })),
+  retailCrmDemo: companyProcedure.query(({ ctx }) => retailCrmDemoInfo({ ctx: ctx.service, input: undefined })),
+  retailCrmDemoOrder: companyProcedure.mutation(({ ctx }) =>
+    createRetailCrmDemoOrder({ ctx: ctx.service, input: undefined }),
+  ),
 });
