@@ -6,7 +6,7 @@ import type { ServiceCall } from "../context";
 import { NotFoundError } from "../errors";
 import { writeAudit } from "../integrations/shared";
 import { setShopAppEnabledSchema } from "./apps-schemas";
-import { heldImport, ownedBy } from "./owned";
+import { heldImport, ownedBy, shopOf } from "./owned";
 
 /**
  * «Приложения»: the shop apps installed by the company's clients (a client account sees its own), with the shop, the
@@ -41,7 +41,7 @@ export async function listShopApps({ ctx }: ServiceCall<unknown>) {
     id: r.id,
     integrator: r.integrator,
     title: integratorTitle(r.integrator),
-    shop: typeof r.settings.shop === "string" ? r.settings.shop : null,
+    shop: shopOf(r.settings),
     enabled: r.enabled,
     client: { id: r.clientId!, name: r.clientName },
     lastExchangeAt: r.lastExchangeAt,

@@ -15,7 +15,7 @@ import { writeAudit } from "../integrations/shared";
 import { ORDER_STATUSES } from "../orders/statuses";
 import { listDeliveryServices } from "../tariffs";
 import { automationRefSchema, saveAutomationSchema, type SaveAutomationInput } from "./automation-schemas";
-import { ownedBy } from "./owned";
+import { ownedBy, shopOf } from "./owned";
 import { resyncRetailCrmIntegration } from "./retailcrm";
 
 const CHOICES_TIMEOUT_MS = 10_000;
@@ -90,7 +90,7 @@ export async function getAutomation({ ctx, input }: ServiceCall<unknown>) {
   return {
     id,
     title: integratorTitle(row.integrator),
-    shop: typeof row.settings.shop === "string" ? row.settings.shop : null,
+    shop: shopOf(row.settings),
     client: { id: row.clientId!, name: clientName },
     enabled: row.enabled,
     fields,

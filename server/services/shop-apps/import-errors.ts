@@ -2,6 +2,7 @@ import { and, desc, eq, inArray, lt } from "drizzle-orm";
 import { clients, inboundOrders, integrations } from "@/db/schema";
 import { PartnerError } from "../../integrators/errors";
 import { integratorTitle } from "../../integrators/catalog";
+import { getIntegrator } from "../../integrators/registry";
 import type { ServiceCall, ServiceContext } from "../context";
 import { ConflictError, NotFoundError } from "../errors";
 import { importShopOrdersById } from "../exchange/inbound";
@@ -12,7 +13,7 @@ import {
   type ListImportErrorsInput,
   type RetryImportInput,
 } from "./apps-schemas";
-import { heldImport, ownedBy } from "./owned";
+import { heldImport, ownedBy, shopOf } from "./owned";
 
 /** Orders re-read per transaction: the integration's import lock is not held over the whole retry. */
 const RETRY_CHUNK = 50;
@@ -34,9 +35,11 @@ async function loadApp(ctx: ServiceContext, id: number) {
   return {
     id: app.id,
     title: integratorTitle(app.integrator),
-    shop: typeof app.settings.shop === "string" ? app.settings.shop : null,
+    shop: shopOf(app.settings),
     enabled: app.enabled,
     clientName: app.clientName,
+    // Orders we read from the shop can be read again; ones the platform sends (RetailCRM's save) only it can resend.
+    canRetry: !!getIntegrator(app.integrator)?.inbound,
   };
 }
 
@@ -74,6 +77,11 @@ export async function retryImport({ ctx, input }: ServiceCall<RetryImportInput>)
   const q = retryImportSchema.parse(input);
   const app = await loadApp(ctx, q.id);
   if (!app.enabled) throw new ConflictError("Приложение отключено: включите его, чтобы повторить импорт");
+  if (!app.canRetry) {
+    throw new ConflictError(
+      `Заказы ${app.title} приходят, когда их сохраняют в ${app.title}: исправьте заказ там и сохраните его ещё раз`,
+    );
+  }
   const held = await ctx.db
     .select({ id: inboundOrders.id, partnerOrderId: inboundOrders.partnerOrderId })
     .from(inboundOrders)

@@ -16,3 +16,9 @@ export function ownedBy(ctx: ServiceContext) {
  * old reason in the row but needs nothing any more, so it is not an error to show.
  */
 export const heldImport = and(isNotNull(inboundOrders.error), ne(inboundOrders.state, "cancelled"));
+
+/** The shop an app brings orders from, as its settings name it (InSales: the shop's host; RetailCRM: the CRM). */
+export function shopOf(settings: Record<string, unknown>): string | null {
+  if (typeof settings.shop === "string") return settings.shop;
+  return typeof settings.crmUrl === "string" ? settings.crmUrl : null;
+}

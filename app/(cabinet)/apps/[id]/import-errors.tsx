@@ -80,11 +80,13 @@ export function ImportErrors({ id }: { id: number }) {
         title={`Ошибки импорта — ${title}`}
         subtitle={
           app
-            ? `Клиент: ${app.clientName}. Заказы магазина, которые не прошли проверку: исправьте их в магазине или в справочниках и нажмите «Повторить».`
+            ? app.canRetry
+              ? `Клиент: ${app.clientName}. Заказы магазина, которые не прошли проверку: исправьте их в магазине или в справочниках и нажмите «Повторить».`
+              : `Клиент: ${app.clientName}. Заказы, которые не прошли проверку: исправьте их в ${app.title} (или справочники здесь) и сохраните заказ в ${app.title} ещё раз.`
             : undefined
         }
         actions={
-          items && items.length > 0 ? (
+          items && items.length > 0 && app?.canRetry ? (
             <Button disabled={retry.isPending || app?.enabled === false} onClick={() => retry.mutate({ id })}>
               {retry.isPending ? "Повторяем…" : "Повторить все"}
             </Button>
@@ -125,13 +127,15 @@ export function ImportErrors({ id }: { id: number }) {
                     <td className="whitespace-nowrap">{formatDateTime(r.at)}</td>
                     <td>{r.shopStatus ? <Badge>{r.shopStatus}</Badge> : "—"}</td>
                     <td className="text-right">
-                      <Button
-                        variant="secondary"
-                        disabled={retry.isPending || app?.enabled === false}
-                        onClick={() => retry.mutate({ id, inboundIds: [r.id] })}
-                      >
-                        Повторить
-                      </Button>
+                      {app?.canRetry && (
+                        <Button
+                          variant="secondary"
+                          disabled={retry.isPending || app?.enabled === false}
+                          onClick={() => retry.mutate({ id, inboundIds: [r.id] })}
+                        >
+                          Повторить
+                        </Button>
+                      )}
                     </td>
                   </tr>
                 ))}

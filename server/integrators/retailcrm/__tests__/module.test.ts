@@ -7,6 +7,7 @@ import { createIsolatedDatabase } from "@/db/test/helpers";
 import { pushShopStatuses } from "@/server/services/exchange/shop-status";
 import { setOrderStatus } from "@/server/services/orders/set-status";
 import { saveAutomation } from "@/server/services/shop-apps/automation";
+import { listImportErrors, retryImport } from "@/server/services/shop-apps/import-errors";
 import { connectRetailCrm, moduleCodeOf } from "@/server/services/shop-apps/retailcrm";
 import { startRetailCrmStandIn, type RetailCrmStandIn } from "@/server/stand-ins/retailcrm/server";
 import { startModuleServer } from "./module-server";
@@ -209,6 +210,26 @@ describe("RetailCRM module: orders in", () => {
     expect(late.json).toMatchObject({ success: false, errorMsg: expect.stringContaining("Изменения не приняты") });
     const removed = await driver("delete", { account: c.account.slug, deliveryId });
     expect(removed.json).toMatchObject({ success: false });
+  });
+
+  it("a save our checks refuse is answered with the reason and listed under «Ошибки импорта» (resent from the CRM)", async () => {
+    const c = await connected();
+    const bad = await driver("save", {
+      account: c.account.slug,
+      address: MOSCOW,
+      save: { customer: { firstName: "Анна", lastName: "Смирнова", phones: [] } },
+    });
+    expect(bad.json).toMatchObject({ success: false, errorMsg: expect.any(String) });
+    const held = await listImportErrors({ ctx: c.t.clientCtx, input: { id: c.integrationId } });
+    expect(held.app.canRetry).toBe(false);
+    expect(held.items).toEqual([expect.objectContaining({ error: bad.json!.errorMsg })]);
+    await expect(retryImport({ ctx: c.t.clientCtx, input: { id: c.integrationId } })).rejects.toThrow(
+      "сохраните его ещё раз",
+    );
+    // Fixed in the CRM and saved again: it comes in and leaves the list.
+    const fixed = await driver("save", { account: c.account.slug, order: bad.order!.id, address: MOSCOW });
+    expect(fixed.json).toMatchObject({ success: true });
+    expect((await listImportErrors({ ctx: c.t.clientCtx, input: { id: c.integrationId } })).items).toEqual([]);
   });
 
   it("calculate prices with the company's own tariffs, or says tariffs are not set up", async () => {
