@@ -84,3 +84,27 @@ export const childText = (node: unknown, name: string): string | undefined => {
   const c = child(node, name);
   return Array.isArray(c) ? text(c[0]) : text(c);
 };
+
+// SOAP answers prefix some elements and not others: these read children by local name.
+export const localName = (key: string) => key.slice(key.indexOf(":") + 1);
+
+/** Every child named `name` (any prefix): one element or a list, the same to the caller. */
+export function all(node: unknown, name: string): XmlNode[] {
+  if (typeof node !== "object" || node === null) return [];
+  const out: XmlNode[] = [];
+  for (const [k, v] of Object.entries(node as XmlNode)) {
+    if (k.startsWith("@") || k === "#text" || localName(k) !== name) continue;
+    for (const item of Array.isArray(v) ? v : [v])
+      out.push(typeof item === "object" && item !== null ? (item as XmlNode) : { "#text": String(item ?? "") });
+  }
+  return out;
+}
+
+export const one = (node: unknown, name: string): XmlNode | undefined => all(node, name)[0];
+
+export function txt(node: unknown, name: string): string | undefined {
+  const n = one(node, name);
+  if (!n) return undefined;
+  const t = n["#text"];
+  return t === undefined ? undefined : String(t);
+}

@@ -1,5 +1,7 @@
 import type { OutgoingOrder } from "../types";
-import { el, parseXmlRoot, textEl, type XmlNode } from "../xml";
+import { all, el, localName, one, parseXmlRoot, textEl, txt, type XmlNode } from "../xml";
+
+export { all, one, txt };
 
 /**
  * Pure SOAP for the TopDelivery gates (topdelivery.md §5, §10): envelopes in the namespace the gate's WSDL names,
@@ -32,29 +34,6 @@ export function soapEnvelope(namespace: string, method: string, auth: TopDeliver
   );
 }
 
-const local = (key: string) => key.slice(key.indexOf(":") + 1);
-
-/** Every child named `name` (any prefix): one element or a list, the same to the caller. */
-export function all(node: unknown, name: string): XmlNode[] {
-  if (typeof node !== "object" || node === null) return [];
-  const out: XmlNode[] = [];
-  for (const [k, v] of Object.entries(node as XmlNode)) {
-    if (k.startsWith("@") || k === "#text" || local(k) !== name) continue;
-    for (const item of Array.isArray(v) ? v : [v])
-      out.push(typeof item === "object" && item !== null ? (item as XmlNode) : { "#text": String(item ?? "") });
-  }
-  return out;
-}
-
-export const one = (node: unknown, name: string): XmlNode | undefined => all(node, name)[0];
-
-export function txt(node: unknown, name: string): string | undefined {
-  const n = one(node, name);
-  if (!n) return undefined;
-  const t = n["#text"];
-  return t === undefined ? undefined : String(t);
-}
-
 export type GateAnswer =
   | { kind: "ok"; response: XmlNode }
   | { kind: "fault"; message: string }
@@ -65,7 +44,7 @@ export type GateAnswer =
 /** The envelope and its first level of errors; each method reads its own results from `response`. */
 export function readGateAnswer(xml: string, method: string): GateAnswer {
   const root = parseXmlRoot(xml);
-  if (!root || local(root.name) !== "Envelope") return { kind: "not-soap" };
+  if (!root || localName(root.name) !== "Envelope") return { kind: "not-soap" };
   const body = one(root.node, "Body");
   const fault = one(body, "Fault");
   if (fault) return { kind: "fault", message: txt(fault, "faultstring") ?? "SOAP Fault" };
