@@ -23,6 +23,8 @@ const AUDIT_TITLES: Record<string, string> = { ...AUDIT_ACTION_TITLES, changed: 
 export function AutomationForm({ id }: { id: number }) {
   const trpc = useTRPC();
   const query = useQuery(trpc.shopApps.automation.queryOptions({ id }));
+  // Kept here: the form below is rebuilt from the reloaded settings after a save (keyed by the newest history row).
+  const [saved, setSaved] = useState<string | null>(null);
   return (
     <div className="flex flex-col gap-3">
       <div className="text-slate-500">
@@ -30,16 +32,25 @@ export function AutomationForm({ id }: { id: number }) {
           ← Автоматизация
         </Link>
       </div>
-      <QueryState query={query}>{(a) => <Loaded key={a.audit[0]?.id ?? 0} a={a} />}</QueryState>
+      <QueryState query={query}>
+        {(a) => <Loaded key={a.audit[0]?.id ?? 0} a={a} saved={saved} setSaved={setSaved} />}
+      </QueryState>
     </div>
   );
 }
 
-function Loaded({ a }: { a: Automation }) {
+function Loaded({
+  a,
+  saved,
+  setSaved,
+}: {
+  a: Automation;
+  saved: string | null;
+  setSaved: (message: string | null) => void;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [values, setValues] = useState<Values>(a.values);
-  const [saved, setSaved] = useState<string | null>(null);
   const form = useFormErrors();
   const save = useMutation(
     trpc.shopApps.saveAutomation.mutationOptions({
