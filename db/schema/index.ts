@@ -11,3 +11,4 @@ export * from "./remittances";
 export * from "./status-mapping";
 export * from "./shop-apps";
 export * from "./inbound";
+export * from "./payments";

@@ -2,6 +2,7 @@ import { cdekSettings } from "./cdek/settings";
 import { fieldsOf } from "./fields";
 import { insalesSettings } from "./insales/settings";
 import { measoftSettings } from "./measoft/settings";
+import { pimpaySettings } from "./pimpay/settings";
 import { retailCrmSettings } from "./retailcrm/settings";
 import { topDeliverySettings } from "./topdelivery/settings";
 import type { FieldSpec, IntegratorSettings } from "./types";
@@ -16,6 +17,7 @@ export const INTEGRATOR_SETTINGS = [
   topDeliverySettings,
   insalesSettings,
   retailCrmSettings,
+  pimpaySettings,
 ] as const;
 
 export type IntegratorId = (typeof INTEGRATOR_SETTINGS)[number]["id"];

@@ -2,6 +2,7 @@ import type { IntegratorId } from "./catalog";
 import { cdek } from "./cdek";
 import { insales } from "./insales";
 import { measoft } from "./measoft";
+import { pimpay } from "./pimpay";
 import { retailcrm } from "./retailcrm";
 import { topdelivery } from "./topdelivery";
 import type { IntegratorAdapter } from "./types";
@@ -16,6 +17,7 @@ export const INTEGRATORS: { [K in IntegratorId]: IntegratorAdapter } = {
   topdelivery: topdelivery as unknown as IntegratorAdapter,
   insales: insales as unknown as IntegratorAdapter,
   retailcrm: retailcrm as unknown as IntegratorAdapter,
+  pimpay: pimpay as unknown as IntegratorAdapter,
 };
 
 /** Integrators outside the catalog, found by the same lookup: the fake partner of the engine's tests. */

@@ -418,11 +418,64 @@ export interface StatusBack<S = unknown> {
   batchSize?: number;
 }
 
-/** Payment intermediaries (a company's integration): cash-on-delivery data goes out, payouts come back. */
+/** One COD order as a payment intermediary gets it: our fields, integrator-neutral. */
+export interface PaymentOrder {
+  /** Our order's id: the intermediary's upsert key. */
+  id: string;
+  number: string;
+  /** The client's INN, which files the order under the right shop. */
+  tin: string;
+  createdAt: Date;
+  currency: string;
+  codAmount: number;
+  declaredValue: number;
+  deliveryPrice: number;
+  /** Who carries it: a partner integrator the order was handed to (with its number), or null = this company. */
+  carrier: { integrator: string | null; externalId: string };
+  status: string;
+  statusAt: Date;
+  /** The partner's own last status code, when a partner reported it. */
+  partnerStatus: string | null;
+  history: { status: string; at: Date }[];
+  receiver: {
+    name: string | null;
+    phone: string | null;
+    town: string | null;
+    address: string | null;
+    zip: string | null;
+  };
+  items: {
+    name: string;
+    article: string | null;
+    quantity: number;
+    price: number;
+    weight: number | null;
+    vatRate: number | null;
+  }[];
+}
+
+/** A status (and money) change of an order the intermediary already has. */
+export interface PaymentState {
+  id: string;
+  status: string;
+  statusAt: Date;
+  codAmount: number;
+  partnerStatus: string | null;
+}
+
+export interface PaymentResult {
+  id: string;
+  ok: boolean;
+  message: string;
+}
+
+/**
+ * Payment intermediaries (a company's integration): COD orders go out in full once (again when money or receiver
+ * change), status changes as states; per-order refusals inside a successful batch come back one by one.
+ */
 export interface Payments<S = unknown> {
-  uploadPayments(
-    settings: S,
-    orders: { number: string; codAmount: number; deliveredAt: Date }[],
-    options: ExchangeOptions,
-  ): Promise<Exchange<{ number: string; ok: boolean; message: string }[]>>;
+  upsertOrders(settings: S, orders: PaymentOrder[], options: ExchangeOptions): Promise<Exchange<PaymentResult[]>>;
+  updateStates(settings: S, states: PaymentState[], options: ExchangeOptions): Promise<Exchange<PaymentResult[]>>;
+  /** Orders per call. */
+  batchSize: number;
 }
