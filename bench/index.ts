@@ -3,6 +3,7 @@ import { cdekTransfer } from "./cdek-transfer";
 import { insalesInbound } from "./insales-inbound";
 import { labels } from "./labels";
 import { ordersList } from "./orders-list";
+import { retailcrm } from "./retailcrm";
 import { syncTransfer } from "./sync-transfer";
 import { topDeliveryTransfer } from "./topdelivery-transfer";
 import { xmlFuzz, xmlHostile } from "./xml-hostile";
@@ -28,6 +29,7 @@ const benches: Bench[] = [
   topDeliveryTransfer,
   labels,
   insalesInbound,
+  retailcrm,
 ];
 
 const wanted = new Set(process.argv.slice(2));

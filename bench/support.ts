@@ -46,3 +46,19 @@ export async function spawnStandIn(
   process.env.INTEGRATION_ALLOWED_HOSTS = [allowed, new URL(url).host].filter(Boolean).join(",");
   return { url, stop: () => child.kill("SIGTERM") };
 }
+
+/** A stand-in's `/_control/<path>` API: JSON in, JSON out, a non-2xx answer thrown with its body. */
+export function standInControl(base: string) {
+  return async (path: string, body?: unknown, method = "POST", query?: Record<string, string>) => {
+    const target = new URL(`${base}/_control/${path}`);
+    for (const [k, v] of Object.entries(query ?? {})) target.searchParams.set(k, v);
+    const res = await fetch(target, {
+      method,
+      headers: { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const out = (await res.json()) as unknown;
+    if (!res.ok) throw new Error(`stand-in ${path}: ${res.status} ${JSON.stringify(out)}`);
+    return out;
+  };
+}
