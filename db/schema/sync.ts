@@ -89,7 +89,7 @@ export const syncLog = pgTable(
       .references(() => companies.id),
     integrationId: integer().notNull(),
     orderId: bigint({ mode: "number" }),
-    kind: text({ enum: ["transfer", "reconcile", "status", "cancel"] }).notNull(),
+    kind: text({ enum: ["transfer", "reconcile", "status", "cancel", "payments"] }).notNull(),
     ok: boolean().notNull(),
     request: text().notNull(),
     result: text().notNull(),

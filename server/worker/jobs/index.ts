@@ -1,6 +1,7 @@
 import syncCancel from "./sync-cancel";
 import syncHooks from "./sync-hooks";
 import syncInbound from "./sync-inbound";
+import syncPayments from "./sync-payments";
 import syncPoll from "./sync-poll";
 import syncResolve from "./sync-resolve";
 import syncShopStatus from "./sync-shop-status";
@@ -21,6 +22,7 @@ export const JOBS: readonly Job[] = [
   syncHooks,
   syncInbound,
   syncShopStatus,
+  syncPayments,
   syncTick,
   syncSweep,
   syncSubscriptions,

@@ -1,6 +1,7 @@
 import { integrationsWithDueCancels } from "../../services/exchange/cancel";
 import { integrationsWithDueHooks } from "../../services/exchange/hooks";
 import { integrationsDueForPoll } from "../../services/exchange/housekeeping";
+import { integrationsWithDuePayments } from "../../services/exchange/payments";
 import { integrationsWithDueResolves } from "../../services/exchange/resolve";
 import { integrationsWithDueStatusBack } from "../../services/exchange/shop-status";
 import { integrationsWithDueTransfers } from "../../services/exchange/transfer";
@@ -20,6 +21,7 @@ export default defineJob({
       ["sync-hooks", await integrationsWithDueHooks(db)],
       ["sync-poll", await integrationsDueForPoll(db, pollSeconds)],
       ["sync-shop-status", await integrationsWithDueStatusBack(db)],
+      ["sync-payments", await integrationsWithDuePayments(db)],
     ];
     for (const [job, ids] of due) for (const integrationId of ids) await enqueue(job, { integrationId });
   },

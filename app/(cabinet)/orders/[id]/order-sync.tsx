@@ -28,6 +28,7 @@ const KIND_TITLES: Record<LogEntry["kind"], string> = {
   reconcile: "сверка",
   status: "статус",
   cancel: "отмена",
+  payments: "PimPay",
 };
 
 /** Something is still moving at the worker: the card polls until it settles. */
