@@ -31,11 +31,11 @@ export async function seedDemo(
     const hash = (p: string) => bcrypt.hashSync(p, 10);
     const [alfa] = await tx
       .insert(companies)
-      .values({ name: "Альфа Курьер", extraCode: 101, inn: "7701234567" })
+      .values({ name: "Альфа Курьер", extraCode: 101, inn: "7701234560" })
       .returning();
     const [beta] = await tx
       .insert(companies)
-      .values({ name: "Бета Экспресс", extraCode: 202, inn: "5401234567" })
+      .values({ name: "Бета Экспресс", extraCode: 202, inn: "5401234566" })
       .returning();
     await tx.insert(staffUsers).values([
       { companyId: alfa!.id, login: "admin", passwordHash: hash("admin"), name: "Администратор Альфы", role: "admin" },
@@ -47,7 +47,7 @@ export async function seedDemo(
         companyId: alfa!.id,
         name: "Демо-магазин",
         kind: "shop",
-        inn: "7712345678",
+        inn: "7712345671",
         currency: "RUB",
         contactPerson: "Ирина Соколова",
         phone: "+7 495 123-45-67",
@@ -63,7 +63,7 @@ export async function seedDemo(
         companyId: alfa!.id,
         name: "Книжная лавка",
         kind: "shop",
-        inn: "7723456789",
+        inn: "7723456782",
         currency: "RUB",
         paymentIntermediary: "pimpay",
       })
@@ -72,7 +72,7 @@ export async function seedDemo(
       companyId: beta!.id,
       name: "Альфа Курьер",
       kind: "courier",
-      inn: "7701234567",
+      inn: "7701234560",
       currency: "RUB",
       contactPerson: "Диспетчер Альфы",
       partnerExtraCode: 101,
@@ -96,7 +96,7 @@ export async function seedDemo(
         companyId: alfa!.id,
         name: "Бета Экспресс (агент)",
         kind: "courier",
-        inn: "5401234567",
+        inn: "5401234566",
         currency: "RUB",
         partnerExtraCode: 202,
         login: "beta",

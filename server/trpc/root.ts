@@ -5,6 +5,7 @@ import { clientsRouter } from "./routers/clients";
 import { integrationsRouter } from "./routers/integrations";
 import { manifestsRouter } from "./routers/manifests";
 import { ordersRouter } from "./routers/orders";
+import { pimpayRouter } from "./routers/pimpay";
 import { remittancesRouter } from "./routers/remittances";
 import { shopAppsRouter } from "./routers/shop-apps";
 import { securityRouter } from "./routers/security";
@@ -23,6 +24,7 @@ export const appRouter = createTRPCRouter({
   remittances: remittancesRouter,
   shopApps: shopAppsRouter,
   statusMapping: statusMappingRouter,
+  pimpay: pimpayRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -14,7 +14,7 @@ describe("clients", () => {
       const t = await createTenant(tx);
       const { id } = await createClient({
         ctx: t.staffCtx,
-        input: { name: "Магазин", inn: "7712345678", login: "m1", password: "p@ss" },
+        input: { name: "Магазин", inn: "7712345671", login: "m1", password: "p@ss" },
       });
       const [raw] = await tx.select().from(clients).where(eq(clients.id, id));
       expect(raw!.passwordHash).not.toContain("p@ss");

@@ -9,6 +9,16 @@ const optional = (max: number) =>
     .nullable()
     .optional();
 
+/** The INN's check digits (one for a company's 10 digits, two for a person's 12), as the tax service computes them. */
+export function innChecksumOk(inn: string): boolean {
+  const d = [...inn].map(Number);
+  const check = (weights: number[]) => (weights.reduce((s, w, i) => s + w * d[i]!, 0) % 11) % 10;
+  if (d.length === 10) return check([2, 4, 10, 3, 5, 9, 4, 6, 8]) === d[9];
+  if (d.length === 12)
+    return check([7, 2, 4, 10, 3, 5, 9, 4, 6, 8]) === d[10] && check([3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8]) === d[11];
+  return false;
+}
+
 export const CURRENCIES = ["RUB", "KZT", "BYN", "UZS", "KGS", "AMD", "USD", "EUR", "CNY"] as const;
 
 export const clientFieldsSchema = z.object({
@@ -20,7 +30,11 @@ export const clientFieldsSchema = z.object({
     .transform((v) => (v === "" ? null : v))
     .nullable()
     .optional()
-    .refine((v) => v == null || /^(\d{10}|\d{12})$/.test(v), "ИНН: 10 или 12 цифр"),
+    .refine((v) => v == null || /^(\d{10}|\d{12})$/.test(v), "ИНН: 10 или 12 цифр")
+    .refine(
+      (v) => v == null || !/^(\d{10}|\d{12})$/.test(v) || innChecksumOk(v),
+      "ИНН с ошибкой: не сходится контрольная цифра",
+    ),
   contactPerson: optional(250),
   phone: optional(100),
   email: optional(250).refine((v) => v == null || /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v), "Некорректный e-mail"),

@@ -19,7 +19,7 @@ const standIn = await startPimPayStandIn({
   digests: digests?.length ? digests : undefined,
 });
 const demo = standIn.createClient({
-  tin: "7701234567",
+  tin: "7712345671",
   legalEntityName: "ООО «Демо-магазин»",
   shopName: "Демо-магазин",
 });

@@ -173,6 +173,15 @@ const attacks: Record<string, (c: Caller, f: Fixture) => Promise<unknown>> = {
   "shopApps.importErrors": (c, f) => c.shopApps.importErrors({ id: f.shopAppId }),
   "shopApps.retryImport": (c, f) => c.shopApps.retryImport({ id: f.shopAppId }),
   "shopApps.linkDemo": (c, f) => c.shopApps.linkDemo({ clientId: f.victim.client.id }),
+  "pimpay.clientState": (c, f) => c.pimpay.clientState({ clientId: f.victim.client.id }),
+  "pimpay.registerClient": (c, f) =>
+    c.pimpay.registerClient({
+      clientId: f.victim.client.id,
+      legalEntityName: "ООО «Чужой»",
+      shopName: "Чужой",
+      email: "x@example.ru",
+      mobile: "+79001234567",
+    }),
   "shopApps.automation": (c, f) => c.shopApps.automation({ id: f.shopAppId }),
   "shopApps.saveAutomation": (c, f) => c.shopApps.saveAutomation({ id: f.shopAppId, values: { prefix: "X-" } }),
   "remittances.post": (c, f) =>
@@ -203,6 +212,11 @@ const scopedByConstruction = [
   // The demo CRM's connection is looked up within the caller's company only.
   "shopApps.retailCrmDemo",
   "shopApps.retailCrmDemoOrder",
+  // The company's own PimPay connection: no id, only the caller's company's row.
+  "pimpay.get",
+  "pimpay.save",
+  "pimpay.generateKeys",
+  "pimpay.check",
 ];
 
 describe("tenant isolation", () => {
