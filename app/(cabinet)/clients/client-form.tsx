@@ -8,14 +8,15 @@ import { useFormErrors } from "@/components/use-form-errors";
 import { type RouterOutputs, useTRPC } from "@/components/trpc";
 import { Alert, Badge, Button, Card, PageHeader, SelectField, Tabs, TextField } from "@/components/ui";
 import { createClientSchema, CURRENCIES, updateClientSchema } from "@/server/services/clients/schemas";
+import { PimPayClientPanel } from "./pimpay-client";
 import { INTERMEDIARY_TITLES, KIND_TITLES } from "./titles";
 
 type Client = RouterOutputs["clients"]["get"];
 type Tab = "main" | "other" | "finance";
 const TAB_FIELDS: Record<Tab, string[]> = {
-  main: ["name", "kind", "partnerExtraCode", "inn", "contactPerson", "phone", "email", "address"],
+  main: ["name", "kind", "partnerExtraCode", "contactPerson", "phone", "email", "address"],
   other: ["login", "password"],
-  finance: ["currency", "paymentIntermediary"],
+  finance: ["inn", "currency", "paymentIntermediary"],
 };
 
 interface Values {
@@ -180,11 +181,6 @@ export function ClientForm({ client }: { client?: Client }) {
                   })}
                 </div>
               )}
-              {field("inn", "ИНН", {
-                inputMode: "numeric",
-                hint: "10 цифр для организации, 12 — для ИП",
-                maxLength: 12,
-              })}
               {field("contactPerson", "Контактное лицо")}
               {field("phone", "Телефон", { type: "tel" })}
               {field("email", "E-mail", { type: "email" })}
@@ -214,6 +210,11 @@ export function ClientForm({ client }: { client?: Client }) {
           )}
           {tab === "finance" && (
             <div className="grid gap-3 md:grid-cols-2">
+              {field("inn", "ИНН", {
+                inputMode: "numeric",
+                hint: "10 цифр для организации, 12 — для ИП; по ИНН клиента находит платёжный посредник",
+                maxLength: 12,
+              })}
               {field("currency", "Валюта (код ISO 4217)", {
                 list: "currencies",
                 maxLength: 3,
@@ -237,6 +238,17 @@ export function ClientForm({ client }: { client?: Client }) {
                   </option>
                 ))}
               </SelectField>
+              {client && values.paymentIntermediary === "pimpay" && (
+                <div className="md:col-span-2">
+                  {client.paymentIntermediary === "pimpay" && client.inn === (values.inn.trim() || null) ? (
+                    <PimPayClientPanel client={client} />
+                  ) : (
+                    <p className="text-slate-600">
+                      Сохраните карточку: затем здесь появится состояние клиента в PimPay.
+                    </p>
+                  )}
+                </div>
+              )}
             </div>
           )}
         </div>

@@ -11,9 +11,14 @@ export default function IntegrationPage() {
         title="Интеграция"
         subtitle="Каждый филиал появляется здесь сразу после создания. «Настроить» — выбрать интегратора (MeaSoft, СДЭК, TopDelivery) и ввести доступы; пароли хранятся зашифрованными и не показываются."
         actions={
-          <LinkButton href="/integration/statuses" variant="secondary">
-            Статусы партнёров
-          </LinkButton>
+          <div className="flex gap-2">
+            <LinkButton href="/integration/pimpay" variant="secondary">
+              PimPay
+            </LinkButton>
+            <LinkButton href="/integration/statuses" variant="secondary">
+              Статусы партнёров
+            </LinkButton>
+          </div>
         }
       />
       <IntegrationTable />

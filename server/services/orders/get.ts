@@ -7,6 +7,7 @@ import {
   orderPackages,
   orders,
   orderStatusHistory,
+  paymentExports,
   transfers,
 } from "@/db/schema";
 import type { ServiceCall } from "../context";
@@ -30,7 +31,7 @@ export async function getOrder({ ctx, input }: ServiceCall<{ id: number }>) {
     .leftJoin(manifests, eq(manifests.id, orders.manifestId))
     .where(and(orderScope(ctx), eq(orders.id, input.id)));
   if (!row) throw new NotFoundError("Заказ");
-  const [items, packages, history, facts, cancels] = await Promise.all([
+  const [items, packages, history, facts, cancels, payments] = await Promise.all([
     ctx.db
       .select()
       .from(orderItems)
@@ -55,6 +56,16 @@ export async function getOrder({ ctx, input }: ServiceCall<{ id: number }>) {
       )
       .orderBy(desc(transfers.updatedAt))
       .limit(1),
+    ctx.db
+      .select({
+        sent: paymentExports.fingerprint,
+        pushedStatus: paymentExports.pushedStatus,
+        pushedAt: paymentExports.pushedAt,
+        error: paymentExports.error,
+        nextAt: paymentExports.nextAt,
+      })
+      .from(paymentExports)
+      .where(and(eq(paymentExports.companyId, companyId), eq(paymentExports.orderId, input.id))),
   ]);
   // The rules come from the lifecycle, so the card shows what the server will allow (and why not) without recomputing.
   const rules = orderRules(ctx.actor, facts.get(input.id)!);
@@ -76,5 +87,16 @@ export async function getOrder({ ctx, input }: ServiceCall<{ id: number }>) {
     ...rules,
     /** A cancellation requested at a partner: its state and the partner's answer. */
     cancellation,
+    /** The COD data at the payment intermediary (PimPay): sent, last status sent, or why not (staff only). */
+    payment:
+      ctx.actor.type === "client" || !payments[0]
+        ? null
+        : {
+            sent: payments[0].sent !== null,
+            pushedStatus: payments[0].pushedStatus,
+            pushedAt: payments[0].pushedAt,
+            error: payments[0].error,
+            nextAt: payments[0].nextAt,
+          },
   };
 }

@@ -189,10 +189,33 @@ export function OrderCard({ id, isStaff }: { id: number; isStaff: boolean }) {
             <DocumentLinks target={{ orderId: o.id }} />
           </Card>
           {isStaff && <StatusControl order={o} />}
+          {o.payment && <PaymentCard payment={o.payment} />}
           <HistoryCard order={o} />
         </div>
       </div>
     </div>
+  );
+}
+
+/** The COD data at PimPay: sent and which status, or PimPay's reason and when we try again. */
+function PaymentCard({ payment: p }: { payment: NonNullable<Order["payment"]> }) {
+  return (
+    <Card title="PimPay">
+      {p.error ? (
+        <div className="flex flex-col gap-1">
+          <Alert>{p.error}</Alert>
+          {p.nextAt && <p className="text-slate-500">Повторим {formatDateTime(p.nextAt)}</p>}
+        </div>
+      ) : p.sent ? (
+        <p className="text-slate-700">
+          Данные наложенного платежа переданы
+          {p.pushedStatus ? `, статус «${statusTitle(p.pushedStatus)}»` : ""}
+          {p.pushedAt ? ` — ${formatDateTime(p.pushedAt)}` : ""}.
+        </p>
+      ) : (
+        <p className="text-slate-600">Ещё не передан: уйдёт с ближайшей пачкой.</p>
+      )}
+    </Card>
   );
 }
 

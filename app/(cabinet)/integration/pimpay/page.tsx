@@ -1,0 +1,22 @@
+import { StaffOnly } from "@/components/staff-only";
+import { LinkButton, PageHeader } from "@/components/ui";
+import { PimPayScreen } from "./pimpay-screen";
+
+export const metadata = { title: "PimPay — Курьер-Хаб" };
+
+export default function PimPayPage() {
+  return (
+    <StaffOnly>
+      <PageHeader
+        title="PimPay"
+        subtitle="Платёжный посредник: данные наложенного платежа клиентов, выбравших PimPay (карточка клиента → «Финансы»), уходят в PimPay с подписью вашим ключом. Клиенты сопоставляются по ИНН."
+        actions={
+          <LinkButton href="/integration" variant="secondary">
+            ← Интеграция
+          </LinkButton>
+        }
+      />
+      <PimPayScreen />
+    </StaffOnly>
+  );
+}
