@@ -40,6 +40,14 @@ const insalesPort = process.env.INSALES_STAND_IN_PORT ?? "8087";
 const withRetailCrmStandIn =
   process.env.SEED_DEMO !== "0" && process.env.RETAILCRM_STAND_IN !== "0" && !process.env.RETAILCRM_MODULE_CODE;
 const retailCrmPort = process.env.RETAILCRM_STAND_IN_PORT ?? "8088";
+// PimPay's stand-in: «Подключить демо-PimPay» under Интеграция → PimPay puts our public key into it.
+const withPimPayStandIn = process.env.SEED_DEMO !== "0" && process.env.PIMPAY_STAND_IN !== "0";
+const pimpayPort = process.env.PIMPAY_STAND_IN_PORT ?? "8089";
+if (withPimPayStandIn) {
+  process.env.PIMPAY_STAND_IN_PORT = pimpayPort;
+  process.env.PIMPAY_STAND_IN_URL ??= `http://127.0.0.1:${pimpayPort}`;
+  process.env.PIMPAY_STAND_IN_COMPANY_CODE ??= "kurier_hub";
+}
 // The shop apps' stand-ins call this very server back; a real deployment sets its public https address.
 if (withInsalesStandIn || withRetailCrmStandIn) process.env.PUBLIC_URL ??= `http://127.0.0.1:${port}`;
 const publicUrl = (process.env.PUBLIC_URL ?? "").replace(/\/+$/, "");
@@ -74,6 +82,7 @@ process.env.INTEGRATION_ALLOWED_HOSTS ??= [
   ...(withTopDeliveryStandIn ? [`127.0.0.1:${topDeliveryPort}`] : []),
   ...(withInsalesStandIn ? [`127.0.0.1:${insalesPort}`] : []),
   ...(withRetailCrmStandIn ? [`127.0.0.1:${retailCrmPort}`] : []),
+  ...(withPimPayStandIn ? [`127.0.0.1:${pimpayPort}`] : []),
 ].join(",");
 
 let db: DatabaseServer;
@@ -226,6 +235,7 @@ if (withTopDeliveryStandIn)
 if (withInsalesStandIn) supervise("insales", "Стенд InSales", ["--import", "tsx", "server/stand-ins/insales/main.ts"]);
 if (withRetailCrmStandIn)
   supervise("retailcrm", "Стенд RetailCRM", ["--import", "tsx", "server/stand-ins/retailcrm/main.ts"]);
+if (withPimPayStandIn) supervise("pimpay", "Стенд PimPay", ["--import", "tsx", "server/stand-ins/pimpay/main.ts"]);
 log(`Кабинет: http://localhost:${port}  (Альфа Курьер: код 101, admin/admin)`);
 
 /** Builds the production bundle when it is missing or older than the sources, so `npm start` always serves current code. */

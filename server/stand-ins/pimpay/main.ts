@@ -17,6 +17,10 @@ const standIn = await startPimPayStandIn({
   demoToken: process.env.PIMPAY_STAND_IN_TOKEN || undefined,
   demoPublicKeyPem: keyFile ? readFileSync(keyFile, "utf8") : undefined,
   digests: digests?.length ? digests : undefined,
+  // The code PimPay assigned to the courier company (our settings' «Код компании»), known beside the carriers'.
+  ...(process.env.PIMPAY_STAND_IN_COMPANY_CODE
+    ? { deliveryServices: [{ code: process.env.PIMPAY_STAND_IN_COMPANY_CODE, title: "Курьерская служба (демо)" }] }
+    : {}),
 });
 const demo = standIn.createClient({
   tin: "7712345671",

@@ -6,7 +6,14 @@ import {
   registerPimPayClient,
   savePimPay,
 } from "../../services/payments/pimpay";
-import { pimpayClientRefSchema, registerPimPayClientSchema, savePimPaySchema } from "../../services/payments/schemas";
+import { connectDemoPimPay } from "../../services/payments/demo";
+import { listPimPayLog } from "../../services/payments/log";
+import {
+  pimpayClientRefSchema,
+  pimpayLogSchema,
+  registerPimPayClientSchema,
+  savePimPaySchema,
+} from "../../services/payments/schemas";
 import { companyProcedure, createTRPCRouter } from "../init";
 
 export const pimpayRouter = createTRPCRouter({
@@ -20,4 +27,6 @@ export const pimpayRouter = createTRPCRouter({
   registerClient: companyProcedure
     .input(registerPimPayClientSchema)
     .mutation(({ ctx, input }) => registerPimPayClient({ ctx: ctx.service, input })),
+  log: companyProcedure.input(pimpayLogSchema).query(({ ctx, input }) => listPimPayLog({ ctx: ctx.service, input })),
+  connectDemo: companyProcedure.mutation(({ ctx }) => connectDemoPimPay({ ctx: ctx.service, input: undefined })),
 });

@@ -1,5 +1,7 @@
 import { StaffOnly } from "@/components/staff-only";
 import { LinkButton, PageHeader } from "@/components/ui";
+import { pimpayStandInUrl } from "@/server/services/payments/demo";
+import { PimPayLog } from "./pimpay-log";
 import { PimPayScreen } from "./pimpay-screen";
 
 export const metadata = { title: "PimPay — Курьер-Хаб" };
@@ -16,7 +18,8 @@ export default function PimPayPage() {
           </LinkButton>
         }
       />
-      <PimPayScreen />
+      <PimPayScreen demo={!!pimpayStandInUrl()} />
+      <PimPayLog />
     </StaffOnly>
   );
 }

@@ -16,10 +16,46 @@ const HEALTH = { ok: "green", error: "red", unreachable: "amber", unknown: "gray
  * The seed's PimPay form in words: token, company code, the private key — made here by «Создать ключи» (the public
  * key shown to copy into PimPay's cabinet) or pasted — «Проверить подключение», and our statuses → PimPay's.
  */
-export function PimPayScreen() {
+export function PimPayScreen({ demo }: { demo: boolean }) {
   const trpc = useTRPC();
   const query = useQuery(trpc.pimpay.get.queryOptions());
-  return <QueryState query={query}>{(p) => <Loaded key={p.publicKey ?? "none"} p={p} />}</QueryState>;
+  return (
+    <div className="flex flex-col gap-4">
+      {demo && <DemoCard />}
+      <QueryState query={query}>{(p) => <Loaded key={p.publicKey ?? "none"} p={p} />}</QueryState>
+    </div>
+  );
+}
+
+/** Demo mode only: the stand-in's token, and our public key put into it, in one click. */
+function DemoCard() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const connect = useMutation(
+    trpc.pimpay.connectDemo.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.pimpay.get.queryKey() }),
+    }),
+  );
+  return (
+    <Card title="Демо: PimPay">
+      <p className="text-slate-700">
+        Рядом с демо работает заглушка PimPay. «Подключить демо-PimPay» создаст ключи (если их нет), сохранит токен
+        заглушки и загрузит в неё открытый ключ — как вы сделали бы в кабинете PimPay. Затем выберите PimPay в карточке
+        клиента «Демо-магазин» (вкладка «Финансы»).
+      </p>
+      <div className="mt-3 flex items-center gap-3">
+        <Button type="button" disabled={connect.isPending} onClick={() => connect.mutate()}>
+          {connect.isPending ? "Подключаем…" : "Подключить демо-PimPay"}
+        </Button>
+        {connect.data && <span className="text-green-700">Подключено: токен {connect.data.token}</span>}
+      </div>
+      {connect.error && (
+        <div className="mt-2">
+          <Alert>{errorInfo(connect.error).message}</Alert>
+        </div>
+      )}
+    </Card>
+  );
 }
 
 function Loaded({ p }: { p: PimPay }) {
