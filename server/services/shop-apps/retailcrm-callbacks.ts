@@ -254,7 +254,16 @@ async function save(db: Database, conn: Connection, raw: unknown): Promise<Callb
         return refuse(why);
       }
       await mark({ state: "imported", orderId: res.id, error: null });
-      return ok(await saved(tx, conn, res.id));
+      // A new order is NEW with what was just written: no need to read it back.
+      return ok(
+        savedAnswer(conn, {
+          id: res.id,
+          number: res.number,
+          barcode: res.barcode,
+          status: "NEW",
+          deliveryPrice: res.deliveryPrice,
+        }),
+      );
     }
     try {
       await editApiOrder({ ctx, input: { id: row!.orderId, order: mapped.order } });
@@ -278,15 +287,22 @@ async function orderView(db: Queryable, companyId: number, orderId: number) {
 }
 
 /** `save`'s result: our id for the delivery (RetailCRM keeps it as `delivery.data.externalId`), track and status. */
+function savedAnswer(
+  conn: Connection,
+  o: { id: number; number: string; barcode: string | null; status: string; deliveryPrice: number | string },
+) {
+  const code = conn.settings.statusMap[o.status as keyof RetailCrmSettings["statusMap"]];
+  return {
+    deliveryId: String(o.id),
+    trackNumber: o.barcode?.trim() || o.number,
+    ...(code ? { status: code } : {}),
+    cost: Number(o.deliveryPrice),
+  };
+}
+
 async function saved(db: Queryable, conn: Connection, orderId: number) {
   const o = await orderView(db, conn.companyId, orderId);
-  const code = o ? conn.settings.statusMap[o.status as keyof RetailCrmSettings["statusMap"]] : undefined;
-  return {
-    deliveryId: String(orderId),
-    trackNumber: o?.barcode?.trim() || o?.number || String(orderId),
-    ...(code ? { status: code } : {}),
-    ...(o ? { cost: Number(o.deliveryPrice) } : {}),
-  };
+  return o ? savedAnswer(conn, o) : { deliveryId: String(orderId), trackNumber: String(orderId) };
 }
 
 /** Our orders behind the CRM's deliveryIds, this connection's only (another's id is simply unknown). */
