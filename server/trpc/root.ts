@@ -6,6 +6,7 @@ import { integrationsRouter } from "./routers/integrations";
 import { manifestsRouter } from "./routers/manifests";
 import { ordersRouter } from "./routers/orders";
 import { pimpayRouter } from "./routers/pimpay";
+import { pimpayReportsRouter } from "./routers/pimpay-reports";
 import { remittancesRouter } from "./routers/remittances";
 import { shopAppsRouter } from "./routers/shop-apps";
 import { securityRouter } from "./routers/security";
@@ -25,6 +26,7 @@ export const appRouter = createTRPCRouter({
   shopApps: shopAppsRouter,
   statusMapping: statusMappingRouter,
   pimpay: pimpayRouter,
+  pimpayReports: pimpayReportsRouter,
 });
 
 export type AppRouter = typeof appRouter;

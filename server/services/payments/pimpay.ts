@@ -50,7 +50,7 @@ function partsOf(row: Row | undefined) {
 }
 
 /** Full, usable credentials or a Russian list of what is missing. */
-async function usableSettings(db: Queryable, companyId: number): Promise<PimPaySettings> {
+export async function usableSettings(db: Queryable, companyId: number): Promise<PimPaySettings> {
   const row = await findRow(db, companyId);
   const { settings, secrets } = partsOf(row);
   const checked = pimpaySettingsSchema.safeParse({ ...settings, ...secrets });

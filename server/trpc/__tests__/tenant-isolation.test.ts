@@ -186,6 +186,38 @@ const attacks: Record<string, (c: Caller, f: Fixture) => Promise<unknown>> = {
   "shopApps.saveAutomation": (c, f) => c.shopApps.saveAutomation({ id: f.shopAppId, values: { prefix: "X-" } }),
   "remittances.post": (c, f) =>
     c.remittances.post({ integrationId: f.cdekIntegrationId, source: { kind: "partner", date: today() } }),
+  "pimpayReports.codView": (c, f) =>
+    c.pimpayReports.codView({ clientId: f.victim.client.id, from: today(-30), to: today() }),
+  "pimpayReports.verifications": (c, f) => c.pimpayReports.verifications({ clientId: f.victim.client.id }),
+  "pimpayReports.previewVerification": (c, f) =>
+    c.pimpayReports.previewVerification({
+      clientId: f.victim.client.id,
+      from: today(-30),
+      to: today(),
+      paymentOrder: { number: "1", date: today(), sum: 0 },
+    }),
+  "pimpayReports.previewVerification(own client, foreign order)": (c, f) =>
+    c.pimpayReports.previewVerification({
+      clientId: f.attacker.client.id,
+      orderIds: [f.order.id],
+      paymentOrder: { number: "1", date: today(), sum: 0 },
+    }),
+  "pimpayReports.sendVerification": (c, f) =>
+    c.pimpayReports.sendVerification({
+      clientId: f.victim.client.id,
+      from: today(-30),
+      to: today(),
+      paymentOrder: { number: "1", date: today(), sum: 0 },
+    }),
+  // A reconciliation of the victim's, made here (the fixture has none): its id asked about by the attacker.
+  "pimpayReports.refreshVerification": async (c, f) => {
+    const [v] = await f.victim.staffCtx.db.execute<{ id: number }>(sql`insert into payment_verifications
+      (company_id, integration_id, client_id, tin, external_id, payment_order_number, payment_order_date,
+       payment_order_sum, rows, status)
+      values (${f.victim.company.id}, ${f.cdekIntegrationId}, ${f.victim.client.id}, '7707083893', 'KH-victim', '1',
+       ${today()}, 0, '[]'::jsonb, 'pending') returning id`);
+    return c.pimpayReports.refreshVerification({ id: v!.id });
+  },
 };
 
 // Procedures that take no foreign id: they only ever read or write the caller's own company.
