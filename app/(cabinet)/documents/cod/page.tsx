@@ -1,0 +1,5 @@
+import { CodPage } from "./cod-page";
+
+export default function Page() {
+  return <CodPage />;
+}

@@ -1,0 +1,5 @@
+import { VerificationsPage } from "./verifications-page";
+
+export default function Page() {
+  return <VerificationsPage />;
+}
