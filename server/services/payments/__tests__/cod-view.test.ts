@@ -1,13 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createDatabase } from "@/db/client";
 import { createOrders, createTenant, today } from "@/db/test/factories";
 import { createIsolatedDatabase } from "@/db/test/helpers";
+import type { Actor } from "@/server/services/context";
 import { setOrderStatus } from "@/server/services/orders/set-status";
 import { codView, exportCodView } from "@/server/services/payments/cod-view";
 import { refreshVerification, sendVerification } from "@/server/services/payments/verification";
 import { startPimPayStandIn, type PimPayStandIn } from "@/server/stand-ins/pimpay/server";
 import { scene } from "./scene";
 
+// The export route reads the signed-in account through next-auth; here it is whoever the test says.
+const session = vi.hoisted(() => ({ actor: null as Actor | null }));
+vi.mock("@/server/auth", () => ({
+  getSession: async () => (session.actor ? { actor: session.actor } : null),
+}));
+
+let GET: (req: Request) => Promise<Response>;
 let iso: Awaited<ReturnType<typeof createIsolatedDatabase>>;
 let conn: ReturnType<typeof createDatabase>;
 let standIn: PimPayStandIn;
@@ -17,6 +25,13 @@ beforeAll(async () => {
   conn = createDatabase(iso.url, { max: 6 });
   standIn = await startPimPayStandIn({ deliveryServices: [{ code: "kurier_hub", title: "Курьер-Хаб (тест)" }] });
   standIn.configure({ verificationDelayMs: 0 });
+  // The route handler reads the app's database (getDb) from DATABASE_URL: this file's own database.
+  process.env.DATABASE_URL = iso.url;
+  ({ GET } = await import("@/app/api/payments/cod-export/route"));
+});
+
+afterEach(() => {
+  session.actor = null;
 });
 
 afterAll(async () => {
@@ -145,5 +160,36 @@ describe("COD view", () => {
     await expect(codView({ ctx: s.t.staffCtx, input: { from: today(1), to: today(-1) } })).rejects.toThrow(
       "Начало периода позже его конца",
     );
+  });
+
+  it("the export route: signed out → sign in; a client account, a foreign client, a bad period → a page saying why", async () => {
+    const s = await scene(conn.db, standIn);
+    const other = await createTenant(conn.db);
+    const url = (q: string) => new Request(`http://hub/api/payments/cod-export?${q}`);
+    const q = `from=${period.from}&to=${period.to}`;
+
+    const out = await GET(url(q));
+    expect(out.status).toBe(303);
+    expect(out.headers.get("location")).toContain("/login?callbackUrl=");
+
+    session.actor = s.t.staffCtx.actor;
+    const ok = await GET(url(`${q}&clientId=${s.t.client.id}`));
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get("content-type")).toContain("spreadsheetml");
+    expect(ok.headers.get("content-disposition")).toMatch(/^attachment; filename="cod-/);
+    const { default: ExcelJS } = await import("exceljs");
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await ok.arrayBuffer()) as ArrayBuffer);
+    expect(wb.getWorksheet("Свод")!.getRow(2).getCell(1).value).toBe(s.t.client.name);
+    expect(wb.getWorksheet("Заказы")!.rowCount).toBe(5);
+
+    session.actor = other.staffCtx.actor;
+    const foreign = await GET(url(`${q}&clientId=${s.t.client.id}`));
+    expect(foreign.status).toBe(404);
+    expect(await foreign.text()).toContain("Клиент: не найдено");
+    expect((await GET(url("from=2026-02-30&to=2026-03-01"))).status).toBe(400);
+
+    session.actor = s.t.clientCtx.actor;
+    expect((await GET(url(q))).status).toBe(403);
   });
 });
