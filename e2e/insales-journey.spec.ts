@@ -109,7 +109,11 @@ test("InSales journey: install, autologin, link (wrong then right password), ord
 
   // The shop gets the mapped status and the track (our barcode, else our number) in the app's order field.
   const ours = await staff.orders.get.query({ id: orderId });
-  const track = ours.barcode?.trim() || ours.number;
+  // The shop gets the public tracking page of the order (PUBLIC_URL is the app's own address under `npm start`).
+  const track = new URL(
+    `/t/101/${encodeURIComponent(ours.barcode?.trim() || ours.number)}`,
+    test.info().project.use.baseURL,
+  ).toString();
   await expect
     .poll(
       async () => {

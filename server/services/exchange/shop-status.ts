@@ -1,10 +1,11 @@
 import { and, asc, eq, isNotNull, lte, or, sql, isNull } from "drizzle-orm";
 import type { Database, Queryable } from "@/db/client";
-import { inboundOrders, integrations, integrationSync, orders, syncLog } from "@/db/schema";
+import { companies, inboundOrders, integrations, integrationSync, orders, syncLog } from "@/db/schema";
 import { PartnerError } from "../../integrators/errors";
 import { getIntegrator } from "../../integrators/registry";
 import type { StatusBackItem } from "../../integrators/types";
 import { FINAL_STATUSES } from "../orders/statuses";
+import { trackingUrl } from "../tracking";
 import { loadActivePartner, markHealthy, markUnhealthy, recordSyncState } from "./partner";
 
 /** Orders per transaction and transactions per run: a backlog is worked off over several runs. */
@@ -45,12 +46,9 @@ export async function integrationsWithDueStatusBack(db: Queryable, now = new Dat
   return rows.filter((r) => getIntegrator(r.integrator)?.statusBack).map((r) => r.id);
 }
 
-/**
- * No public tracking page exists yet (nothing under app/ serves /track/<number>), so the shop gets the bare track:
- * a link would open our 404. With such a page this becomes `${PUBLIC_URL}track/<number>`.
- */
-function trackLinkOf(track: string): string {
-  return track;
+/** The public tracking page of the order (`/t/<extra>/<number>`), or the bare track when there is no public address. */
+function trackLinkOf(extra: number | null, track: string): string {
+  return (extra !== null && trackingUrl(extra, track)) || track;
 }
 
 type DueRow = {
@@ -71,7 +69,7 @@ type Outcome =
       error: PartnerError;
     };
 
-function itemOf(r: DueRow): StatusBackItem {
+function itemOf(r: DueRow, extra: number | null): StatusBackItem {
   const track = r.barcode?.trim() || r.number;
   return {
     partnerOrderId: r.partnerOrderId,
@@ -79,7 +77,7 @@ function itemOf(r: DueRow): StatusBackItem {
     at: r.statusAt,
     status: r.status,
     track,
-    trackLink: trackLinkOf(track),
+    trackLink: trackLinkOf(extra, track),
   };
 }
 
@@ -95,6 +93,11 @@ export async function pushShopStatuses(db: Database, integrationId: number, now 
   const back = p?.adapter.statusBack;
   if (!p || !back || p.ownerKind !== "client") return figures;
   const batchSize = back.pushBatch ? (back.batchSize ?? BATCH) : BATCH;
+  const [company] = await db
+    .select({ extra: companies.extraCode })
+    .from(companies)
+    .where(eq(companies.id, p.companyId));
+  const extra = company?.extra ?? null;
   let stop = false;
   for (let batch = 0; batch < MAX_BATCHES && !stop; batch++) {
     const done = await db.transaction(async (tx) => {
@@ -126,7 +129,7 @@ export async function pushShopStatuses(db: Database, integrationId: number, now 
       /** One order's write-back, one at a time (with what the adapter made at the shop remembered). */
       const pushOne = async (r: DueRow): Promise<Outcome> => {
         try {
-          const res = await back.push(p.settings, state, itemOf(r), p.options);
+          const res = await back.push(p.settings, state, itemOf(r, extra), p.options);
           if (res.statePatch) {
             state = { ...state, ...res.statePatch };
             const value = JSON.stringify(res.statePatch);
@@ -149,7 +152,7 @@ export async function pushShopStatuses(db: Database, integrationId: number, now 
       const outcomes = new Map<number, Outcome>();
       if (back.pushBatch && rows.length > 1) {
         try {
-          const res = await back.pushBatch(p.settings, rows.map(itemOf), p.options);
+          const res = await back.pushBatch(p.settings, rows.map((r) => itemOf(r, extra)), p.options);
           rows.forEach((r, i) =>
             outcomes.set(r.id, {
               ok: true,

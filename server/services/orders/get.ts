@@ -2,6 +2,7 @@ import { and, asc, desc, eq, ne } from "drizzle-orm";
 import {
   branches,
   clients,
+  companies,
   manifests,
   orderItems,
   orderPackages,
@@ -14,6 +15,7 @@ import type { ServiceCall } from "../context";
 import { NotFoundError } from "../errors";
 import { loadLifecycleFacts, orderRules } from "./lifecycle";
 import { orderScope } from "./scope";
+import { trackingUrl } from "../tracking";
 
 export async function getOrder({ ctx, input }: ServiceCall<{ id: number }>) {
   const companyId = ctx.actor.companyId;
@@ -31,7 +33,7 @@ export async function getOrder({ ctx, input }: ServiceCall<{ id: number }>) {
     .leftJoin(manifests, eq(manifests.id, orders.manifestId))
     .where(and(orderScope(ctx), eq(orders.id, input.id)));
   if (!row) throw new NotFoundError("Заказ");
-  const [items, packages, history, facts, cancels, payments] = await Promise.all([
+  const [items, packages, history, facts, cancels, payments, company] = await Promise.all([
     ctx.db
       .select()
       .from(orderItems)
@@ -66,6 +68,7 @@ export async function getOrder({ ctx, input }: ServiceCall<{ id: number }>) {
       })
       .from(paymentExports)
       .where(and(eq(paymentExports.companyId, companyId), eq(paymentExports.orderId, input.id))),
+    ctx.db.select({ extra: companies.extraCode }).from(companies).where(eq(companies.id, companyId)),
   ]);
   // The rules come from the lifecycle, so the card shows what the server will allow (and why not) without recomputing.
   const rules = orderRules(ctx.actor, facts.get(input.id)!);
@@ -87,6 +90,8 @@ export async function getOrder({ ctx, input }: ServiceCall<{ id: number }>) {
     ...rules,
     /** A cancellation requested at a partner: its state and the partner's answer. */
     cancellation,
+    /** The public tracking page, when this deployment has a public address (PUBLIC_URL). */
+    trackingUrl: company[0] ? trackingUrl(company[0].extra, row.order.barcode?.trim() || row.order.number) : null,
     /** The COD data at the payment intermediary (PimPay): sent, last status sent, or why not (staff only). */
     payment:
       ctx.actor.type === "client" || !payments[0]

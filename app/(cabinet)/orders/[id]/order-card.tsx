@@ -187,6 +187,13 @@ export function OrderCard({ id, isStaff }: { id: number; isStaff: boolean }) {
         <div className="flex flex-col gap-4">
           <Card title="Документы">
             <DocumentLinks target={{ orderId: o.id }} />
+            {o.trackingUrl && (
+              <p className="mt-3">
+                <a className="text-blue-700 hover:underline" href={o.trackingUrl} target="_blank" rel="noopener">
+                  Страница отслеживания для получателя
+                </a>
+              </p>
+            )}
           </Card>
           {isStaff && <StatusControl order={o} />}
           {o.payment && <PaymentCard payment={o.payment} />}
