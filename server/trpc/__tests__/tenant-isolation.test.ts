@@ -249,6 +249,8 @@ const scopedByConstruction = [
   "pimpay.save",
   "pimpay.generateKeys",
   "pimpay.check",
+  "pimpay.log",
+  "pimpay.connectDemo",
 ];
 
 describe("tenant isolation", () => {

@@ -10,7 +10,7 @@ import { TRACKING_LIMIT } from "..";
 // The public tracking page through its real route: minimal data, no personal data in the HTML, 404 and 429.
 let iso: Awaited<ReturnType<typeof createIsolatedDatabase>>;
 let conn: ReturnType<typeof createDatabase>;
-let GET: typeof import("../../../../app/t/[code]/[number]/route").GET;
+let GET: (req: Request, ctx: { params: Promise<{ code: string; number: string }> }) => Promise<Response>;
 
 beforeAll(async () => {
   iso = await createIsolatedDatabase();
