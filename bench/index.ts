@@ -3,6 +3,7 @@ import { cdekTransfer } from "./cdek-transfer";
 import { insalesInbound } from "./insales-inbound";
 import { labels } from "./labels";
 import { ordersList } from "./orders-list";
+import { pimpay } from "./pimpay";
 import { retailcrm } from "./retailcrm";
 import { syncTransfer } from "./sync-transfer";
 import { topDeliveryTransfer } from "./topdelivery-transfer";
@@ -30,6 +31,7 @@ const benches: Bench[] = [
   labels,
   insalesInbound,
   retailcrm,
+  pimpay,
 ];
 
 const wanted = new Set(process.argv.slice(2));
