@@ -197,28 +197,28 @@ export async function pushPayments(db: Database, integrationId: number, now = ne
           })
           .where(eq(paymentExports.orderId, r.orderId));
       };
-      const accept = async (r: DueRow, full: boolean) => {
-        await tx
-          .update(paymentExports)
-          .set({
-            ...(full ? { fingerprint: r.current } : {}),
-            pushedStatus: r.status,
-            pushedAt: new Date(),
-            error: null,
-            attempts: 0,
-            nextAt: null,
-            updatedAt: new Date(),
-          })
-          .where(eq(paymentExports.orderId, r.orderId));
+      /** The accepted orders of a batch marked in one statement (a row at a time was most of a batch's cost). */
+      const acceptAll = async (list: DueRow[], full: boolean) => {
+        if (list.length === 0) return;
+        const ids = list.map((r) => r.orderId);
+        const statuses = list.map((r) => r.status);
+        const prints = list.map((r) => r.current);
+        await tx.execute(sql`update ${paymentExports} pe set
+            fingerprint = ${full ? sql`v.fp` : sql`pe.fingerprint`},
+            pushed_status = v.status, pushed_at = now(), error = null, attempts = 0, next_at = null, updated_at = now()
+          from unnest(${`{${ids.join(",")}}`}::bigint[], ${toPgArray(statuses)}::text[], ${toPgArray(prints)}::text[])
+            as v(order_id, status, fp)
+          where pe.order_id = v.order_id`);
       };
       const apply = async (list: DueRow[], results: PaymentResult[], full: boolean) => {
         const byId = new Map(results.map((x) => [x.id, x]));
+        const accepted: DueRow[] = [];
         for (const r of list) {
           const res = byId.get(String(r.orderId));
           if (res?.ok) {
             if (full) figures.upserted++;
             else figures.states++;
-            await accept(r, full);
+            accepted.push(r);
           } else {
             const message = `PimPay не принял заказ: ${res?.message || "без пояснений"}`;
             await fail(r, message);
@@ -233,6 +233,7 @@ export async function pushPayments(db: Database, integrationId: number, now = ne
             });
           }
         }
+        await acceptAll(accepted, full);
       };
 
       // No INN, no filing at PimPay: said on the order without asking PimPay.
@@ -288,6 +289,11 @@ export async function pushPayments(db: Database, integrationId: number, now = ne
     await markHealthy(db, integrationId, p.companyId);
   }
   return figures;
+}
+
+/** A text[] literal for one bound parameter: status codes and md5 hex need no more than quoting. */
+function toPgArray(values: string[]): string {
+  return `{${values.map((v) => `"${v.replace(/["\\]/g, "\\$&")}"`).join(",")}}`;
 }
 
 async function logBatch(tx: Queryable, p: Partner, request: string, result: string, durationMs: number) {
