@@ -112,7 +112,8 @@ export async function importShopOrdersById(tx: Queryable, integrationId: number,
   return figures;
 }
 
-const PAUSED_REASON = "Не передан: в «Автоматизации» включено «Не передавать заказы». Выключите его и нажмите «Повторить»";
+const PAUSED_REASON =
+  "Не передан: в «Автоматизации» включено «Не передавать заказы». Выключите его и нажмите «Повторить»";
 
 function reasonOf(fieldErrors: FieldErrors): string {
   return Object.values(fieldErrors).flat().join("; ").slice(0, 1000) || "Заказ не прошёл проверку";

@@ -152,7 +152,11 @@ export async function pushShopStatuses(db: Database, integrationId: number, now 
       const outcomes = new Map<number, Outcome>();
       if (back.pushBatch && rows.length > 1) {
         try {
-          const res = await back.pushBatch(p.settings, rows.map((r) => itemOf(r, extra)), p.options);
+          const res = await back.pushBatch(
+            p.settings,
+            rows.map((r) => itemOf(r, extra)),
+            p.options,
+          );
           rows.forEach((r, i) =>
             outcomes.set(r.id, {
               ok: true,
