@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, check, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, check, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 
 export const companies = pgTable(
   "companies",
@@ -8,6 +8,9 @@ export const companies = pgTable(
     name: text().notNull(),
     extraCode: integer().notNull(),
     inn: text(),
+    /** Requisites printed on waybills and labels («Настройки компании»). */
+    address: text(),
+    phone: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -16,7 +19,8 @@ export const companies = pgTable(
   ],
 );
 
-export const staffRole = pgEnum("staff_role", ["admin", "operator"]);
+/** `readonly` sees everything its company's staff sees and changes nothing (enforced in server/trpc/init.ts). */
+export const staffRole = pgEnum("staff_role", ["admin", "operator", "readonly"]);
 
 export const staffUsers = pgTable(
   "staff_users",
@@ -32,8 +36,35 @@ export const staffUsers = pgTable(
     /** Sessions signed in under an older version are refused (bumped when the password changes). */
     sessionVersion: integer().notNull().default(1),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /**
+     * Removed users stay as rows (audit trails point at them) but can neither sign in nor keep a session; their login
+     * is free for a new user.
+     */
+    removedAt: timestamp({ withTimezone: true }),
   },
-  (t) => [uniqueIndex("staff_users_company_login_uq").on(t.companyId, t.login)],
+  (t) => [uniqueIndex("staff_users_company_login_uq").on(t.companyId, t.login).where(sql`${t.removedAt} is null`)],
+);
+
+/** Who changed which company setting (requisites, XML API rules, services, tariffs, zones) and how. */
+export const companyAudit = pgTable(
+  "company_audit",
+  {
+    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    companyId: integer()
+      .notNull()
+      .references(() => companies.id),
+    actorUserId: integer().references(() => staffUsers.id, { onDelete: "set null" }),
+    actorName: text().notNull(),
+    /** requisites | api | service | tariff | zone | user */
+    section: text().notNull(),
+    action: text().notNull(),
+    /** The record touched, e.g. «Тариф #12» or a service code. */
+    subject: text(),
+    /** Field → [before, after]; null sides for created/deleted records. */
+    changes: jsonb().$type<Record<string, [unknown, unknown]>>().notNull().default({}),
+    at: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("company_audit_company_idx").on(t.companyId, t.id)],
 );
 
 /**
