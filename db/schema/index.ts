@@ -12,3 +12,4 @@ export * from "./status-mapping";
 export * from "./shop-apps";
 export * from "./inbound";
 export * from "./payments";
+export * from "./imports";
