@@ -14,7 +14,7 @@ import { BulkActions } from "./bulk-actions";
 const PAGE_SIZE = 50;
 const isDate = (v: string | null): v is string => !!v && /^\d{4}-\d{2}-\d{2}$/.test(v);
 
-/** Filters live in the URL (status, client, from, to, q, received) so a reload or a shared link keeps them. */
+/** Filters live in the URL (status, client, from, to, q, received, transfer, cod) so a reload or a shared link keeps them. */
 function useOrderFilters(isStaff: boolean) {
   const sp = useSearchParams();
   const status = sp.get("status");
@@ -27,6 +27,12 @@ function useOrderFilters(isStaff: boolean) {
     search: sp.get("q")?.trim() || undefined,
     // Orders handed to us by partner courier companies; only staff see other clients' orders at all.
     received: isStaff && sp.get("received") === "1" ? true : undefined,
+    // The dashboard's links: hand-overs to partners waiting or failed (staff only), COD still to collect.
+    transfer:
+      isStaff && (sp.get("transfer") === "waiting" || sp.get("transfer") === "failed")
+        ? (sp.get("transfer") as "waiting" | "failed")
+        : undefined,
+    codPending: sp.get("cod") === "1" ? true : undefined,
   };
 }
 
@@ -167,6 +173,14 @@ export function OrdersList({ isStaff }: { isStaff: boolean }) {
             onChange={(e) => setParam("to", e.target.value || undefined)}
           />
         </Field>
+        {(filters.transfer || filters.codPending) && (
+          <span className="self-end py-1.5 text-blue-700" data-testid="dashboard-filter">
+            {filters.transfer === "waiting" && "Ждут у партнёров"}
+            {filters.transfer === "failed" && "Ошибки передачи партнёрам"}
+            {filters.transfer && filters.codPending && " · "}
+            {filters.codPending && "Наложенный платёж к получению"}
+          </span>
+        )}
         {anyFilter && (
           <Button
             variant="ghost"

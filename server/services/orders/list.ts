@@ -1,9 +1,16 @@
-import { and, desc, eq, gte, isNull, like, lt, or, type SQL } from "drizzle-orm";
-import { branches, clients, orders } from "@/db/schema";
+import { and, desc, eq, gt, gte, inArray, isNull, like, lt, or, sql, type SQL } from "drizzle-orm";
+import { branches, clients, orders, transfers } from "@/db/schema";
 import type { ServiceCall, ServiceContext } from "../context";
 import { mayJoinManifestSql } from "./lifecycle";
 import { type OrderFilter, listOrdersSchema, type ListOrdersInput } from "./schemas";
 import { orderScope } from "./scope";
+import { FINAL_STATUSES, ORDER_STATUS_CODES } from "./statuses";
+
+/** Hand-over states the dashboard counts as «ждут у партнёров» and «ошибки передачи»; the list filters by the same. */
+export const TRANSFER_WAITING_STATES = ["waiting", "pending", "sending", "submitted"] as const;
+export const TRANSFER_FAILED_STATES = ["failed"] as const;
+/** Listed rather than negated so the (company, status) index serves the COD-to-collect filter. */
+export const NOT_FINAL_STATUSES = ORDER_STATUS_CODES.filter((s) => !FINAL_STATUSES.has(s));
 
 /**
  * The list's filter as SQL, within the caller's scope: the list and its bulk actions («все по фильтру») select the
@@ -19,6 +26,13 @@ export function orderFilterWhere(ctx: ServiceContext, q: OrderFilter): SQL {
   if (q.received) where.push(eq(clients.kind, "courier"));
   if (q.dateFrom) where.push(gte(orders.createdAt, new Date(`${q.dateFrom}T00:00:00`)));
   if (q.dateTo) where.push(lt(orders.createdAt, new Date(new Date(`${q.dateTo}T00:00:00`).getTime() + 86_400_000)));
+  if (q.transfer) {
+    const states = q.transfer === "failed" ? TRANSFER_FAILED_STATES : TRANSFER_WAITING_STATES;
+    where.push(
+      sql`exists (select 1 from ${transfers} where ${transfers.orderId} = ${orders.id} and ${transfers.companyId} = ${orders.companyId} and ${inArray(transfers.state, [...states])})`,
+    );
+  }
+  if (q.codPending) where.push(and(gt(orders.codAmount, "0"), inArray(orders.status, NOT_FINAL_STATUSES)));
   if (q.search) {
     const s = q.search.replace(/[\\%_]/g, (c) => `\\${c}`);
     where.push(or(like(orders.number, `${s}%`), eq(orders.barcode, q.search)));

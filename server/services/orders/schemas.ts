@@ -250,6 +250,10 @@ export const listOrdersSchema = z.object({
   forManifest: z.boolean().optional(),
   /** Orders received from partner courier companies (their client account here is of kind «courier»). */
   received: z.boolean().optional(),
+  /** Hand-over to a partner: still waiting (queued, sending, taken for processing) or given up (the dashboard's links). */
+  transfer: z.enum(["waiting", "failed"]).optional(),
+  /** Cash on delivery still to collect: a COD amount on an order not yet in a final status. */
+  codPending: z.boolean().optional(),
   cursor: bigId().optional(),
   limit: z.number().int().min(1).max(200).default(50),
 });
