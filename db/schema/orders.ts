@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  type AnyPgColumn,
   bigint,
   date,
   index,
@@ -21,6 +22,24 @@ export const payType = pgEnum("pay_type", ["CASH", "CARD", "NO", "OTHER"]);
 export const statusSource = pgEnum("status_source", ["cabinet", "api", "agent", "system"]);
 
 const money = () => numeric({ precision: 12, scale: 2 });
+
+type SearchColumns = {
+  receiverPerson: AnyPgColumn;
+  receiverCompany: AnyPgColumn;
+  receiverTown: AnyPgColumn;
+  receiverAddress: AnyPgColumn;
+  receiverPhone: AnyPgColumn;
+};
+/**
+ * The indexed search expressions: the order list's search (server/services/orders/search.ts) must write them exactly
+ * so, or PostgreSQL will not use the indexes. `search_fold` is defined in migration 0027.
+ */
+export const receiverSearchText = (t: SearchColumns) =>
+  sql`search_fold(coalesce(${t.receiverPerson}, '') || ' ' || coalesce(${t.receiverCompany}, ''))`;
+export const addressSearchText = (t: SearchColumns) =>
+  sql`search_fold(coalesce(${t.receiverTown}, '') || ' ' || coalesce(${t.receiverAddress}, ''))`;
+export const phoneDigits = (t: SearchColumns) => sql`regexp_replace(coalesce(${t.receiverPhone}, ''), '[^0-9]', '', 'g')`;
+export const receiverSortKey = (t: SearchColumns) => sql`coalesce(${t.receiverPerson}, ${t.receiverCompany}, '')`;
 
 export const orders = pgTable(
   "orders",
@@ -87,8 +106,20 @@ export const orders = pgTable(
     index("orders_company_id_idx").on(t.companyId, t.id.desc()),
     index("orders_company_status_id_idx").on(t.companyId, t.status, t.id.desc()),
     index("orders_company_client_id_idx").on(t.companyId, t.clientId, t.id.desc()),
-    index("orders_company_created_idx").on(t.companyId, t.createdAt.desc()),
+    // The list's default order (created, id) and the one-day filter: a range walk, no sort of the day's rows.
+    index("orders_company_created_id_idx").on(t.companyId, t.createdAt, t.id),
     index("orders_company_number_idx").on(t.companyId, t.number.op("text_pattern_ops")),
+    // The list's sortable columns keep keyset paging (value, id) an index walk at 1M rows.
+    index("orders_company_number_sort_idx").on(t.companyId, t.number, t.id),
+    index("orders_company_receiver_sort_idx").on(t.companyId, receiverSortKey(t), t.id),
+    index("orders_company_cod_idx").on(t.companyId, t.codAmount, t.id),
+    // Search by any part (pg_trgm): folded text (lower case, ё → е) so the database's locale does not matter for
+    // case; the phone as its digits, so every way of writing it finds the order.
+    index("orders_search_number_trgm").using("gin", sql`search_fold(${t.number}) gin_trgm_ops`),
+    index("orders_search_barcode_trgm").using("gin", sql`search_fold(${t.barcode}) gin_trgm_ops`),
+    index("orders_search_receiver_trgm").using("gin", sql`${receiverSearchText(t)} gin_trgm_ops`),
+    index("orders_search_address_trgm").using("gin", sql`${addressSearchText(t)} gin_trgm_ops`),
+    index("orders_search_phone_trgm").using("gin", sql`${phoneDigits(t)} gin_trgm_ops`),
     // The number search also matches barcodes; without this index the OR falls back to scanning the company.
     index("orders_company_barcode_idx")
       .on(t.companyId, t.barcode)
