@@ -2,6 +2,7 @@ import { createCallerFactory, createTRPCRouter } from "./init";
 import { branchesRouter } from "./routers/branches";
 import { bulkRouter } from "./routers/bulk";
 import { clientsRouter } from "./routers/clients";
+import { dashboardRouter } from "./routers/dashboard";
 import { integrationsRouter } from "./routers/integrations";
 import { manifestsRouter } from "./routers/manifests";
 import { ordersRouter } from "./routers/orders";
@@ -27,6 +28,7 @@ export const appRouter = createTRPCRouter({
   statusMapping: statusMappingRouter,
   pimpay: pimpayRouter,
   pimpayReports: pimpayReportsRouter,
+  dashboard: dashboardRouter,
 });
 
 export type AppRouter = typeof appRouter;
