@@ -1,8 +1,10 @@
 import type { Queryable } from "@/db/client";
 import { ForbiddenError } from "./errors";
 
+export type StaffRole = "admin" | "operator" | "readonly";
+
 export type Actor =
-  | { type: "staff"; companyId: number; userId: number; role: "admin" | "operator" }
+  | { type: "staff"; companyId: number; userId: number; role: StaffRole }
   | { type: "client"; companyId: number; clientId: number }
   | { type: "system"; companyId: number; job: string };
 
@@ -26,3 +28,14 @@ export function assertAdmin(ctx: ServiceContext) {
     throw new ForbiddenError("Действие доступно только администратору");
   }
 }
+
+/** A read-only staff user may look at everything and change nothing; doors outside tRPC call this before writing. */
+export function isReadOnly(actor: Actor): boolean {
+  return actor.type === "staff" && actor.role === "readonly";
+}
+
+export function assertCanWrite(ctx: ServiceContext) {
+  if (isReadOnly(ctx.actor)) throw new ForbiddenError(READ_ONLY_MESSAGE);
+}
+
+export const READ_ONLY_MESSAGE = "У вас доступ только для просмотра";

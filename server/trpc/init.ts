@@ -1,7 +1,7 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import type { Queryable } from "@/db/client";
-import type { Actor, ServiceContext } from "../services/context";
+import { type Actor, isReadOnly, READ_ONLY_MESSAGE, type ServiceContext } from "../services/context";
 import { fieldErrorsOf, INTERNAL_MESSAGE, toTRPCError } from "./errors";
 
 export interface TRPCContext {
@@ -31,8 +31,22 @@ const errorMapping = t.middleware(async ({ next }) => {
 
 export const publicProcedure = t.procedure.use(errorMapping);
 
-export const companyProcedure = publicProcedure.use(({ ctx, next }) => {
+const signedIn = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.actor) throw new TRPCError({ code: "UNAUTHORIZED", message: "Войдите в кабинет" });
   const service: ServiceContext = { db: ctx.db, actor: ctx.actor };
   return next({ ctx: { service } });
 });
+
+/**
+ * Every company procedure. The one place a read-only staff user is refused any mutation: it runs before the input is
+ * parsed, so no router can forget it (the tenant-isolation test calls every mutation as such a user).
+ */
+export const companyProcedure = signedIn.use(({ ctx, type, next }) => {
+  if (type === "mutation" && isReadOnly(ctx.service.actor)) {
+    throw new TRPCError({ code: "FORBIDDEN", message: READ_ONLY_MESSAGE });
+  }
+  return next();
+});
+
+/** Mutations of the caller's own account (its password), open to a read-only user too. */
+export const ownAccountProcedure = signedIn;

@@ -1,5 +1,5 @@
 import bcrypt from "bcryptjs";
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import type { Queryable } from "@/db/client";
 import { clients, companies, staffUsers } from "@/db/schema";
@@ -66,7 +66,7 @@ export async function findUser(
   const [staff] = await db
     .select()
     .from(staffUsers)
-    .where(and(eq(staffUsers.companyId, company.id), eq(staffUsers.login, login)));
+    .where(and(eq(staffUsers.companyId, company.id), eq(staffUsers.login, login), isNull(staffUsers.removedAt)));
   if (staff) {
     if (!(await bcrypt.compare(password, staff.passwordHash))) return null;
     return {

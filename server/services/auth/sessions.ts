@@ -18,7 +18,8 @@ export async function sessionIsCurrent(db: Queryable, ref: SessionRef): Promise<
   const version =
     ref.actor.type === "staff"
       ? sql`(select ${staffUsers.sessionVersion} from ${staffUsers}
-             where ${staffUsers.id} = ${ref.actor.userId} and ${staffUsers.companyId} = ${ref.actor.companyId})`
+             where ${staffUsers.id} = ${ref.actor.userId} and ${staffUsers.companyId} = ${ref.actor.companyId}
+               and ${staffUsers.removedAt} is null)`
       : sql`(select ${clients.sessionVersion} from ${clients}
              where ${clients.id} = ${ref.actor.clientId} and ${clients.companyId} = ${ref.actor.companyId}
                and ${clients.login} is not null and ${clients.passwordHash} is not null)`;
