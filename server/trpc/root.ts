@@ -2,6 +2,7 @@ import { createCallerFactory, createTRPCRouter } from "./init";
 import { branchesRouter } from "./routers/branches";
 import { bulkRouter } from "./routers/bulk";
 import { clientsRouter } from "./routers/clients";
+import { companySettingsRouter } from "./routers/company-settings";
 import { dashboardRouter } from "./routers/dashboard";
 import { integrationsRouter } from "./routers/integrations";
 import { manifestsRouter } from "./routers/manifests";
@@ -13,6 +14,7 @@ import { shopAppsRouter } from "./routers/shop-apps";
 import { securityRouter } from "./routers/security";
 import { statusMappingRouter } from "./routers/status-mapping";
 import { syncRouter } from "./routers/sync";
+import { usersRouter } from "./routers/users";
 
 export const appRouter = createTRPCRouter({
   orders: ordersRouter,
@@ -28,6 +30,8 @@ export const appRouter = createTRPCRouter({
   statusMapping: statusMappingRouter,
   pimpay: pimpayRouter,
   pimpayReports: pimpayReportsRouter,
+  users: usersRouter,
+  companySettings: companySettingsRouter,
   dashboard: dashboardRouter,
 });
 
