@@ -8,17 +8,20 @@ import { parseXmlOffLoop, XmlBusyError } from "./parse-pool";
 import { attr, buildXml, el, MAX_BODY_BYTES, one, XmlInputError, XmlLimitError, type OutNode } from "./xml";
 
 type Entry =
-  /** `item`: neworder/editorder answer a failed <auth> as one <createorder> with per-order code 1 (§2, §6.1). */
-  | { auth: "full"; run: (c: AuthedCall) => Promise<OutNode>; authFailure?: "item" }
+  /**
+   * `item`: neworder/editorder answer a failed <auth> as one <createorder> with per-order code 1 (§2, §6.1).
+   * `writes`: changes orders or the feed cursor, so a read-only staff user's `clientcode` login is refused as auth.
+   */
+  | { auth: "full"; run: (c: AuthedCall) => Promise<OutNode>; authFailure?: "item"; writes?: true }
   | { auth: "none"; run: (c: XmlCall) => Promise<OutNode> };
 
 const FUNCTIONS: Record<string, Entry> = {
-  neworder: { auth: "full", run: neworder, authFailure: "item" },
-  editorder: { auth: "full", run: editorder, authFailure: "item" },
-  cancelorder: { auth: "full", run: cancelorder },
+  neworder: { auth: "full", run: neworder, authFailure: "item", writes: true },
+  editorder: { auth: "full", run: editorder, authFailure: "item", writes: true },
+  cancelorder: { auth: "full", run: cancelorder, writes: true },
   statusreq: { auth: "full", run: statusreq },
-  commitlaststatus: { auth: "full", run: commitlaststatus },
-  setorderinfo: { auth: "full", run: setorderinfo },
+  commitlaststatus: { auth: "full", run: commitlaststatus, writes: true },
+  setorderinfo: { auth: "full", run: setorderinfo, writes: true },
   calculator: { auth: "full", run: calculator },
   client: { auth: "full", run: client },
   tracking: { auth: "none", run: tracking },
@@ -85,7 +88,8 @@ export async function handleXmlRequest(req: XmlRequest): Promise<XmlResponse> {
     let out: OutNode;
     if (entry.auth === "none") out = await entry.run(call);
     else {
-      const account = await authenticate(call, req.ip);
+      let account = await authenticate(call, req.ip);
+      if (!("code" in account) && account.readOnly && entry.writes) account = { code: 25 };
       if (!("code" in account)) out = await entry.run({ ...call, account, ctx: { db: req.db, actor: account.actor } });
       else if (entry.authFailure === "item") out = el(root, {}, [itemResult("createorder", {}, 1)]);
       else out = errorAnswer(root, account.code);

@@ -11,6 +11,8 @@ export interface ApiAccount {
   extra: number;
   clientName: string;
   viaStaff: boolean;
+  /** A read-only staff user acting for a client: it may read (statusreq, calculator, …) and never write. */
+  readOnly: boolean;
 }
 
 export interface ApiCredentials {
@@ -88,7 +90,7 @@ async function checkApiAccount(db: Queryable, creds: ApiCredentials, extra: numb
   if (user.actor.type === "client") {
     // Some modules always send their own code; someone else's code is not an option for a client account.
     if (code !== undefined && code !== user.actor.clientId) return null;
-    account = { actor: user.actor, extra, clientName: user.name, viaStaff: false };
+    account = { actor: user.actor, extra, clientName: user.name, viaStaff: false, readOnly: false };
   } else {
     // A courier company's own user acts for one of its clients (English API page, rev. 14983).
     if (code === undefined || !Number.isSafeInteger(code) || code <= 0 || code > 2_147_483_647) return null;
@@ -102,6 +104,7 @@ async function checkApiAccount(db: Queryable, creds: ApiCredentials, extra: numb
       extra,
       clientName: client.name,
       viaStaff: true,
+      readOnly: user.actor.role === "readonly",
     };
   }
   return account;
