@@ -34,8 +34,10 @@ export interface WaybillOrder {
   number: string;
   /** ДД.ММ.ГГГГ */
   date: string;
-  /** Our company: the carrier. */
+  /** Our company: the carrier (name and INN). */
   company: string;
+  /** The carrier's address and phone (company requisites); empty when not filled in. */
+  companyDetails?: string;
   client: string;
   /** The value of the Code 128 (printable ASCII), or null when there is none to print. */
   barcode: string | null;
@@ -75,6 +77,7 @@ export function writeWaybill(doc: PDFKit.PDFDocument, o: WaybillOrder) {
   y += textAt(doc, `Накладная № ${o.number}`, x, y, headW, { size: 16, bold: true });
   y += textAt(doc, `от ${o.date}`, x, y + 2, headW, { size: 10 }) + 2;
   y += textAt(doc, `Перевозчик: ${o.company}`, x, y + 2, headW, { size: 9, lines: 2 }) + 2;
+  if (o.companyDetails) y += textAt(doc, o.companyDetails, x, y + 1, headW, { size: 8, lines: 2 }) + 2;
   y += textAt(doc, `Клиент: ${o.client}`, x, y + 2, headW, { size: 9, lines: 2 }) + 2;
   flow.y = Math.max(y, top + 52) + 12;
 

@@ -56,16 +56,19 @@ export async function openDocument({ ctx, input }: ServiceCall<unknown>): Promis
       `В одном файле не больше ${n(MAX_LABELS)} этикеток, а здесь их ${n(count.labels)} (по одной на место): разбейте печать на части`,
     );
   }
-  const [company] = await ctx.db.select({ name: companies.name }).from(companies).where(eq(companies.id, companyId));
-  const companyName = company?.name ?? "";
+  const [company] = await ctx.db
+    .select({ name: companies.name, inn: companies.inn, address: companies.address, phone: companies.phone })
+    .from(companies)
+    .where(eq(companies.id, companyId));
+  const carrier = carrierLines(company);
 
   const title = `${DOCUMENT_TITLES[req.kind]} — ${subject.title}`;
   const doc = newDocument(title);
   const chunks = orderChunks(ctx.db, companyId, subject.where);
   let steps: AsyncGenerator<unknown>;
-  if (req.kind === "labels") steps = labelSteps(doc, req.format, chunks, companyName);
-  else if (req.kind === "waybill") steps = waybillSteps(ctx, doc, chunks, companyName);
-  else steps = actSteps(doc, chunks, await actHeader(ctx, subject.manifestId!, companyName));
+  if (req.kind === "labels") steps = labelSteps(doc, req.format, chunks, carrier.label);
+  else if (req.kind === "waybill") steps = waybillSteps(ctx, doc, chunks, carrier);
+  else steps = actSteps(doc, chunks, await actHeader(ctx, subject.manifestId!, carrier.title));
 
   const format = req.kind === "labels" ? `-${req.format}` : "";
   return {
@@ -129,6 +132,28 @@ const ordersWord = (n: number) => {
 
 const text = (...values: (string | null | undefined)[]) => values.find((v) => v && v.trim())?.trim() ?? "";
 
+interface Carrier {
+  /** Name and INN: the waybill's and the act's «Перевозчик». */
+  title: string;
+  /** Address and phone, the waybill's second carrier line. */
+  details: string;
+  /** A label has room for one short line: the name and the phone to call. */
+  label: string;
+}
+
+/** The company's requisites («Настройки компании») as our documents print them; empty parts are left out. */
+export function carrierLines(
+  c: { name: string; inn: string | null; address: string | null; phone: string | null } | undefined,
+): Carrier {
+  const name = text(c?.name);
+  const phone = text(c?.phone);
+  return {
+    title: [name, c?.inn ? `ИНН ${c.inn}` : ""].filter(Boolean).join(", "),
+    details: [text(c?.address), phone ? `тел. ${phone}` : ""].filter(Boolean).join(", "),
+    label: [name, phone].filter(Boolean).join(", "),
+  };
+}
+
 /** The label's date: the day the parcel is picked up, else the day the order was made. */
 const orderDate = (o: DocumentOrder) => ruDate(o.senderDate ?? o.createdAt);
 
@@ -167,7 +192,7 @@ async function* waybillSteps(
   ctx: ServiceContext,
   doc: PDFKit.PDFDocument,
   chunks: AsyncGenerator<DocumentOrder[]>,
-  company: string,
+  carrier: Carrier,
 ) {
   for await (const rows of chunks) {
     const items = await itemsOf(
@@ -176,7 +201,7 @@ async function* waybillSteps(
       rows.map((r) => r.id),
     );
     for (const o of rows) {
-      writeWaybill(doc, waybillOrder(o, company, items.get(o.id) ?? []));
+      writeWaybill(doc, waybillOrder(o, carrier, items.get(o.id) ?? []));
       yield;
     }
   }
@@ -184,13 +209,14 @@ async function* waybillSteps(
 
 function waybillOrder(
   o: DocumentOrder,
-  company: string,
+  carrier: Carrier,
   items: { name: string; article: string | null; quantity: string; price: string }[],
 ): WaybillOrder {
   return {
     number: o.number,
     date: orderDate(o),
-    company,
+    company: carrier.title,
+    companyDetails: carrier.details,
     client: o.clientName,
     barcode: labelBarcode(o),
     sender: {
