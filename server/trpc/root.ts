@@ -4,6 +4,7 @@ import { bulkRouter } from "./routers/bulk";
 import { clientsRouter } from "./routers/clients";
 import { companySettingsRouter } from "./routers/company-settings";
 import { dashboardRouter } from "./routers/dashboard";
+import { importsRouter } from "./routers/imports";
 import { integrationsRouter } from "./routers/integrations";
 import { manifestsRouter } from "./routers/manifests";
 import { ordersRouter } from "./routers/orders";
@@ -18,6 +19,7 @@ import { usersRouter } from "./routers/users";
 
 export const appRouter = createTRPCRouter({
   orders: ordersRouter,
+  imports: importsRouter,
   bulk: bulkRouter,
   sync: syncRouter,
   manifests: manifestsRouter,
