@@ -9,6 +9,8 @@ import { authenticate } from "@/server/services/auth/authenticate";
 import { saveIntegration } from "@/server/services/integrations";
 import { createManifest } from "@/server/services/manifests";
 import { type BulkResult, NOT_FOUND_REASON } from "@/server/services/orders/bulk/schemas";
+import { uploadImport } from "@/server/services/orders/import";
+import { chunked, sampleCsv } from "@/server/services/orders/import/sample-file";
 import { appRouter, createCaller } from "../root";
 
 const TENANT_TABLES = [
@@ -123,6 +125,14 @@ async function refusedAsNotFound(result: Promise<BulkResult>, ids: number[]) {
   return r;
 }
 
+/** An order import of the victim's (3 checked rows), made inside the attack: its id is what the attacker tries. */
+function victimImport(f: Fixture) {
+  return uploadImport({
+    ctx: f.victim.staffCtx,
+    input: { clientId: f.victim.client.id, fileName: "v.csv", body: chunked(sampleCsv({ rows: 3, badEvery: 0 })) },
+  });
+}
+
 // Every procedure that takes an id of something a company owns, called with the other company's id.
 const attacks: Record<string, (c: Caller, f: Fixture) => Promise<unknown>> = {
   "orders.get": (c, f) => c.orders.get({ id: f.order.id }),
@@ -218,6 +228,14 @@ const attacks: Record<string, (c: Caller, f: Fixture) => Promise<unknown>> = {
        ${today()}, 0, '[]'::jsonb, 'pending') returning id`);
     return c.pimpayReports.refreshVerification({ id: v!.id });
   },
+  "imports.get": async (c, f) => c.imports.get({ id: (await victimImport(f)).id }),
+  "imports.rows": async (c, f) => c.imports.rows({ id: (await victimImport(f)).id, status: "invalid" }),
+  "imports.setMapping": async (c, f) => {
+    const v = await victimImport(f);
+    return c.imports.setMapping({ id: v.id, columns: v.columns.map(() => "skip") });
+  },
+  // Would create the victim's three orders (counted by the fingerprint) were the id not refused.
+  "imports.step": async (c, f) => c.imports.step({ id: (await victimImport(f)).id }),
 };
 
 // Procedures that take no foreign id: they only ever read or write the caller's own company.
@@ -251,6 +269,8 @@ const scopedByConstruction = [
   "pimpay.check",
   "pimpay.log",
   "pimpay.connectDemo",
+  // The caller's own company's imports (a client account's own); each import's id goes through the attacks above.
+  "imports.list",
 ];
 
 describe("tenant isolation", () => {
