@@ -1,0 +1,51 @@
+import bcrypt from "bcryptjs";
+import { and, eq, sql } from "drizzle-orm";
+import { clients, companies } from "@/db/schema";
+import type { ServiceCall } from "../context";
+import { ForbiddenError, NotFoundError, TooManyRequestsError, ValidationError } from "../errors";
+import { throttledSignIn } from "../security/throttle";
+import { changeClientPasswordSchema } from "./schemas";
+
+const WRONG = "Текущий пароль указан неверно";
+
+/**
+ * A client account changes its own password (the one its CMS module sends as well). The current password is checked
+ * through the sign-in throttle, so a stolen session cannot guess it without limit; then every session of the
+ * account ends, this one too (sessionVersion), as a password set on the client card does.
+ */
+export async function changeClientPassword({ ctx, input }: ServiceCall<unknown>) {
+  if (ctx.actor.type !== "client") throw new ForbiddenError("Пароль клиента сотрудники меняют в карточке клиента");
+  const actor = ctx.actor;
+  const data = changeClientPasswordSchema.parse(input);
+  const own = and(eq(clients.companyId, actor.companyId), eq(clients.id, actor.clientId));
+  const [me] = await ctx.db
+    .select({ login: clients.login, hash: clients.passwordHash, extra: companies.extraCode })
+    .from(clients)
+    .innerJoin(companies, eq(companies.id, clients.companyId))
+    .where(own);
+  if (!me?.login || !me.hash) throw new NotFoundError("Клиент");
+  const hash = me.hash;
+  // The account is its own «network» here: its typos never throttle another account's change.
+  const attempt = {
+    door: "cabinet" as const,
+    extra: me.extra,
+    login: me.login,
+    ip: `password-change:c${actor.clientId}`,
+  };
+  const checked = await throttledSignIn(ctx.db, attempt, async () =>
+    (await bcrypt.compare(data.oldPassword, hash)) ? true : null,
+  );
+  if (checked.status === "wrong") throw new ValidationError(WRONG, { oldPassword: [WRONG] });
+  if (checked.status === "refused")
+    throw new TooManyRequestsError(
+      `Слишком много неверных попыток. Повторите через ${Math.max(checked.retryAfterSeconds, 1)} с.`,
+    );
+  const passwordHash = await bcrypt.hash(data.newPassword, 10);
+  await ctx.db.transaction(async (tx) => {
+    await tx
+      .update(clients)
+      .set({ passwordHash, updatedAt: new Date(), sessionVersion: sql`${clients.sessionVersion} + 1` })
+      .where(own);
+  });
+  return { signedOut: true as const };
+}

@@ -1,0 +1,2 @@
+export { changeClientPassword } from "./change-password";
+export { getIntegrationValues } from "./values";
