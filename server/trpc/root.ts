@@ -1,6 +1,7 @@
 import { createCallerFactory, createTRPCRouter } from "./init";
 import { branchesRouter } from "./routers/branches";
 import { bulkRouter } from "./routers/bulk";
+import { clientIntegrationRouter } from "./routers/client-integration";
 import { clientsRouter } from "./routers/clients";
 import { companySettingsRouter } from "./routers/company-settings";
 import { dashboardRouter } from "./routers/dashboard";
@@ -35,6 +36,7 @@ export const appRouter = createTRPCRouter({
   users: usersRouter,
   companySettings: companySettingsRouter,
   dashboard: dashboardRouter,
+  clientIntegration: clientIntegrationRouter,
 });
 
 export type AppRouter = typeof appRouter;
