@@ -5,6 +5,7 @@ import { signOut } from "next-auth/react";
 import { useState } from "react";
 
 const staffLinks = [
+  { href: "/", label: "Сводка" },
   { href: "/orders", label: "Заказы" },
   { href: "/manifests", label: "Манифесты" },
   { href: "/documents/remittances", label: "Документы" },
@@ -12,11 +13,14 @@ const staffLinks = [
   { href: "/directories/branches", label: "Справочники" },
   { href: "/integration", label: "Интеграция" },
   { href: "/apps", label: "Приложения" },
+  { href: "/client-integration", label: "Интеграция с клиентами" },
   { href: "/automation", label: "Автоматизация" },
 ];
 const clientLinks = [
   { href: "/orders", label: "Мои заказы" },
   { href: "/apps", label: "Приложения" },
+  // The same section as staff's «Интеграция с клиентами», seen from the shop's side.
+  { href: "/client-integration", label: "Подключение магазина" },
   { href: "/automation", label: "Автоматизация" },
 ];
 // The sign-in journal is the company admins' alone (the page and the procedure check it again).
@@ -44,7 +48,7 @@ export function CabinetNav({ isStaff, isAdmin = false, userName, companyName, ex
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-[1400px] flex-wrap items-center gap-x-6 px-4">
-        <Link href="/orders" className="py-3 font-semibold text-blue-700">
+        <Link href={isStaff ? "/" : "/orders"} className="py-3 font-semibold text-blue-700">
           Курьер-Хаб
         </Link>
         <button
