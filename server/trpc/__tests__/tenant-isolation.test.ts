@@ -236,6 +236,8 @@ const attacks: Record<string, (c: Caller, f: Fixture) => Promise<unknown>> = {
   },
   // Would create the victim's three orders (counted by the fingerprint) were the id not refused.
   "imports.step": async (c, f) => c.imports.step({ id: (await victimImport(f)).id }),
+  // The victim's client's login and code, asked for by another company's staff.
+  "clientIntegration.values": (c, f) => c.clientIntegration.values({ clientId: f.victim.client.id }),
 };
 
 // Procedures that take no foreign id: they only ever read or write the caller's own company.
@@ -271,6 +273,10 @@ const scopedByConstruction = [
   "pimpay.connectDemo",
   // The caller's own company's imports (a client account's own); each import's id goes through the attacks above.
   "imports.list",
+  // The caller's own company's figures: no id is taken.
+  "dashboard.figures",
+  // A client account's own password: no id is taken (staff are refused).
+  "clientIntegration.changePassword",
 ];
 
 describe("tenant isolation", () => {
