@@ -2,8 +2,8 @@ import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import type { Transaction } from "@/db/client";
-import { integrations, remittances } from "@/db/schema";
-import { createBranch, createOrders, createTenant, sampleOrder, today } from "@/db/test/factories";
+import { deliveryServices, integrations, remittances, tariffs, tariffZones } from "@/db/schema";
+import { createBranch, createOrders, createStaff, createTenant, sampleOrder, today } from "@/db/test/factories";
 import { withTestTransaction } from "@/db/test/helpers";
 import { authenticate } from "@/server/services/auth/authenticate";
 import { saveIntegration } from "@/server/services/integrations";
@@ -29,6 +29,11 @@ const TENANT_TABLES = [
   "security_events",
   "remittances",
   "remittance_lines",
+  "services",
+  "tariffs",
+  "tariff_zones",
+  "api_settings",
+  "company_audit",
 ];
 
 process.env.SECRETS_KEY ??= randomBytes(32).toString("base64");
@@ -133,6 +138,16 @@ function victimImport(f: Fixture) {
   });
 }
 
+/** A price row and a zone of the victim's, made inside the attack (the savepoint's rollback removes them). */
+async function victimTariffAndZone(f: Fixture) {
+  const db = f.victim.staffCtx.db;
+  const companyId = f.victim.company.id;
+  await db.insert(deliveryServices).values({ companyId, code: 1, name: "Стандарт" }).onConflictDoNothing();
+  const [t] = await db.insert(tariffs).values({ companyId, serviceCode: 1, price: "300" }).returning();
+  const [z] = await db.insert(tariffZones).values({ companyId, townTo: "Москва", zone: 1 }).returning();
+  return { tariffId: t!.id, zoneId: z!.id };
+}
+
 // Every procedure that takes an id of something a company owns, called with the other company's id.
 const attacks: Record<string, (c: Caller, f: Fixture) => Promise<unknown>> = {
   "orders.get": (c, f) => c.orders.get({ id: f.order.id }),
@@ -228,6 +243,26 @@ const attacks: Record<string, (c: Caller, f: Fixture) => Promise<unknown>> = {
        ${today()}, 0, '[]'::jsonb, 'pending') returning id`);
     return c.pimpayReports.refreshVerification({ id: v!.id });
   },
+  "users.setRole": (c, f) => c.users.setRole({ id: f.victim.staff.id, role: "readonly" }),
+  "users.resetPassword": (c, f) => c.users.resetPassword({ id: f.victim.staff.id, password: "захвачен-123" }),
+  "users.remove": (c, f) => c.users.remove({ id: f.victim.staff.id }),
+  "companySettings.saveTariff": async (c, f) => {
+    const { tariffId } = await victimTariffAndZone(f);
+    return c.companySettings.saveTariff({
+      id: tariffId,
+      serviceCode: 1,
+      weightFrom: 0,
+      price: 1,
+      minDays: 1,
+      maxDays: 1,
+    });
+  },
+  "companySettings.deleteTariff": async (c, f) =>
+    c.companySettings.deleteTariff({ id: (await victimTariffAndZone(f)).tariffId }),
+  "companySettings.saveZone": async (c, f) =>
+    c.companySettings.saveZone({ id: (await victimTariffAndZone(f)).zoneId, townTo: "Москва", zone: 2 }),
+  "companySettings.deleteZone": async (c, f) =>
+    c.companySettings.deleteZone({ id: (await victimTariffAndZone(f)).zoneId }),
   "imports.get": async (c, f) => c.imports.get({ id: (await victimImport(f)).id }),
   "imports.rows": async (c, f) => c.imports.rows({ id: (await victimImport(f)).id, status: "invalid" }),
   "imports.setMapping": async (c, f) => {
@@ -271,6 +306,19 @@ const scopedByConstruction = [
   "pimpay.check",
   "pimpay.log",
   "pimpay.connectDemo",
+  // Staff users and company settings: the caller's own company's rows; ids of users, tariffs and zones are attacked
+  // above, services are keyed by their code within the caller's company, requisites are the caller's company row.
+  "users.list",
+  "users.create",
+  "users.changeOwnPassword",
+  "companySettings.get",
+  "companySettings.saveRequisites",
+  "companySettings.saveApi",
+  "companySettings.saveService",
+  "companySettings.deleteService",
+  "companySettings.tariffs",
+  "companySettings.zones",
+  "companySettings.audit",
   // The caller's own company's imports (a client account's own); each import's id goes through the attacks above.
   "imports.list",
   // The caller's own company's figures: no id is taken.
@@ -278,6 +326,9 @@ const scopedByConstruction = [
   // A client account's own password: no id is taken (staff are refused).
   "clientIntegration.changePassword",
 ];
+
+/** Mutations of the caller's own account, which a read-only user may still make (users.test.ts runs it). */
+const READ_ONLY_ALLOWED = ["users.changeOwnPassword"];
 
 describe("tenant isolation", () => {
   it("covers every procedure of the router", () => {
@@ -345,6 +396,51 @@ describe("tenant isolation", () => {
       await expect(caller.bulk.addToManifest({ ids: [f.order.id], manifestId: f.manifest.id })).rejects.toMatchObject({
         code: "FORBIDDEN",
       });
+    }));
+
+  // Role variant: a read-only staff user of the victim's own company runs every mutation — through its attack (the
+  // victim's ids are this user's own, so an operator would succeed) or with an empty input — and is refused first.
+  it("a read-only staff user is FORBIDDEN every mutation and changes nothing; queries still answer", () =>
+    withTestTransaction(async (tx) => {
+      const f = await twoTenants(tx);
+      const ro = await createStaff(tx, f.victim.company.id, { role: "readonly" });
+      const actor = {
+        type: "staff" as const,
+        companyId: f.victim.company.id,
+        userId: ro.id,
+        role: "readonly" as const,
+      };
+      const procedures = appRouter._def.procedures as Record<string, { _def: { type: string } }>;
+      const mutations = Object.keys(procedures).filter((p) => procedures[p]!._def.type === "mutation");
+      expect(mutations.length).toBeGreaterThan(30);
+      const before = await fingerprint(tx, f.victim.company.id);
+      for (const name of mutations.filter((m) => !READ_ONLY_ALLOWED.includes(m))) {
+        const attack = attacks[name];
+        const err = await tx
+          .transaction(async (sp) => {
+            const caller = createCaller({ db: sp, actor });
+            if (attack) return attack(caller, f);
+            const [router, proc] = name.split(".") as [string, string];
+            const call = (caller as unknown as Record<string, Record<string, (i: unknown) => Promise<unknown>>>)[
+              router
+            ]![proc]!;
+            return call({});
+          })
+          .catch((e: unknown) => e);
+        expect(err, name).toMatchObject({ code: "FORBIDDEN" });
+      }
+      expect(await fingerprint(tx, f.victim.company.id)).toBe(before);
+
+      // Reading is what the role is for.
+      const caller = createCaller({ db: tx, actor });
+      expect((await caller.orders.list({})).items.map((o) => o.id)).toEqual([f.order.id]);
+      expect((await caller.orders.get({ id: f.order.id })).id).toBe(f.order.id);
+      expect((await caller.clients.list({})).map((c) => c.id)).toEqual([f.victim.client.id]);
+      expect((await caller.manifests.list({})).items.map((m) => m.id)).toEqual([f.manifest.id]);
+      expect((await caller.branches.list()).length).toBeGreaterThan(0);
+      // Admin pages stay the admins': the read-only role is not a back door to them.
+      await expect(caller.users.list()).rejects.toMatchObject({ code: "FORBIDDEN" });
+      await expect(caller.companySettings.get()).rejects.toMatchObject({ code: "FORBIDDEN" });
     }));
 
   it("a signed-out caller is UNAUTHORIZED", async () => {
