@@ -209,6 +209,14 @@ const tariffView = (t: typeof tariffs.$inferSelect) => ({
   maxDays: t.maxDays,
 });
 
+async function assertService(tx: Queryable, companyId: number, code: number) {
+  const [service] = await tx
+    .select({ code: deliveryServices.code })
+    .from(deliveryServices)
+    .where(and(eq(deliveryServices.companyId, companyId), eq(deliveryServices.code, code)));
+  if (!service) throw new ValidationError("Нет такой услуги", { serviceCode: ["Нет такой услуги"] });
+}
+
 export async function saveTariff({ ctx, input }: ServiceCall<unknown>) {
   assertAdmin(ctx);
   const data = tariffSchema.parse(input);
@@ -228,11 +236,6 @@ export async function saveTariff({ ctx, input }: ServiceCall<unknown>) {
     maxDays: data.maxDays,
   };
   return ctx.db.transaction(async (tx) => {
-    const [service] = await tx
-      .select({ code: deliveryServices.code })
-      .from(deliveryServices)
-      .where(and(eq(deliveryServices.companyId, companyId), eq(deliveryServices.code, data.serviceCode)));
-    if (!service) throw new ValidationError("Нет такой услуги", { serviceCode: ["Нет такой услуги"] });
     let before: typeof tariffs.$inferSelect | undefined;
     let id: number;
     if (data.id !== undefined) {
@@ -242,6 +245,7 @@ export async function saveTariff({ ctx, input }: ServiceCall<unknown>) {
         .where(and(eq(tariffs.companyId, companyId), eq(tariffs.id, data.id)))
         .for("update");
       if (!before) throw new NotFoundError("Строка тарифа");
+      await assertService(tx, companyId, data.serviceCode);
       const [row] = await tx
         .update(tariffs)
         .set(values)
@@ -252,6 +256,7 @@ export async function saveTariff({ ctx, input }: ServiceCall<unknown>) {
       if (Object.keys(changes).length === 0) return { id };
       await writeCompanyAudit(tx, ctx.actor, { section: "tariff", action: "update", subject: `Тариф #${id}`, changes });
     } else {
+      await assertService(tx, companyId, data.serviceCode);
       const [row] = await tx
         .insert(tariffs)
         .values({ companyId, ...values })
