@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { Suspense } from "react";
 import { isStaffSession } from "@/components/staff-only";
 import { Spinner } from "@/components/ui";
@@ -6,8 +7,15 @@ import { OrdersList } from "./orders-list";
 export default async function OrdersPage() {
   const isStaff = await isStaffSession();
   return (
-    <Suspense fallback={<Spinner />}>
-      <OrdersList isStaff={isStaff} />
-    </Suspense>
+    <>
+      <div className="mb-1 flex justify-end">
+        <Link href="/orders/import" className="text-sm text-blue-700 hover:underline">
+          Импорт из Excel
+        </Link>
+      </div>
+      <Suspense fallback={<Spinner />}>
+        <OrdersList isStaff={isStaff} />
+      </Suspense>
+    </>
   );
 }

@@ -328,8 +328,11 @@ async function checkRows(tx: Queryable, imp: ImportRow): Promise<ImportRow> {
   return updated!;
 }
 
+/** About ten ticks of the progress bar for a small file, 500 rows per transaction for a big one. */
+const batchSize = (valid: number) => Math.min(IMPORT_BATCH, Math.max(100, Math.ceil(valid / 10)));
+
 /**
- * One step of «Загрузить»: the next 500 checked rows become orders through `createOrdersBatch` (the XML API's door,
+ * One step of «Загрузить»: the next (up to) 500 checked rows become orders through `createOrdersBatch` (the XML API's door,
  * which checks each order again and reports a number already used as a duplicate instead of creating it), the rows
  * and counters updated in the same transaction. The import row is locked, so two tabs never take the same rows; the
  * page calls this until the status is «done» and draws the progress bar from processed / valid.
@@ -346,7 +349,7 @@ export async function importStep({ ctx, input }: ServiceCall<{ id: number }>): P
       .from(orderImportRows)
       .where(and(eq(orderImportRows.importId, imp.id), eq(orderImportRows.status, "valid")))
       .orderBy(asc(orderImportRows.rowNo))
-      .limit(IMPORT_BATCH);
+      .limit(batchSize(imp.validRows));
     const stats = { created: 0, duplicate: 0, invalid: 0 };
     if (page.length) {
       const build = orderBuilder(imp.columns, imp.clientId, await senderDefaults(tx, imp.companyId, imp.clientId));
