@@ -410,7 +410,7 @@ describe("tenant isolation", () => {
         userId: ro.id,
         role: "readonly" as const,
       };
-      const procedures = appRouter._def.procedures as Record<string, { _def: { type: string } }>;
+      const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>;
       const mutations = Object.keys(procedures).filter((p) => procedures[p]!._def.type === "mutation");
       expect(mutations.length).toBeGreaterThan(30);
       const before = await fingerprint(tx, f.victim.company.id);
