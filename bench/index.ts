@@ -1,5 +1,6 @@
 import { cdekRegistry } from "./cdek-registry";
 import { cdekTransfer } from "./cdek-transfer";
+import { importBench } from "./import";
 import { insalesInbound } from "./insales-inbound";
 import { labels } from "./labels";
 import { ordersList } from "./orders-list";
@@ -32,6 +33,7 @@ const benches: Bench[] = [
   insalesInbound,
   retailcrm,
   pimpay,
+  importBench,
 ];
 
 const wanted = new Set(process.argv.slice(2));
