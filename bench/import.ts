@@ -54,7 +54,8 @@ export const importBench: Bench = {
       };
       await once("first file ");
       await once("same again ");
-      const [{ n }] = await sql<{ n: number }[]>`select count(*)::int as n from orders where client_id = ${client.id}`;
+      const [row] = await sql<{ n: number }[]>`select count(*)::int as n from orders where client_id = ${client.id}`;
+      const n = row?.n ?? 0;
       console.log(`orders of the client: ${n} (expected ${ROWS - ROWS / 20}); peak RSS ${mb(peak)}`);
     } finally {
       clearInterval(sampler);
