@@ -5,6 +5,7 @@ import type { Actor, ServiceCall } from "../context";
 import { assertAdmin } from "../context";
 import { actorLabel } from "../integrations/shared";
 import { auditListSchema } from "./schemas";
+import { parseForm } from "./parse";
 
 export type AuditSection = "requisites" | "api" | "service" | "tariff" | "zone" | "user";
 export type Changes = Record<string, [unknown, unknown]>;
@@ -42,7 +43,7 @@ export async function writeCompanyAudit(
 /** The settings page's journal, newest first, 50 a page (keyset by id). */
 export async function listCompanyAudit({ ctx, input }: ServiceCall<unknown>) {
   assertAdmin(ctx);
-  const { section, before } = auditListSchema.parse(input ?? {});
+  const { section, before } = parseForm(auditListSchema, input ?? {});
   const rows = await ctx.db
     .select({
       id: companyAudit.id,

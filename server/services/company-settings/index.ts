@@ -17,6 +17,7 @@ import {
   tariffSchema,
   zoneSchema,
 } from "./schemas";
+import { parseForm } from "./parse";
 
 export { listCompanyAudit } from "./audit";
 
@@ -63,7 +64,7 @@ export async function getCompanySettings({ ctx }: ServiceCall<unknown>) {
 
 export async function saveRequisites({ ctx, input }: ServiceCall<unknown>) {
   assertAdmin(ctx);
-  const data = requisitesSchema.parse(input);
+  const data = parseForm(requisitesSchema, input);
   const next = { name: data.name, inn: data.inn ?? null, address: data.address ?? null, phone: data.phone ?? null };
   return ctx.db.transaction(async (tx) => {
     const [before] = await tx
@@ -83,7 +84,7 @@ export async function saveRequisites({ ctx, input }: ServiceCall<unknown>) {
 /** The XML API reads these on every neworder (cached a minute per process; this process's cache is dropped now). */
 export async function saveApiSettings({ ctx, input }: ServiceCall<unknown>) {
   assertAdmin(ctx);
-  const data = apiSettingsSchema.parse(input);
+  const data = parseForm(apiSettingsSchema, input);
   const companyId = ctx.actor.companyId;
   const result = await ctx.db.transaction(async (tx) => {
     const [row] = await tx
@@ -107,7 +108,7 @@ export async function saveApiSettings({ ctx, input }: ServiceCall<unknown>) {
 
 export async function saveService({ ctx, input }: ServiceCall<unknown>) {
   assertAdmin(ctx);
-  const data = serviceSchema.parse(input);
+  const data = parseForm(serviceSchema, input);
   const companyId = ctx.actor.companyId;
   return ctx.db.transaction(async (tx) => {
     const [before] = await tx
@@ -133,7 +134,7 @@ export async function saveService({ ctx, input }: ServiceCall<unknown>) {
 /** A service with price rows cannot go: the calculator would lose them silently. */
 export async function deleteService({ ctx, input }: ServiceCall<unknown>) {
   assertAdmin(ctx);
-  const { code } = serviceCodeSchema.parse(input);
+  const { code } = parseForm(serviceCodeSchema, input);
   const companyId = ctx.actor.companyId;
   return ctx.db.transaction(async (tx) => {
     const [s] = await tx
@@ -164,7 +165,7 @@ const MAX_TARIFF_ROWS = 2000;
 
 export async function listTariffs({ ctx, input }: ServiceCall<unknown>) {
   assertAdmin(ctx);
-  const { serviceCode } = tariffListSchema.parse(input ?? {});
+  const { serviceCode } = parseForm(tariffListSchema, input ?? {});
   const rows = await ctx.db
     .select()
     .from(tariffs)
@@ -219,7 +220,7 @@ async function assertService(tx: Queryable, companyId: number, code: number) {
 
 export async function saveTariff({ ctx, input }: ServiceCall<unknown>) {
   assertAdmin(ctx);
-  const data = tariffSchema.parse(input);
+  const data = parseForm(tariffSchema, input);
   const companyId = ctx.actor.companyId;
   const townFrom = await referenceTown(ctx.db, data.townFrom, "townFrom");
   const townTo = await referenceTown(ctx.db, data.townTo, "townTo");
@@ -275,7 +276,7 @@ export async function saveTariff({ ctx, input }: ServiceCall<unknown>) {
 
 export async function deleteTariff({ ctx, input }: ServiceCall<unknown>) {
   assertAdmin(ctx);
-  const { id } = idSchema.parse(input);
+  const { id } = parseForm(idSchema, input);
   return ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .delete(tariffs)
@@ -304,7 +305,7 @@ export async function listZones({ ctx }: ServiceCall<unknown>) {
 
 export async function saveZone({ ctx, input }: ServiceCall<unknown>) {
   assertAdmin(ctx);
-  const data = zoneSchema.parse(input);
+  const data = parseForm(zoneSchema, input);
   const companyId = ctx.actor.companyId;
   const townFrom = await referenceTown(ctx.db, data.townFrom, "townFrom");
   const townTo = (await referenceTown(ctx.db, data.townTo, "townTo"))!;
@@ -361,7 +362,7 @@ export async function saveZone({ ctx, input }: ServiceCall<unknown>) {
 
 export async function deleteZone({ ctx, input }: ServiceCall<unknown>) {
   assertAdmin(ctx);
-  const { id } = idSchema.parse(input);
+  const { id } = parseForm(idSchema, input);
   return ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .delete(tariffZones)

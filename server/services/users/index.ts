@@ -15,6 +15,7 @@ import {
   setRoleSchema,
   userIdSchema,
 } from "./schemas";
+import { parseForm } from "../company-settings/parse";
 
 const BCRYPT_COST = 10;
 const LAST_ADMIN = "В компании должен остаться хотя бы один администратор";
@@ -42,7 +43,7 @@ export async function listUsers({ ctx }: ServiceCall<unknown>) {
 
 export async function createUser({ ctx, input }: ServiceCall<unknown>) {
   assertAdmin(ctx);
-  const data = createUserSchema.parse(input);
+  const data = parseForm(createUserSchema, input);
   const passwordHash = await bcrypt.hash(data.password, BCRYPT_COST);
   try {
     return await ctx.db.transaction(async (tx) => {
@@ -101,7 +102,7 @@ async function lockUser(tx: Queryable, ctx: ServiceContext, id: number) {
 /** A new role takes effect at the user's next sign-in: the sessions carrying the old one end now. */
 export async function setUserRole({ ctx, input }: ServiceCall<unknown>) {
   assertAdmin(ctx);
-  const { id, role } = setRoleSchema.parse(input);
+  const { id, role } = parseForm(setRoleSchema, input);
   return ctx.db.transaction(async (tx) => {
     const u = await lockUser(tx, ctx, id);
     if (u.role === role) return { id };
@@ -123,7 +124,7 @@ export async function setUserRole({ ctx, input }: ServiceCall<unknown>) {
 /** An admin sets a new password for a user (who forgot theirs); that user's sessions end. */
 export async function resetUserPassword({ ctx, input }: ServiceCall<unknown>) {
   assertAdmin(ctx);
-  const { id, password } = resetPasswordSchema.parse(input);
+  const { id, password } = parseForm(resetPasswordSchema, input);
   const passwordHash = await bcrypt.hash(password, BCRYPT_COST);
   return ctx.db.transaction(async (tx) => {
     const u = await lockUser(tx, ctx, id);
@@ -142,7 +143,7 @@ export async function resetUserPassword({ ctx, input }: ServiceCall<unknown>) {
  */
 export async function removeUser({ ctx, input }: ServiceCall<unknown>) {
   assertAdmin(ctx);
-  const { id } = userIdSchema.parse(input);
+  const { id } = parseForm(userIdSchema, input);
   return ctx.db.transaction(async (tx) => {
     const u = await lockUser(tx, ctx, id);
     if (u.role === "admin") await assertAnotherAdmin(tx, ctx.actor.companyId, id);
@@ -168,7 +169,7 @@ export async function changeOwnPassword({ ctx, input }: ServiceCall<unknown>) {
   assertStaff(ctx);
   if (ctx.actor.type !== "staff") throw new ValidationError("Пароль клиента меняется в карточке клиента");
   const actor = ctx.actor;
-  const data = changeOwnPasswordSchema.parse(input);
+  const data = parseForm(changeOwnPasswordSchema, input);
   const [me] = await ctx.db
     .select({ login: staffUsers.login, hash: staffUsers.passwordHash, extra: companies.extraCode })
     .from(staffUsers)
