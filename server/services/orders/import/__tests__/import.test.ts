@@ -223,6 +223,17 @@ describe("order import", () => {
       const rows = await tx.select().from(orderImportRows).where(eq(orderImportRows.importId, own.id));
       expect(rows.every((r) => r.status === "valid")).toBe(true);
 
+      // A read-only staff user of the owner may look but neither upload nor import.
+      const readOnly: ServiceContext = {
+        db: tx,
+        actor: { type: "staff", companyId: t.company.id, userId: t.staff.id, role: "readonly" },
+      };
+      await expect(
+        uploadImport({ ctx: readOnly, input: { clientId: t.client.id, fileName: "s.csv", body: chunked(file) } }),
+      ).rejects.toMatchObject({ code: "FORBIDDEN" });
+      await expect(importStep({ ctx: readOnly, input: { id: own.id } })).rejects.toMatchObject({ code: "FORBIDDEN" });
+      expect((await getImport({ ctx: readOnly, input: { id: own.id } })).status).toBe("ready");
+
       // The owner's staff import it.
       const done = (await runImport(t.staffCtx, own.id)).at(-1)!;
       expect(done.createdRows).toBe(3);
