@@ -43,7 +43,7 @@ export async function writeCompanyAudit(
 /** The settings page's journal, newest first, 50 a page (keyset by id). */
 export async function listCompanyAudit({ ctx, input }: ServiceCall<unknown>) {
   assertAdmin(ctx);
-  const { section, before } = parseForm(auditListSchema, input ?? {});
+  const { section, cursor: before } = parseForm(auditListSchema, input ?? {});
   const rows = await ctx.db
     .select({
       id: companyAudit.id,

@@ -130,5 +130,5 @@ export const AUDIT_SECTIONS = {
 } as const;
 export const auditListSchema = z.object({
   section: z.enum(Object.keys(AUDIT_SECTIONS) as [keyof typeof AUDIT_SECTIONS]).optional(),
-  before: bigId().optional(),
+  cursor: bigId().nullish(),
 });
