@@ -46,13 +46,13 @@ export default async function AppsPage() {
           {retailCrm ? (
             <ul className="mt-2 space-y-1 text-slate-700">
               <li>
-                Страница подключения: <code>{retailCrm.connect}</code>
+                Страница подключения: <code className="break-all">{retailCrm.connect}</code>
               </li>
               <li>
-                Простое подключение (configUrl): <code>{retailCrm.config}</code>
+                Простое подключение (configUrl): <code className="break-all">{retailCrm.config}</code>
               </li>
               <li>
-                Настройки модуля (accountUrl): <code>{retailCrm.account}</code>
+                Настройки модуля (accountUrl): <code className="break-all">{retailCrm.account}</code>
               </li>
             </ul>
           ) : (
@@ -78,13 +78,13 @@ export default async function AppsPage() {
           {urls ? (
             <ul className="mt-2 space-y-1 text-slate-700">
               <li>
-                Установка: <code>{urls.install}</code>
+                Установка: <code className="break-all">{urls.install}</code>
               </li>
               <li>
-                Вход: <code>{urls.login}</code>
+                Вход: <code className="break-all">{urls.login}</code>
               </li>
               <li>
-                Удаление: <code>{urls.uninstall}</code>
+                Удаление: <code className="break-all">{urls.uninstall}</code>
               </li>
             </ul>
           ) : (

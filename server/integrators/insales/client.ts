@@ -38,8 +38,10 @@ export function shopBaseUrl(shop: string): string {
   return `https://${shop}`;
 }
 
-/** Waits after a 503 (the shop's 500 requests / 5 min): our HTTP answer carries no Retry-After, so a fixed ladder. */
+/** Waits after a 503 (the shop's 500 requests / 5 min) when InSales names no Retry-After: a short ladder. */
 const RATE_LIMIT_WAITS_MS = [1000, 2000, 4000, 8000];
+/** A named wait longer than this is not sat out inside a request: the call fails as transient, the job retries later. */
+const MAX_INLINE_WAIT_MS = 8000;
 
 function insalesGet(creds: ShopCredentials, path: string, timeoutMs: number) {
   return insalesCall(creds, "GET", path, timeoutMs);
@@ -66,9 +68,17 @@ async function insalesCall(creds: ShopCredentials, method: string, path: string,
       if (e instanceof UnreachableError) throw new PartnerError(e.refused ? "auth" : "transient", e.message);
       throw e;
     }
-    const wait = RATE_LIMIT_WAITS_MS[attempt];
-    if (res.status !== 503 || wait === undefined) return res;
-    console.warn(`InSales ${creds.shop}: лимит запросов, ждём ${wait} мс перед повтором`);
+    if (res.status !== 503) return res;
+    const named = Number(res.retryAfter) * 1000;
+    const wait = Number.isFinite(named) && named > 0 ? named : RATE_LIMIT_WAITS_MS[attempt];
+    if (wait === undefined || wait > MAX_INLINE_WAIT_MS || attempt >= RATE_LIMIT_WAITS_MS.length) {
+      if (wait !== undefined && wait > MAX_INLINE_WAIT_MS)
+        console.warn(
+          `InSales ${creds.shop}: лимит запросов, следующий запрос через ${Math.ceil(wait / 1000)} с — повторим позже`,
+        );
+      return res;
+    }
+    console.warn(`InSales ${creds.shop}: лимит запросов, ждём ${wait} мс перед повтором (Retry-After)`);
     await new Promise((r) => setTimeout(r, wait));
   }
 }
