@@ -24,7 +24,11 @@ const clientLinks = [
   { href: "/automation", label: "Автоматизация" },
 ];
 // The sign-in journal is the company admins' alone (the page and the procedure check it again).
-const adminLinks = [{ href: "/security", label: "Безопасность" }];
+const adminLinks = [
+  { href: "/users", label: "Пользователи" },
+  { href: "/settings", label: "Настройки" },
+  { href: "/security", label: "Безопасность" },
+];
 
 type NavProps = {
   isStaff: boolean;
@@ -86,7 +90,15 @@ export function CabinetNav({ isStaff, isAdmin = false, userName, companyName, ex
           className={`${open ? "flex" : "hidden"} w-full items-center justify-between gap-3 pb-3 text-xs text-slate-500 md:flex md:w-auto md:pb-0`}
         >
           <span data-testid="whoami" className="min-w-0 break-words">
-            {userName} · {companyName} ({extra})
+            {/* Staff change their own password there; a client's is on its «Подключение магазина». */}
+            {isStaff ? (
+              <Link href="/users/password" title="Сменить пароль" className="hover:text-blue-700 hover:underline">
+                {userName}
+              </Link>
+            ) : (
+              userName
+            )}{" "}
+            · {companyName} ({extra})
           </span>
           {/* A plain form first: before hydration it posts to next-auth directly (a missing token gets its
               confirmation page); once the script runs, signOut does the same without a page load. */}
