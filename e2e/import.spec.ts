@@ -89,7 +89,7 @@ test("an unknown column is asked about once; the answer is remembered for the cl
   const file = await sampleXlsx({ rows: 5, badEvery: 0, prefix: `E2E-${uniqueSuffix()}` }, headers);
 
   await upload(page, client.name, "склад.xlsx", file);
-  await expect(page.getByText("Сопоставление столбцов")).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Сопоставление столбцов" })).toBeVisible();
   await page.getByLabel("Поле для столбца «Склад»").selectOption({ label: "Не загружать" });
   await page.getByRole("button", { name: "Сохранить и проверить" }).click();
   await expect(count(page, "Готово к загрузке")).toHaveText("5");
@@ -97,5 +97,5 @@ test("an unknown column is asked about once; the answer is remembered for the cl
   const again = await sampleXlsx({ rows: 5, badEvery: 0, prefix: `E2E-${uniqueSuffix()}` }, headers);
   await upload(page, client.name, "склад-2.xlsx", again);
   await expect(count(page, "Готово к загрузке")).toHaveText("5");
-  await expect(page.getByText("Сопоставление столбцов")).toHaveCount(0);
+  await expect(page.getByRole("heading", { name: "Сопоставление столбцов" })).toHaveCount(0);
 });
