@@ -1,3 +1,4 @@
+import { readBody } from "../shared/process";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { PrintKind } from "./print";
@@ -174,19 +175,6 @@ class SlidingWindow {
   }
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer | "too-large"> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(c);
-    });
-    req.on("end", () => resolve(size > MAX_BODY_BYTES ? "too-large" : Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
-
 function send(res: ServerResponse, reply: Reply) {
   if ("pdf" in reply)
     res
@@ -300,7 +288,7 @@ export async function startCdekStandIn(options: CdekStandInOptions = {}): Promis
   const server = createServer((req, res) => {
     void (async () => {
       const target = new URL(req.url ?? "/", "http://stand-in");
-      const raw = await readBody(req);
+      const raw = await readBody(req, MAX_BODY_BYTES);
       if (raw === "too-large")
         return send(res, errorsReply(413, "v2_bad_request", `Тело запроса больше ${MAX_BODY_BYTES} байт`));
       if (target.pathname.startsWith("/_control/")) return handleControl(req, res, target, raw);

@@ -1,12 +1,9 @@
 import { startInSalesStandIn } from "./server";
+import { standInPort, stopOnSignals } from "../shared/process";
 
 // `npm run stand-in:insales`: the InSales stand-in as a process of its own (port from INSALES_STAND_IN_PORT, 8087).
 // Our app's URLs come from INSALES_APP_INSTALL_URL / _UNINSTALL_URL / _LOGIN_URL or later from POST /_control/configure.
-const port = Number(process.env.INSALES_STAND_IN_PORT ?? 8087);
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error(`INSALES_STAND_IN_PORT должен быть номером порта, а не «${process.env.INSALES_STAND_IN_PORT}»`);
-  process.exit(1);
-}
+const port = standInPort("INSALES_STAND_IN_PORT", 8087);
 const standIn = await startInSalesStandIn({
   port,
   appId: process.env.INSALES_APP_ID || undefined,
@@ -25,13 +22,4 @@ console.log(
   `  Управление: ${standIn.url}/_control/… (info, configure, shops, install, uninstall, open-app, orders, …)`,
 );
 
-let stopping = false;
-async function stop(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  console.log(`${signal}: заглушка InSales останавливается`);
-  await standIn.close();
-  process.exit(0);
-}
-process.on("SIGTERM", () => void stop("SIGTERM"));
-process.on("SIGINT", () => void stop("SIGINT"));
+stopOnSignals("InSales", () => standIn.close());

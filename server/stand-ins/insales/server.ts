@@ -1,3 +1,4 @@
+import { readBody } from "../shared/process";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import {
@@ -73,19 +74,6 @@ const MAX_BODY_BYTES = 4 * 1024 * 1024;
 const JSON_TYPE = "application/json; charset=utf-8";
 const TEXT_TYPE = "text/plain; charset=utf-8";
 const ADMIN_USER_COOKIE = "insales_admin_user";
-
-function readBody(req: IncomingMessage): Promise<Buffer | "too-large"> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(c);
-    });
-    req.on("end", () => resolve(size > MAX_BODY_BYTES ? "too-large" : Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
 
 function send(res: ServerResponse, status: number, type: string, body: string, headers: Record<string, string> = {}) {
   const buf = Buffer.from(body, "utf8");
@@ -606,7 +594,7 @@ export async function startInSalesStandIn(options: InSalesStandInOptions = {}): 
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const target = new URL(req.url ?? "/", "http://stand-in");
-    const raw = await readBody(req);
+    const raw = await readBody(req, MAX_BODY_BYTES);
     if (raw === "too-large") return send(res, 413, TEXT_TYPE, `Тело запроса больше ${MAX_BODY_BYTES} байт`);
     if (target.pathname.startsWith("/_control/"))
       return handleControl(req, res, target.pathname, target.searchParams, raw);

@@ -1,13 +1,10 @@
 import { readFileSync } from "node:fs";
 import { startPimPayStandIn } from "./server";
+import { standInPort, stopOnSignals } from "../shared/process";
 
 // `npm run stand-in:pimpay`: the PimPay Platform API v2_7 stand-in as a process of its own (port from
 // PIMPAY_STAND_IN_PORT, 8089). PIMPAY_STAND_IN_PUBLIC_KEY_FILE registers a public key for the demo token at start.
-const port = Number(process.env.PIMPAY_STAND_IN_PORT ?? 8089);
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error(`PIMPAY_STAND_IN_PORT должен быть номером порта, а не «${process.env.PIMPAY_STAND_IN_PORT}»`);
-  process.exit(1);
-}
+const port = standInPort("PIMPAY_STAND_IN_PORT", 8089);
 const keyFile = process.env.PIMPAY_STAND_IN_PUBLIC_KEY_FILE;
 const digests = process.env.PIMPAY_STAND_IN_DIGESTS?.split(",").map((d) => d.trim()) as (
   "sha256" | "sha1" | "sha512"
@@ -40,13 +37,4 @@ console.log(
   `  Управление: ${standIn.url}/_control/… (info, tokens, clients, orders, states, verifications, fail-next, reset)`,
 );
 
-let stopping = false;
-async function stop(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  console.log(`${signal}: заглушка PimPay останавливается`);
-  await standIn.close();
-  process.exit(0);
-}
-process.on("SIGTERM", () => void stop("SIGTERM"));
-process.on("SIGINT", () => void stop("SIGINT"));
+stopOnSignals("PimPay", () => standIn.close());

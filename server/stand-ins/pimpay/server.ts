@@ -23,6 +23,7 @@ import type {
   VerificationRecord,
 } from "./types";
 import { standInWsdl } from "./wsdl";
+import { readBody } from "../shared/process";
 
 export type * from "./types";
 export { DEMO_TOKEN } from "./state";
@@ -68,19 +69,6 @@ const XML_TYPE = "text/xml; charset=utf-8";
 const TEXT_TYPE = "text/plain; charset=utf-8";
 const FAILURE_KINDS: FailureKind[] = ["500", "fault", "delay", "drop"];
 const DEFAULT_FAILURE_DELAY_MS = 30_000;
-
-function readBody(req: IncomingMessage): Promise<Buffer | "too-large"> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(c);
-    });
-    req.on("end", () => resolve(size > MAX_BODY_BYTES ? "too-large" : Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
 
 function send(res: ServerResponse, status: number, type: string, body: string | Buffer) {
   const buf = typeof body === "string" ? Buffer.from(body, "utf8") : body;
@@ -293,7 +281,7 @@ export async function startPimPayStandIn(options: PimPayStandInOptions = {}): Pr
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const target = new URL(req.url ?? "/", "http://stand-in");
     const path = target.pathname.replace(/\/+$/, "");
-    const raw = await readBody(req);
+    const raw = await readBody(req, MAX_BODY_BYTES);
     if (raw === "too-large") return send(res, 413, TEXT_TYPE, `Тело запроса больше ${MAX_BODY_BYTES} байт`);
     if (path.startsWith("/_control/")) return handleControl(req, res, new URL(path + target.search, target), raw);
     if (path === WSDL_PATH && req.method === "GET")

@@ -1,12 +1,9 @@
 import { startRetailCrmStandIn } from "./server";
+import { standInPort, stopOnSignals } from "../shared/process";
 
 // `npm run stand-in:retailcrm`: the RetailCRM stand-in as a process of its own (port RETAILCRM_STAND_IN_PORT, 8088).
 // Our module's URLs come from RETAILCRM_CONFIG_URL / RETAILCRM_CONNECT_URL or later from POST /_control/configure.
-const port = Number(process.env.RETAILCRM_STAND_IN_PORT ?? 8088);
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error(`RETAILCRM_STAND_IN_PORT должен быть номером порта, а не «${process.env.RETAILCRM_STAND_IN_PORT}»`);
-  process.exit(1);
-}
+const port = standInPort("RETAILCRM_STAND_IN_PORT", 8088);
 const standIn = await startRetailCrmStandIn({
   port,
   demoApiKey: process.env.RETAILCRM_DEMO_API_KEY || undefined,
@@ -24,13 +21,4 @@ console.log(
   `  Управление: ${standIn.url}/_control/… (info, accounts, keys, simple-connect, connect-url, callbacks/…, failures/…)`,
 );
 
-let stopping = false;
-async function stop(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  console.log(`${signal}: заглушка RetailCRM останавливается`);
-  await standIn.close();
-  process.exit(0);
-}
-process.on("SIGTERM", () => void stop("SIGTERM"));
-process.on("SIGINT", () => void stop("SIGINT"));
+stopOnSignals("RetailCRM", () => standIn.close());

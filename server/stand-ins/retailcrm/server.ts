@@ -24,6 +24,7 @@ import type {
   TrackingPush,
 } from "./types";
 import { validateModule, validateTracking } from "./validation";
+import { readBody } from "../shared/process";
 
 export type * from "./types";
 export { ALL_SCOPES, DEFAULT_DEMO_API_KEY, DEFAULT_SECRET, simpleConnectionToken } from "./state";
@@ -51,19 +52,6 @@ export interface RetailCrmStandIn {
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 const JSON_TYPE = "application/json; charset=utf-8";
 const FORM_TYPE = "application/x-www-form-urlencoded";
-
-function readBody(req: IncomingMessage): Promise<Buffer | "too-large"> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(c);
-    });
-    req.on("end", () => resolve(size > MAX_BODY_BYTES ? "too-large" : Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
 
 function send(res: ServerResponse, status: number, type: string, body: string, headers: Record<string, string> = {}) {
   const buf = Buffer.from(body, "utf8");
@@ -1101,7 +1089,7 @@ export async function startRetailCrmStandIn(options: RetailCrmStandInOptions = {
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const target = new URL(req.url ?? "/", "http://stand-in");
-    const raw = await readBody(req);
+    const raw = await readBody(req, MAX_BODY_BYTES);
     if (raw === "too-large")
       return send(res, 413, JSON_TYPE, JSON.stringify({ success: false, errorMsg: "Слишком большой запрос" }));
     if (target.pathname.startsWith("/_control/"))

@@ -1,12 +1,9 @@
 import { DEMO_ACCOUNT, DEMO_GATE_USER, startTopDeliveryStandIn } from "./server";
+import { standInPort, stopOnSignals } from "../shared/process";
 
 // `npm run stand-in:topdelivery`: the TopDelivery SOAP stand-in as a process of its own (port from
 // TOPDELIVERY_STAND_IN_PORT, 8086; TOPDELIVERY_STAND_IN_ADVANCE_MS > 0 moves orders on by themselves).
-const port = Number(process.env.TOPDELIVERY_STAND_IN_PORT ?? 8086);
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error(`TOPDELIVERY_STAND_IN_PORT должен быть номером порта, а не «${process.env.TOPDELIVERY_STAND_IN_PORT}»`);
-  process.exit(1);
-}
+const port = standInPort("TOPDELIVERY_STAND_IN_PORT", 8086);
 const advanceEveryMs = Number(process.env.TOPDELIVERY_STAND_IN_ADVANCE_MS ?? 0);
 if (!(Number.isFinite(advanceEveryMs) && advanceEveryMs >= 0)) {
   console.error("TOPDELIVERY_STAND_IN_ADVANCE_MS должен быть неотрицательным числом миллисекунд");
@@ -20,13 +17,4 @@ console.log(`  HTTP Basic шлюза: ${DEMO_GATE_USER.login} / ${DEMO_GATE_USER
 console.log(`  auth магазина: ${DEMO_ACCOUNT.login} / ${DEMO_ACCOUNT.password}`);
 console.log(`  Управление: ${standIn.url}/_control/… (info, orders, orders/status, advance, fail-next, configure)`);
 
-let stopping = false;
-async function stop(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  console.log(`${signal}: заглушка TopDelivery останавливается`);
-  await standIn.close();
-  process.exit(0);
-}
-process.on("SIGTERM", () => void stop("SIGTERM"));
-process.on("SIGINT", () => void stop("SIGINT"));
+stopOnSignals("TopDelivery", () => standIn.close());

@@ -22,6 +22,7 @@ import type {
   TopDeliveryStandInTuning,
 } from "./types";
 import { printWsdl, soapActionFor, webshopWsdl } from "./wsdl";
+import { readBody } from "../shared/process";
 
 export type * from "./types";
 export { DEMO_ACCOUNT, DEMO_GATE_USER } from "./state";
@@ -87,19 +88,6 @@ class UserWindow {
     if (ok) this.admitted.push(now);
     return { ok, seen: this.all.length };
   }
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer | "too-large"> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(c);
-    });
-    req.on("end", () => resolve(size > MAX_BODY_BYTES ? "too-large" : Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string | Buffer, headers = {}) {
@@ -251,7 +239,7 @@ export async function startTopDeliveryStandIn(options: TopDeliveryStandInOptions
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const target = new URL(req.url ?? "/", "http://stand-in");
     const path = target.pathname;
-    const raw = await readBody(req);
+    const raw = await readBody(req, MAX_BODY_BYTES);
     if (raw === "too-large") return send(res, 413, TEXT_TYPE, `Тело запроса больше ${MAX_BODY_BYTES} байт`);
     if (path.startsWith("/_control/")) return handleControl(req, res, path, raw);
     const gate = gates.find((g) => path === g.path || path === g.path.replace(/\/$/, ""));

@@ -1,0 +1,39 @@
+import type { IncomingMessage } from "node:http";
+
+/** A request body up to `max` bytes; a larger one is read to its end (the client is answered) and reported. */
+export function readBody(req: IncomingMessage, max: number): Promise<Buffer | "too-large"> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size <= max) chunks.push(c);
+    });
+    req.on("end", () => resolve(size > max ? "too-large" : Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+/** A stand-in run as its own process (`npm run stand-in:<name>`) stops cleanly on Ctrl-C or SIGTERM. */
+export function stopOnSignals(title: string, close: () => Promise<void>) {
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: заглушка ${title} останавливается`);
+    await close();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+/** The port a stand-in listens on: its environment variable or its default; a wrong value stops it with a reason. */
+export function standInPort(variable: string, fallback: number): number {
+  const port = Number(process.env[variable] ?? fallback);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`${variable} должен быть номером порта, а не «${process.env[variable]}»`);
+    process.exit(1);
+  }
+  return port;
+}
