@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createDatabase } from "@/db/client";
 import { createTenant } from "@/db/test/factories";
 import { createIsolatedDatabase } from "@/db/test/helpers";
+import type { authOptionsFor as AuthOptionsFor } from "@/server/auth";
 import { removeUser, createUser } from "..";
 
 // next-auth's session callbacks import next/headers for getSession; only the options builder is exercised here.
@@ -9,7 +10,7 @@ vi.mock("next/headers", () => ({ headers: async () => new Headers() }));
 
 let iso: Awaited<ReturnType<typeof createIsolatedDatabase>>;
 let conn: ReturnType<typeof createDatabase>;
-let authOptionsFor: typeof import("@/server/auth").authOptionsFor;
+let authOptionsFor: typeof AuthOptionsFor;
 
 beforeAll(async () => {
   iso = await createIsolatedDatabase();
