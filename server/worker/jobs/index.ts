@@ -11,6 +11,7 @@ import syncTick from "./sync-tick";
 import syncTransfer from "./sync-transfer";
 import sweepLoginAttempts from "./sweep-login-attempts";
 import sweepOrderChanges from "./sweep-order-changes";
+import sweepOrderImports from "./sweep-order-imports";
 import type { Job } from "./types";
 
 /** Every job the worker runs; a new one is a file in this folder and a line here. */
@@ -28,4 +29,5 @@ export const JOBS: readonly Job[] = [
   syncSubscriptions,
   sweepLoginAttempts,
   sweepOrderChanges,
+  sweepOrderImports,
 ];

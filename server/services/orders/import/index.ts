@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { PassThrough, Readable } from "node:stream";
-import { and, asc, desc, eq, gt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, lt, sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { clients, importMappings, orderImportRows, orderImports } from "@/db/schema";
 import { getApiOrderRules } from "../../api-settings";
@@ -500,4 +500,17 @@ export async function importTemplate(): Promise<Buffer> {
   const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
   ws.addRow(Object.fromEntries(TEMPLATE_COLUMNS.map((c) => [c.key, c.key === "receiver.date" ? tomorrow : c.sample])));
   return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+/** Staging rows are only worth keeping while someone may come back to an import: a month, then they go. */
+export const IMPORT_KEEP_DAYS = 30;
+
+/** Housekeeping (worker, daily): imports untouched for IMPORT_KEEP_DAYS go with their rows (cascade). */
+export async function sweepOrderImports(db: Queryable, now = new Date()) {
+  const cutoff = new Date(now.getTime() - IMPORT_KEEP_DAYS * 86_400_000);
+  const gone = await db
+    .delete(orderImports)
+    .where(lt(orderImports.updatedAt, cutoff))
+    .returning({ id: orderImports.id });
+  return { deleted: gone.length };
 }

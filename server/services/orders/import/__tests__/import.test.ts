@@ -2,7 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
 import type { Queryable } from "@/db/client";
-import { importMappings, orderImportRows, orders } from "@/db/schema";
+import { importMappings, orderImportRows, orderImports, orders } from "@/db/schema";
 import { createClient, createTenant } from "@/db/test/factories";
 import { withTestTransaction } from "@/db/test/helpers";
 import type { ServiceContext } from "../../../context";
@@ -13,6 +13,7 @@ import {
   importStep,
   listImportRows,
   setImportMapping,
+  sweepOrderImports,
   TOO_BIG_MESSAGE,
   uploadImport,
   type ImportView,
@@ -261,5 +262,21 @@ describe("order import", () => {
         uploadImport({ ctx: t.clientCtx, input: { fileName: "h.csv", body: chunked(Buffer.from("Номер;Город\n")) } }),
       ).rejects.toThrow(/только строка заголовков/);
       expect(sampleRows({ rows: 40 }).length).toBe(40);
+    }));
+
+  it("housekeeping drops imports untouched for a month, with their rows, and keeps the rest", () =>
+    withTestTransaction(async (tx) => {
+      const t = await createTenant(tx);
+      const file = sampleCsv({ rows: 3, badEvery: 0, prefix: "H" });
+      const old = await uploadImport({ ctx: t.clientCtx, input: { fileName: "old.csv", body: chunked(file) } });
+      const fresh = await uploadImport({ ctx: t.clientCtx, input: { fileName: "new.csv", body: chunked(file) } });
+      await tx
+        .update(orderImports)
+        .set({ updatedAt: new Date(Date.now() - 31 * 86_400_000) })
+        .where(eq(orderImports.id, old.id));
+      const { deleted } = await sweepOrderImports(tx);
+      expect(deleted).toBeGreaterThanOrEqual(1);
+      expect(await tx.select().from(orderImportRows).where(eq(orderImportRows.importId, old.id))).toHaveLength(0);
+      expect(await tx.select().from(orderImportRows).where(eq(orderImportRows.importId, fresh.id))).toHaveLength(3);
     }));
 });
