@@ -32,13 +32,14 @@ type SearchColumns = {
 };
 /**
  * The indexed search expressions: the order list's search (server/services/orders/search.ts) must write them exactly
- * so, or PostgreSQL will not use the indexes. `search_fold` is defined in migration 0027.
+ * so, or PostgreSQL will not use the indexes. `search_fold` is defined in migration 0027_order_search.
  */
 export const receiverSearchText = (t: SearchColumns) =>
   sql`search_fold(coalesce(${t.receiverPerson}, '') || ' ' || coalesce(${t.receiverCompany}, ''))`;
 export const addressSearchText = (t: SearchColumns) =>
   sql`search_fold(coalesce(${t.receiverTown}, '') || ' ' || coalesce(${t.receiverAddress}, ''))`;
-export const phoneDigits = (t: SearchColumns) => sql`regexp_replace(coalesce(${t.receiverPhone}, ''), '[^0-9]', '', 'g')`;
+export const phoneDigits = (t: SearchColumns) =>
+  sql`regexp_replace(coalesce(${t.receiverPhone}, ''), '[^0-9]', '', 'g')`;
 export const receiverSortKey = (t: SearchColumns) => sql`coalesce(${t.receiverPerson}, ${t.receiverCompany}, '')`;
 
 export const orders = pgTable(
@@ -104,7 +105,8 @@ export const orders = pgTable(
     uniqueIndex("orders_company_year_number_uq").on(t.companyId, t.year, t.number),
     // Keyset pagination walks (company, id desc); the filtered variants keep filters index-only at 1M rows.
     index("orders_company_id_idx").on(t.companyId, t.id.desc()),
-    index("orders_company_status_id_idx").on(t.companyId, t.status, t.id.desc()),
+    // Ascending id: the same index serves «status = X, newest first» backwards and the list sorted by status.
+    index("orders_company_status_id_idx").on(t.companyId, t.status, t.id),
     index("orders_company_client_id_idx").on(t.companyId, t.clientId, t.id.desc()),
     // The list's default order (created, id) and the one-day filter: a range walk, no sort of the day's rows.
     index("orders_company_created_id_idx").on(t.companyId, t.createdAt, t.id),
