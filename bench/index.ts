@@ -3,7 +3,7 @@ import { cdekTransfer } from "./cdek-transfer";
 import { importBench } from "./import";
 import { insalesInbound } from "./insales-inbound";
 import { labels } from "./labels";
-import { ordersList } from "./orders-list";
+import { ordersList, ordersSearch } from "./orders-list";
 import { pimpay } from "./pimpay";
 import { retailcrm } from "./retailcrm";
 import { syncTransfer } from "./sync-transfer";
@@ -24,6 +24,7 @@ const benches: Bench[] = [
   xmlIngest,
   syncTransfer,
   ordersList,
+  ordersSearch,
   xmlHostile,
   xmlFuzz,
   cdekRegistry,

@@ -1,8 +1,10 @@
-import { and, desc, eq, gt, gte, inArray, isNull, like, lt, or, sql, type SQL } from "drizzle-orm";
-import { branches, clients, orders, transfers } from "@/db/schema";
+import { type AnyColumn, and, asc, desc, eq, gt, gte, inArray, isNull, lt, sql, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import { branches, clients, orders, receiverSortKey, transfers } from "@/db/schema";
 import type { ServiceCall, ServiceContext } from "../context";
 import { mayJoinManifestSql } from "./lifecycle";
-import { type OrderFilter, listOrdersSchema, type ListOrdersInput } from "./schemas";
+import { type OrderFilter, type OrderSort, listOrdersSchema, type ListOrdersInput } from "./schemas";
+import { searchCondition } from "./search";
 import { orderScope } from "./scope";
 import { FINAL_STATUSES, ORDER_STATUS_CODES } from "./statuses";
 
@@ -33,20 +35,65 @@ export function orderFilterWhere(ctx: ServiceContext, q: OrderFilter): SQL {
     );
   }
   if (q.codPending) where.push(and(gt(orders.codAmount, "0"), inArray(orders.status, NOT_FINAL_STATUSES)));
-  if (q.search) {
-    const s = q.search.replace(/[\\%_]/g, (c) => `\\${c}`);
-    where.push(or(like(orders.number, `${s}%`), eq(orders.barcode, q.search)));
-  }
+  if (q.search) where.push(searchCondition(q.search, q.searchKind));
   return and(...where)!;
 }
 
-/** Keyset pagination on (company, id desc): the page cost does not grow with the table or the page number. */
-export async function listOrders({ ctx, input }: ServiceCall<ListOrdersInput>) {
-  const q = listOrdersSchema.parse(input);
-  const where: (SQL | undefined)[] = [orderFilterWhere(ctx, q)];
-  if (q.cursor) where.push(lt(orders.id, q.cursor));
+/** Exact counting stops here: beyond it the list says «больше 10 000» (counting a million matches is a scan). */
+export const COUNT_CAP = 10_000;
+/**
+ * A text search counts to 1,000 only: each match is a row read and rechecked (not an index-only step), and a search
+ * that finds more than a thousand orders is one to narrow, not to page through.
+ */
+export const SEARCH_COUNT_CAP = 1_000;
+/** Rows of the sort index read per step when a frequent search walks the list in its order (see walkPage). */
+const WALK_WINDOW = 2_000;
+/** A frequent search's page gives up after this many rows walked; the next page goes on from there. */
+const WALK_MAX = 100_000;
 
-  const rows = await ctx.db
+type SortKeyColumns = Record<"createdAt" | "number" | "status" | "codAmount", AnyColumn> &
+  Parameters<typeof receiverSortKey>[0];
+
+/** The sorted column's value; each has an index (company, value, id) in db/schema/orders.ts. */
+function sortKey(t: SortKeyColumns, sort: OrderSort): SQL | AnyColumn {
+  switch (sort) {
+    case "created":
+      return t.createdAt;
+    case "number":
+      return t.number;
+    case "status":
+      return t.status;
+    case "receiver":
+      return receiverSortKey(t);
+    case "cod":
+      return t.codAmount;
+  }
+}
+
+export interface OrderPageQuery {
+  filter: OrderFilter;
+  sort: OrderSort;
+  dir: "asc" | "desc";
+  cursor?: number;
+  limit: number;
+}
+
+/** (sorted value, id) after the cursor row, read within the caller's scope (another company's id starts nothing). */
+function afterCursor(ctx: ServiceContext, p: Pick<OrderPageQuery, "sort" | "dir">, cursor: number): SQL {
+  const k = alias(orders, "k");
+  const scope = ctx.actor.type === "client" ? eq(k.clientId, ctx.actor.clientId) : undefined;
+  const after = sql`(select ${sortKey(k, p.sort)}, ${k.id} from ${orders} as "k" where ${and(eq(k.id, cursor), eq(k.companyId, ctx.actor.companyId), scope)})`;
+  const key = sortKey(orders, p.sort);
+  return p.dir === "desc" ? sql`(${key}, ${orders.id}) < ${after}` : sql`(${key}, ${orders.id}) > ${after}`;
+}
+
+const ordering = (p: Pick<OrderPageQuery, "sort" | "dir">) => {
+  const key = sortKey(orders, p.sort);
+  return p.dir === "desc" ? [desc(key), desc(orders.id)] : [asc(key), asc(orders.id)];
+};
+
+function selectRows(ctx: ServiceContext, where: SQL, p: Pick<OrderPageQuery, "sort" | "dir">, limit: number) {
+  return ctx.db
     .select({
       id: orders.id,
       number: orders.number,
@@ -59,6 +106,7 @@ export async function listOrders({ ctx, input }: ServiceCall<ListOrdersInput>) {
       clientCurrency: clients.currency,
       receiverPerson: orders.receiverPerson,
       receiverCompany: orders.receiverCompany,
+      receiverPhone: orders.receiverPhone,
       receiverTown: orders.receiverTown,
       receiverAddress: orders.receiverAddress,
       weight: orders.weight,
@@ -69,11 +117,85 @@ export async function listOrders({ ctx, input }: ServiceCall<ListOrdersInput>) {
     .from(orders)
     .innerJoin(clients, eq(clients.id, orders.clientId))
     .leftJoin(branches, eq(branches.id, orders.responsibleBranchId))
-    .where(and(...where))
-    .orderBy(desc(orders.id))
-    .limit(q.limit + 1);
+    .where(where)
+    .orderBy(...ordering(p))
+    .limit(limit);
+}
 
-  const hasMore = rows.length > q.limit;
-  const page = hasMore ? rows.slice(0, q.limit) : rows;
-  return { items: page, nextCursor: hasMore ? page[page.length - 1]!.id : null };
+export type OrderRow = Awaited<ReturnType<typeof selectRows>>[number];
+
+/** One page in the list's order: (sorted value, id) in the chosen direction, after the cursor row. */
+export function orderPage(ctx: ServiceContext, p: OrderPageQuery): Promise<OrderRow[]> {
+  const where = and(orderFilterWhere(ctx, p.filter), p.cursor ? afterCursor(ctx, p, p.cursor) : undefined)!;
+  return selectRows(ctx, where, p, p.limit);
+}
+
+/**
+ * A search that matches more than SEARCH_COUNT_CAP orders: the list's order is walked on its index, a window of rows
+ * at a time, and each window is searched by id — a frequent word finds its page in the first windows, where reading
+ * every match through the trigram index and sorting them all would take seconds. `next` is where to go on from.
+ */
+async function walkPage(ctx: ServiceContext, p: OrderPageQuery): Promise<{ rows: OrderRow[]; next: number | null }> {
+  const { search, searchKind, ...rest } = p.filter;
+  const plain = orderFilterWhere(ctx, rest);
+  const found: OrderRow[] = [];
+  let cursor = p.cursor;
+  for (let walked = 0; walked < WALK_MAX; walked += WALK_WINDOW) {
+    let window = ctx.db.select({ id: orders.id }).from(orders).$dynamic();
+    if (p.filter.received) window = window.innerJoin(clients, eq(clients.id, orders.clientId));
+    const ids = (
+      await window
+        .where(and(plain, cursor ? afterCursor(ctx, p, cursor) : undefined))
+        .orderBy(...ordering(p))
+        .limit(WALK_WINDOW)
+    ).map((r) => r.id);
+    if (!ids.length) return { rows: found, next: null };
+    const need = p.limit - found.length;
+    const hits = await selectRows(ctx, and(inArray(orders.id, ids), searchCondition(search!, searchKind))!, p, need);
+    found.push(...hits);
+    if (found.length === p.limit) return { rows: found, next: found[found.length - 1]!.id };
+    if (ids.length < WALK_WINDOW) return { rows: found, next: null };
+    cursor = ids[ids.length - 1]!;
+  }
+  return { rows: found, next: cursor ?? null };
+}
+
+/** How many orders the filter selects, counted up to `cap` + 1 (so «more than the cap» is known, not a guess). */
+export async function countOrders(
+  ctx: ServiceContext,
+  filter: OrderFilter,
+  cap = filter.search ? SEARCH_COUNT_CAP : COUNT_CAP,
+) {
+  // Without the clients join unless the filter reads clients: the count stays an index-only walk.
+  let matches = ctx.db
+    .select({ one: sql`1` })
+    .from(orders)
+    .$dynamic();
+  if (filter.received) matches = matches.innerJoin(clients, eq(clients.id, orders.clientId));
+  const capped = matches
+    .where(orderFilterWhere(ctx, filter))
+    .limit(cap + 1)
+    .as("capped");
+  const [row] = await ctx.db.select({ n: sql<number>`count(*)::int` }).from(capped);
+  const n = row?.n ?? 0;
+  return { count: Math.min(n, cap), more: n > cap };
+}
+
+/**
+ * Keyset pagination on (sorted value, id): the page cost does not grow with the table or the page number. The first
+ * page also carries the total (capped: COUNT_CAP, SEARCH_COUNT_CAP for a text search); later pages do not count again.
+ * A text search is counted first on every page: a rare one is read through the trigram index, a frequent one walks the
+ * list's order (walkPage).
+ */
+export async function listOrders({ ctx, input }: ServiceCall<ListOrdersInput>) {
+  const { sort, dir, cursor, limit, ...filter } = listOrdersSchema.parse(input);
+  const total = filter.search || !cursor ? await countOrders(ctx, filter) : null;
+  if (filter.search && total!.more) {
+    const { rows, next } = await walkPage(ctx, { filter, sort, dir, cursor, limit });
+    return { items: rows, nextCursor: next, total: cursor ? null : total };
+  }
+  const rows = await orderPage(ctx, { filter, sort, dir, cursor, limit: limit + 1 });
+  const hasMore = rows.length > limit;
+  const page = hasMore ? rows.slice(0, limit) : rows;
+  return { items: page, nextCursor: hasMore ? page[page.length - 1]!.id : null, total: cursor ? null : total };
 }

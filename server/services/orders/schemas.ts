@@ -238,12 +238,20 @@ export const updateOrderSchema = z
   .object({ id: bigId(), clientId: int32Id("Выберите клиента").optional(), ...cabinetFields })
   .superRefine(cabinetRules);
 
+export const SEARCH_KINDS = ["all", "number", "barcode", "receiver", "phone", "address"] as const;
+export type SearchKind = (typeof SEARCH_KINDS)[number];
+/** The list's sortable columns; «created» is the default (newest first). */
+export const ORDER_SORTS = ["created", "number", "status", "receiver", "cod"] as const;
+export type OrderSort = (typeof ORDER_SORTS)[number];
+
 export const listOrdersSchema = z.object({
   status: z.enum(ORDER_STATUS_CODES).optional(),
   clientId: int32Id().optional(),
   dateFrom: isoDate().optional(),
   dateTo: isoDate().optional(),
   search: safeString().trim().max(100, "Не длиннее 100 символов").optional(),
+  /** Where the search looks; «all» (or none) picks by what was typed (digits: number, barcode, phone; words: also names, addresses). */
+  searchKind: z.enum(SEARCH_KINDS).optional(),
   manifestId: int32Id().optional(),
   withoutManifest: z.boolean().optional(),
   /** What the manifest picker offers: orders in no manifest that the lifecycle lets into one. */
@@ -254,12 +262,15 @@ export const listOrdersSchema = z.object({
   transfer: z.enum(["waiting", "failed"]).optional(),
   /** Cash on delivery still to collect: a COD amount on an order not yet in a final status. */
   codPending: z.boolean().optional(),
+  sort: z.enum(ORDER_SORTS).default("created"),
+  dir: z.enum(["asc", "desc"]).default("desc"),
+  /** The id of the previous page's last row: its sort value and id are where the next page starts (keyset). */
   cursor: bigId().optional(),
   limit: z.number().int().min(1).max(200).default(50),
 });
 
 /** The list's filter without its paging: what «все по фильтру» of the bulk actions selects. */
-export const orderFilterSchema = listOrdersSchema.omit({ cursor: true, limit: true });
+export const orderFilterSchema = listOrdersSchema.omit({ cursor: true, limit: true, sort: true, dir: true });
 
 export const orderIdSchema = z.object({ id: bigId() });
 
