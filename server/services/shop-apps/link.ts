@@ -1,15 +1,15 @@
-import { and, eq, ne, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
-import { integrations, shopAppInstalls } from "@/db/schema";
+import { shopAppInstalls } from "@/db/schema";
 import { PartnerError } from "@/server/integrators/errors";
 import { UnreachableError } from "@/server/integrators/http";
 import { readShopStatuses } from "@/server/integrators/insales/client";
 import { insalesSettingsSchema } from "@/server/integrators/insales/settings";
 import { findUser } from "../auth/authenticate";
-import { ConflictError, TooManyRequestsError, UnauthorizedError, ValidationError, zodFieldErrors } from "../errors";
-import { ownerSecretsContext, sealSecrets } from "../integrations/secret-box";
+import { TooManyRequestsError, UnauthorizedError, ValidationError, zodFieldErrors } from "../errors";
 import { ORDER_STATUSES } from "../orders/statuses";
 import { throttledSignIn } from "../security/throttle";
+import { upsertClientIntegration } from "./client-integration";
 import { findInstallById, installPassword } from "./installs";
 import { linkShopSchema, ticketSchema } from "./schemas";
 import { dropTickets, issueTicket, peekTicket } from "./tickets";
@@ -114,67 +114,24 @@ export async function attachShop(
   // The shop's row locked: two link forms of one shop at once make one integration, the second sees the first.
   const [shop] = await tx.select().from(shopAppInstalls).where(eq(shopAppInstalls.id, installId)).for("update");
   if (!shop) throw new UnauthorizedError(STALE_LINK);
-  const owner = { companyId: client.companyId, ownerKind: "client" as const, clientId: client.clientId };
-  const [existing] = await tx
-    .select()
-    .from(integrations)
-    .where(
-      and(
-        eq(integrations.companyId, owner.companyId),
-        eq(integrations.ownerKind, "client"),
-        eq(integrations.clientId, owner.clientId),
-        eq(integrations.integrator, "insales"),
-      ),
-    )
-    .for("update");
-  if (existing) {
-    const [other] = await tx
-      .select({ shop: shopAppInstalls.shop })
-      .from(shopAppInstalls)
-      .where(and(eq(shopAppInstalls.integrationId, existing.id), ne(shopAppInstalls.id, shop.id)));
-    if (other) {
-      throw new ConflictError(
-        `К этому клиенту уже подключён магазин ${other.shop}. Сначала удалите приложение в том магазине.`,
-      );
-    }
-  }
-
-  const checked = insalesSettingsSchema.safeParse({
-    shop: shop.shop,
-    insalesId: shop.shopId,
-    password: installPassword(shop),
-    triggerStatus: data.triggerStatus,
-    prefix: data.prefix || undefined,
-    statusMap: Object.fromEntries(Object.entries(data.statusMap).filter(([, v]) => v)),
+  const integrationId = await upsertClientIntegration(tx, {
+    install: shop,
+    client,
+    integrator: "insales",
+    taken: (other) => `К этому клиенту уже подключён магазин ${other}. Сначала удалите приложение в том магазине.`,
+    build: () => {
+      const checked = insalesSettingsSchema.safeParse({
+        shop: shop.shop,
+        insalesId: shop.shopId,
+        password: installPassword(shop),
+        triggerStatus: data.triggerStatus,
+        prefix: data.prefix || undefined,
+        statusMap: Object.fromEntries(Object.entries(data.statusMap).filter(([, v]) => v)),
+      });
+      if (!checked.success) throw new ValidationError("Проверьте поля формы", zodFieldErrors(checked.error));
+      const { password, ...settings } = checked.data;
+      return { settings, secrets: { password } };
+    },
   });
-  if (!checked.success) throw new ValidationError("Проверьте поля формы", zodFieldErrors(checked.error));
-  const { password, ...settings } = checked.data;
-  const secrets = sealSecrets({ password }, ownerSecretsContext({ ...owner, branchId: null, integrator: "insales" }));
-  const values = {
-    settings,
-    secrets,
-    enabled: true,
-    healthStatus: "unknown" as const,
-    healthMessage: null,
-    healthCheckedAt: null,
-    updatedAt: sql`now()`,
-  };
-  const [row] = existing
-    ? await tx.update(integrations).set(values).where(eq(integrations.id, existing.id)).returning()
-    : await tx
-        .insert(integrations)
-        .values({ ...values, ...owner, integrator: "insales" })
-        .returning();
-  // A shop linked anew (to another client) leaves the old link switched off and without its password.
-  if (shop.integrationId !== null && shop.integrationId !== row!.id) {
-    await tx
-      .update(integrations)
-      .set({ enabled: false, secrets: null, updatedAt: sql`now()` })
-      .where(eq(integrations.id, shop.integrationId));
-  }
-  await tx
-    .update(shopAppInstalls)
-    .set({ integrationId: row!.id, updatedAt: sql`now()` })
-    .where(eq(shopAppInstalls.id, shop.id));
-  return { shopInstallId: shop.id, integrationId: row!.id };
+  return { shopInstallId: shop.id, integrationId };
 }

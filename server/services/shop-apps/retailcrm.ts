@@ -9,6 +9,7 @@ import { retailCrmSettingsSchema } from "@/server/integrators/retailcrm/settings
 import { ConflictError, UnauthorizedError, ValidationError, zodFieldErrors, type FieldErrors } from "../errors";
 import { openSecrets, ownerSecretsContext, sealSecrets } from "../integrations/secret-box";
 import { AppNotConfiguredError } from "./installs";
+import { upsertClientIntegration } from "./client-integration";
 import { clientAccount } from "./link";
 import { connectRetailCrmSchema, linkRetailCrmSchema, registerPayloadSchema } from "./retailcrm-schemas";
 import { ticketSchema } from "./schemas";
@@ -143,55 +144,24 @@ export async function syncRetailCrmModule(tx: Queryable, installId: number, acti
 /** The client's RetailCRM integration (one per client), pointing at this installation; defaults for the rules. */
 async function attachInstall(tx: Queryable, install: Install, client: { companyId: number; clientId: number }) {
   const cfg = retailCrmConfig();
-  const owner = { companyId: client.companyId, ownerKind: "client" as const, clientId: client.clientId };
-  const [existing] = await tx
-    .select()
-    .from(integrations)
-    .where(
-      and(
-        eq(integrations.companyId, owner.companyId),
-        eq(integrations.ownerKind, "client"),
-        eq(integrations.clientId, owner.clientId),
-        eq(integrations.integrator, "retailcrm"),
-      ),
-    )
-    .for("update");
-  if (existing) {
-    const [other] = await tx
-      .select({ shop: shopAppInstalls.shop, id: shopAppInstalls.id })
-      .from(shopAppInstalls)
-      .where(eq(shopAppInstalls.integrationId, existing.id));
-    if (other && other.id !== install.id)
-      throw new ConflictError(`К этому клиенту уже подключена RetailCRM ${other.shop}. Сначала отключите модуль там.`);
-  }
-  // Rules the client already set survive a reconnect; the connection's own fields are this installation's.
-  const checked = retailCrmSettingsSchema.safeParse({
-    ...(existing?.settings ?? {}),
-    crmUrl: install.shop,
-    apiKey: installApiKey(install),
-    moduleCode: moduleCodeOf(cfg.integrationCode, install.id),
+  return upsertClientIntegration(tx, {
+    install,
+    client,
+    integrator: "retailcrm",
+    taken: (other) => `К этому клиенту уже подключена RetailCRM ${other}. Сначала отключите модуль там.`,
+    build: (existing) => {
+      // Rules the client already set survive a reconnect; the connection's own fields are this installation's.
+      const checked = retailCrmSettingsSchema.safeParse({
+        ...(existing?.settings ?? {}),
+        crmUrl: install.shop,
+        apiKey: installApiKey(install),
+        moduleCode: moduleCodeOf(cfg.integrationCode, install.id),
+      });
+      if (!checked.success) throw new ValidationError("Проверьте поля формы", zodFieldErrors(checked.error));
+      const { apiKey, ...settings } = checked.data;
+      return { settings, secrets: { apiKey } };
+    },
   });
-  if (!checked.success) throw new ValidationError("Проверьте поля формы", zodFieldErrors(checked.error));
-  const { apiKey, ...settings } = checked.data;
-  const secrets = sealSecrets({ apiKey }, ownerSecretsContext({ ...owner, branchId: null, integrator: "retailcrm" }));
-  const values = { settings, secrets, enabled: true, healthStatus: "unknown" as const, updatedAt: sql`now()` };
-  const [row] = existing
-    ? await tx.update(integrations).set(values).where(eq(integrations.id, existing.id)).returning()
-    : await tx
-        .insert(integrations)
-        .values({ ...values, ...owner, integrator: "retailcrm" })
-        .returning();
-  if (install.integrationId !== null && install.integrationId !== row!.id) {
-    await tx
-      .update(integrations)
-      .set({ enabled: false, secrets: null, updatedAt: sql`now()` })
-      .where(eq(integrations.id, install.integrationId));
-  }
-  await tx
-    .update(shopAppInstalls)
-    .set({ integrationId: row!.id, updatedAt: sql`now()` })
-    .where(eq(shopAppInstalls.id, install.id));
-  return row!.id;
 }
 
 function formErrors(r: { success: false; error: Parameters<typeof zodFieldErrors>[0] }): never {
