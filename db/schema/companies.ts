@@ -1,5 +1,16 @@
 import { sql } from "drizzle-orm";
-import { bigint, check, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
 
 export const companies = pgTable(
   "companies",
@@ -42,7 +53,11 @@ export const staffUsers = pgTable(
      */
     removedAt: timestamp({ withTimezone: true }),
   },
-  (t) => [uniqueIndex("staff_users_company_login_uq").on(t.companyId, t.login).where(sql`${t.removedAt} is null`)],
+  (t) => [
+    uniqueIndex("staff_users_company_login_uq")
+      .on(t.companyId, t.login)
+      .where(sql`${t.removedAt} is null`),
+  ],
 );
 
 /** Who changed which company setting (requisites, XML API rules, services, tariffs, zones) and how. */
