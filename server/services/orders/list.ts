@@ -42,14 +42,14 @@ export function orderFilterWhere(ctx: ServiceContext, q: OrderFilter): SQL {
 /** Exact counting stops here: beyond it the list says «больше 10 000» (counting a million matches is a scan). */
 export const COUNT_CAP = 10_000;
 /**
- * A text search counts to 1,000 only: each match is a row read and rechecked (not an index-only step), and a search
- * that finds more than a thousand orders is one to narrow, not to page through.
+ * A text search counts to 2,000 only: each match is a row read and rechecked (not an index-only step), and a search
+ * that finds more than that is one to narrow, not to page through.
  */
-export const SEARCH_COUNT_CAP = 1_000;
+export const SEARCH_COUNT_CAP = 2_000;
 /** Rows of the sort index read per step when a frequent search walks the list in its order (see walkPage). */
 const WALK_WINDOW = 2_000;
-/** A frequent search's page gives up after this many rows walked; the next page goes on from there. */
-const WALK_MAX = 100_000;
+/** Steps a walk takes before it gives way to the trigram index: past them the matches are too sparse to walk to. */
+const WALK_STEPS = 1;
 
 type SortKeyColumns = Record<"createdAt" | "number" | "status" | "codAmount", AnyColumn> &
   Parameters<typeof receiverSortKey>[0];
@@ -132,15 +132,16 @@ export function orderPage(ctx: ServiceContext, p: OrderPageQuery): Promise<Order
 
 /**
  * A search that matches more than SEARCH_COUNT_CAP orders: the list's order is walked on its index, a window of rows
- * at a time, and each window is searched by id — a frequent word finds its page in the first windows, where reading
- * every match through the trigram index and sorting them all would take seconds. `next` is where to go on from.
+ * at a time, and each window is searched by id — a frequent word («Иванова») fills its page in the first window, where
+ * reading all its matches through the trigram index and sorting them would take long. When a few windows do not fill
+ * the page the matches are sparse (a few thousand in the million) and the trigram index is the quicker way: null.
  */
-async function walkPage(ctx: ServiceContext, p: OrderPageQuery): Promise<{ rows: OrderRow[]; next: number | null }> {
+async function walkPage(ctx: ServiceContext, p: OrderPageQuery): Promise<{ rows: OrderRow[]; next: number } | null> {
   const { search, searchKind, ...rest } = p.filter;
   const plain = orderFilterWhere(ctx, rest);
   const found: OrderRow[] = [];
   let cursor = p.cursor;
-  for (let walked = 0; walked < WALK_MAX; walked += WALK_WINDOW) {
+  for (let step = 0; step < WALK_STEPS; step++) {
     let window = ctx.db.select({ id: orders.id }).from(orders).$dynamic();
     if (p.filter.received) window = window.innerJoin(clients, eq(clients.id, orders.clientId));
     const ids = (
@@ -149,15 +150,18 @@ async function walkPage(ctx: ServiceContext, p: OrderPageQuery): Promise<{ rows:
         .orderBy(...ordering(p))
         .limit(WALK_WINDOW)
     ).map((r) => r.id);
-    if (!ids.length) return { rows: found, next: null };
-    const need = p.limit - found.length;
-    const hits = await selectRows(ctx, and(inArray(orders.id, ids), searchCondition(search!, searchKind))!, p, need);
+    if (ids.length < WALK_WINDOW) return null; // the end is near: one indexed page finishes it
+    const hits = await selectRows(
+      ctx,
+      and(inArray(orders.id, ids), searchCondition(search!, searchKind))!,
+      p,
+      p.limit - found.length,
+    );
     found.push(...hits);
     if (found.length === p.limit) return { rows: found, next: found[found.length - 1]!.id };
-    if (ids.length < WALK_WINDOW) return { rows: found, next: null };
     cursor = ids[ids.length - 1]!;
   }
-  return { rows: found, next: cursor ?? null };
+  return null;
 }
 
 /** How many orders the filter selects, counted up to `cap` + 1 (so «more than the cap» is known, not a guess). */
@@ -181,21 +185,57 @@ export async function countOrders(
   return { count: Math.min(n, cap), more: n > cap };
 }
 
+/** Up to `max` ids of the filter's orders, in no order: with a text search PostgreSQL reads them off the trigram index. */
+async function matchIds(ctx: ServiceContext, filter: OrderFilter, max: number): Promise<number[]> {
+  let q = ctx.db.select({ id: orders.id }).from(orders).$dynamic();
+  if (filter.received) q = q.innerJoin(clients, eq(clients.id, orders.clientId));
+  return (await q.where(orderFilterWhere(ctx, filter)).limit(max)).map((r) => r.id);
+}
+
+/** A page of the given orders (already filtered and scoped) in the list's order: a few thousand primary-key reads. */
+async function pageOfIds(ctx: ServiceContext, ids: number[], p: OrderPageQuery) {
+  const idIn = sql`${orders.id} = any(${`{${ids.join(",")}}`}::bigint[])`;
+  const rows = await selectRows(ctx, and(idIn, p.cursor ? afterCursor(ctx, p, p.cursor) : undefined)!, p, p.limit + 1);
+  const hasMore = rows.length > p.limit;
+  const page = hasMore ? rows.slice(0, p.limit) : rows;
+  return { rows: page, next: hasMore ? page[page.length - 1]!.id : null };
+}
+
+/** Sparse matches of a frequent search are sorted from their ids up to this many; past it the planner decides. */
+const SPARSE_MAX = 20_000;
+
+/**
+ * A text search's page. Its matches are first read off the trigram index, up to SEARCH_COUNT_CAP + 1 — that is the
+ * count — and when they are fewer the page is sorted from those ids. (Left to itself the planner, which cannot tell
+ * how many rows «%7646%» matches, often walks the whole list instead.) A frequent search walks the list's order
+ * (walkPage), and one too sparse to walk to is sorted from up to SPARSE_MAX ids.
+ */
+async function searchPage(ctx: ServiceContext, p: OrderPageQuery) {
+  const ids = await matchIds(ctx, p.filter, SEARCH_COUNT_CAP + 1);
+  const total = { count: Math.min(ids.length, SEARCH_COUNT_CAP), more: ids.length > SEARCH_COUNT_CAP };
+  if (!total.more) return { ...(await pageOfIds(ctx, ids, p)), total };
+  const walked = await walkPage(ctx, p);
+  if (walked) return { ...walked, total };
+  const all = await matchIds(ctx, p.filter, SPARSE_MAX + 1);
+  if (all.length <= SPARSE_MAX) return { ...(await pageOfIds(ctx, all, p)), total };
+  const rows = await orderPage(ctx, { ...p, limit: p.limit + 1 });
+  const page = rows.slice(0, p.limit);
+  return { rows: page, next: rows.length > p.limit ? page[page.length - 1]!.id : null, total };
+}
+
 /**
  * Keyset pagination on (sorted value, id): the page cost does not grow with the table or the page number. The first
  * page also carries the total (capped: COUNT_CAP, SEARCH_COUNT_CAP for a text search); later pages do not count again.
- * A text search is counted first on every page: a rare one is read through the trigram index, a frequent one walks the
- * list's order (walkPage).
  */
 export async function listOrders({ ctx, input }: ServiceCall<ListOrdersInput>) {
   const { sort, dir, cursor, limit, ...filter } = listOrdersSchema.parse(input);
-  const total = filter.search || !cursor ? await countOrders(ctx, filter) : null;
-  if (filter.search && total!.more) {
-    const { rows, next } = await walkPage(ctx, { filter, sort, dir, cursor, limit });
-    return { items: rows, nextCursor: next, total: cursor ? null : total };
+  if (filter.search) {
+    const r = await searchPage(ctx, { filter, sort, dir, cursor, limit });
+    return { items: r.rows, nextCursor: r.next, total: cursor ? null : r.total };
   }
+  const total = cursor ? null : await countOrders(ctx, filter);
   const rows = await orderPage(ctx, { filter, sort, dir, cursor, limit: limit + 1 });
   const hasMore = rows.length > limit;
   const page = hasMore ? rows.slice(0, limit) : rows;
-  return { items: page, nextCursor: hasMore ? page[page.length - 1]!.id : null, total: cursor ? null : total };
+  return { items: page, nextCursor: hasMore ? page[page.length - 1]!.id : null, total };
 }
