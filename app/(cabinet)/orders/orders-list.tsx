@@ -8,23 +8,39 @@ import { STATUS_OPTIONS, StatusBadge } from "@/components/order-status";
 import { QueryState } from "@/components/query-state";
 import { useTRPC } from "@/components/trpc";
 import { Button, Field, Input, LinkButton, PageHeader, Select, ShowMoreButton, Table } from "@/components/ui";
+import { ORDER_SORTS, SEARCH_KINDS, type OrderSort, type SearchKind } from "@/server/services/orders/schemas";
 import { ORDER_STATUS_CODES, type OrderStatus } from "@/server/services/orders/statuses";
 import { BulkActions } from "./bulk-actions";
 
 const PAGE_SIZE = 50;
 const isDate = (v: string | null): v is string => !!v && /^\d{4}-\d{2}-\d{2}$/.test(v);
 
-/** Filters live in the URL (status, client, from, to, q, received, transfer, cod) so a reload or a shared link keeps them. */
+const SEARCH_KIND_TITLES: Record<SearchKind, string> = {
+  all: "Везде",
+  number: "Номер",
+  barcode: "Штрихкод",
+  receiver: "Получатель",
+  phone: "Телефон",
+  address: "Адрес",
+};
+
+/**
+ * Filters live in the URL (status, client, from, to, q, kind, received, transfer, cod) so a reload or a shared link
+ * keeps them; so do the sorted column and its direction (sort, dir).
+ */
 function useOrderFilters(isStaff: boolean) {
   const sp = useSearchParams();
   const status = sp.get("status");
   const client = Number(sp.get("client"));
+  const kind = sp.get("kind");
   return {
     status: status && (ORDER_STATUS_CODES as string[]).includes(status) ? (status as OrderStatus) : undefined,
     clientId: Number.isInteger(client) && client > 0 ? client : undefined,
     dateFrom: isDate(sp.get("from")) ? sp.get("from")! : undefined,
     dateTo: isDate(sp.get("to")) ? sp.get("to")! : undefined,
     search: sp.get("q")?.trim() || undefined,
+    searchKind:
+      kind && kind !== "all" && (SEARCH_KINDS as readonly string[]).includes(kind) ? (kind as SearchKind) : undefined,
     // Orders handed to us by partner courier companies; only staff see other clients' orders at all.
     received: isStaff && sp.get("received") === "1" ? true : undefined,
     // The dashboard's links: hand-overs to partners waiting or failed (staff only), COD still to collect.
@@ -36,23 +52,109 @@ function useOrderFilters(isStaff: boolean) {
   };
 }
 
+type Filters = ReturnType<typeof useOrderFilters>;
+
+function useOrderSort() {
+  const sp = useSearchParams();
+  const sort = sp.get("sort");
+  return {
+    sort: sort && (ORDER_SORTS as readonly string[]).includes(sort) ? (sort as OrderSort) : ("created" as const),
+    dir: sp.get("dir") === "asc" ? ("asc" as const) : ("desc" as const),
+  };
+}
+
+/** «Скачать xlsx / csv»: the list's own (validated) filter and order in the names the export route reads. */
+function exportHref(filters: Filters, order: Order, format: "xlsx" | "csv") {
+  const q = new URLSearchParams({ format });
+  const put = (k: string, v: string | number | boolean | undefined) => {
+    if (v !== undefined) q.set(k, v === true ? "1" : String(v));
+  };
+  put("status", filters.status);
+  put("client", filters.clientId);
+  put("from", filters.dateFrom);
+  put("to", filters.dateTo);
+  put("q", filters.search);
+  put("kind", filters.searchKind);
+  put("received", filters.received);
+  put("transfer", filters.transfer);
+  put("cod", filters.codPending);
+  put("sort", order.sort);
+  put("dir", order.dir);
+  return `/api/orders/export?${q.toString()}`;
+}
+
+type Order = { sort: OrderSort; dir: "asc" | "desc" };
+
+/** Sorts the list by a column: the first click by this column, the next ones turn the direction. */
+function SortButton({
+  column,
+  order,
+  onSort,
+  children,
+}: {
+  column: OrderSort;
+  order: Order;
+  onSort: (sort: OrderSort, dir: "asc" | "desc") => void;
+  children: React.ReactNode;
+}) {
+  const active = order.sort === column;
+  // Dates and money read newest and largest first; names and numbers from the start of the alphabet.
+  const first = column === "created" || column === "cod" ? "desc" : "asc";
+  const next = active ? (order.dir === "asc" ? "desc" : "asc") : first;
+  return (
+    <button
+      type="button"
+      className="inline-flex items-center gap-1 hover:text-blue-700"
+      onClick={(e) => {
+        e.stopPropagation();
+        onSort(column, next);
+      }}
+      title="Сортировать"
+      data-testid={`sort-${column}`}
+    >
+      {children}
+      <span aria-hidden className={active ? "text-blue-700" : "text-slate-300"}>
+        {active && order.dir === "asc" ? "▲" : "▼"}
+      </span>
+    </button>
+  );
+}
+
+const ariaSort = (column: OrderSort, order: Order) =>
+  order.sort === column ? (order.dir === "asc" ? "ascending" : "descending") : "none";
+
+function SortHeader(props: Parameters<typeof SortButton>[0] & { className?: string }) {
+  return (
+    <th className={props.className} aria-sort={ariaSort(props.column, props.order)}>
+      <SortButton {...props} />
+    </th>
+  );
+}
+
 export function OrdersList({ isStaff }: { isStaff: boolean }) {
   const trpc = useTRPC();
   const router = useRouter();
   const pathname = usePathname();
   const sp = useSearchParams();
   const filters = useOrderFilters(isStaff);
+  const order = useOrderSort();
   const [searchText, setSearchText] = useState(filters.search ?? "");
 
-  function setParam(key: string, value: string | undefined) {
+  function setParams(values: Record<string, string | undefined>) {
     const next = new URLSearchParams(sp.toString());
-    if (value) next.set(key, value);
-    else next.delete(key);
+    for (const [key, value] of Object.entries(values)) {
+      if (value) next.set(key, value);
+      else next.delete(key);
+    }
     const qs = next.toString();
     router.replace(qs ? `${pathname}?${qs}` : pathname, { scroll: false });
   }
+  const setParam = (key: string, value: string | undefined) => setParams({ [key]: value });
+  // The default order (newest first) stays out of the URL.
+  const setSort = (sort: OrderSort, dir: "asc" | "desc") =>
+    setParams(sort === "created" && dir === "desc" ? { sort: undefined, dir: undefined } : { sort, dir });
 
-  // Typing in the number search updates the URL after a short pause, not on every key.
+  // Typing in the search updates the URL after a short pause, not on every key.
   useEffect(() => {
     const t = setTimeout(() => {
       if ((searchText.trim() || undefined) !== filters.search) setParam("q", searchText.trim() || undefined);
@@ -64,12 +166,13 @@ export function OrdersList({ isStaff }: { isStaff: boolean }) {
   const clients = useQuery({ ...trpc.clients.list.queryOptions({}), enabled: isStaff, staleTime: 60_000 });
   const query = useInfiniteQuery({
     ...trpc.orders.list.infiniteQueryOptions(
-      { ...filters, limit: PAGE_SIZE },
+      { ...filters, ...order, limit: PAGE_SIZE },
       { getNextPageParam: (last) => last.nextCursor ?? undefined },
     ),
     placeholderData: keepPreviousData,
   });
   const rows = query.data?.pages.flatMap((p) => p.items) ?? [];
+  const total = query.data?.pages[0]?.total;
   const anyFilter = Object.values(filters).some((v) => v !== undefined);
   // Rows picked for the bulk actions (labels, manifest, status, cancel); kept while the filters change, so a selection
   // may gather several searches.
@@ -101,15 +204,29 @@ export function OrdersList({ isStaff }: { isStaff: boolean }) {
       />
 
       <div className="mb-3 flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-3">
-        <Field label="Номер или штрихкод" htmlFor="f-search">
+        <Field label="Номер или штрихкод, получатель, телефон, адрес" htmlFor="f-search">
           <Input
             id="f-search"
             type="search"
-            placeholder="Начало номера…"
+            placeholder="Любая часть, телефон в любом виде…"
             value={searchText}
             onChange={(e) => setSearchText(e.target.value)}
-            className="w-48"
+            className="w-80"
           />
+        </Field>
+        <Field label="Искать в" htmlFor="f-kind">
+          <Select
+            id="f-kind"
+            value={filters.searchKind ?? "all"}
+            onChange={(e) => setParam("kind", e.target.value === "all" ? undefined : e.target.value)}
+            className="w-36"
+          >
+            {SEARCH_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {SEARCH_KIND_TITLES[k]}
+              </option>
+            ))}
+          </Select>
         </Field>
         <Field label="Статус" htmlFor="f-status">
           <Select
@@ -201,6 +318,24 @@ export function OrdersList({ isStaff }: { isStaff: boolean }) {
         onClear={() => setSelected(new Set())}
       />
 
+      <div className="mb-2 flex flex-wrap items-center justify-between gap-3 text-slate-600">
+        <span data-testid="orders-total">
+          {total &&
+            (total.more
+              ? `Найдено больше ${total.count.toLocaleString("ru-RU")} — уточните поиск или фильтры`
+              : `Найдено: ${total.count.toLocaleString("ru-RU")}`)}
+        </span>
+        {/* Downloads of the whole filter, in the list's order (streamed by the route, not built here). */}
+        <span className="flex gap-3">
+          <a href={exportHref(filters, order, "xlsx")} className="text-blue-700 hover:underline" download>
+            Скачать xlsx
+          </a>
+          <a href={exportHref(filters, order, "csv")} className="text-blue-700 hover:underline" download>
+            Скачать csv
+          </a>
+        </span>
+      </div>
+
       <QueryState
         query={query}
         empty={
@@ -220,7 +355,7 @@ export function OrdersList({ isStaff }: { isStaff: boolean }) {
             <Table>
               <thead>
                 <tr>
-                  <th>
+                  <th aria-sort={ariaSort("number", order)}>
                     {/* The checkbox shares the number's column: the row's first cell still reads as its number. */}
                     <span className="flex items-center gap-2">
                       <input
@@ -229,15 +364,25 @@ export function OrdersList({ isStaff }: { isStaff: boolean }) {
                         checked={allShown}
                         onChange={toggleShown}
                       />
-                      Номер
+                      <SortButton column="number" order={order} onSort={setSort}>
+                        Номер
+                      </SortButton>
                     </span>
                   </th>
-                  <th>Создан</th>
+                  <SortHeader column="created" order={order} onSort={setSort}>
+                    Создан
+                  </SortHeader>
                   {isStaff && <th>Клиент</th>}
-                  <th>Получатель</th>
+                  <SortHeader column="receiver" order={order} onSort={setSort}>
+                    Получатель
+                  </SortHeader>
                   <th>Город</th>
-                  <th>Статус</th>
-                  <th className="text-right">Наложенный платёж</th>
+                  <SortHeader column="status" order={order} onSort={setSort}>
+                    Статус
+                  </SortHeader>
+                  <SortHeader column="cod" order={order} onSort={setSort} className="text-right">
+                    Наложенный платёж
+                  </SortHeader>
                   <th>Ответственный филиал</th>
                 </tr>
               </thead>
