@@ -18,7 +18,14 @@ const { db, sql } = createDatabase(url, { max: 2 });
 await db.execute("select 1");
 const rssBefore = mb();
 let rssPeak = rssBefore;
-const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, mb())), 20);
+let heapPeak = 0;
+let buffersPeak = 0;
+const sampler = setInterval(() => {
+  const m = process.memoryUsage();
+  rssPeak = Math.max(rssPeak, Math.round(m.rss / 1e6));
+  heapPeak = Math.max(heapPeak, Math.round(m.heapUsed / 1e6));
+  buffersPeak = Math.max(buffersPeak, Math.round(m.arrayBuffers / 1e6));
+}, 20);
 const t0 = performance.now();
 const file = await exportOrders({
   ctx: { db, actor: { type: "staff", companyId: Number(companyId), userId: 0, role: "admin" } },
@@ -41,4 +48,4 @@ const ms = performance.now() - t0;
 clearInterval(sampler);
 rssPeak = Math.max(rssPeak, mb());
 await sql.end();
-console.log(JSON.stringify({ ms, bytes, rssBefore, rssPeak }));
+console.log(JSON.stringify({ ms, bytes, rssBefore, rssPeak, heapPeak, buffersPeak }));

@@ -62,6 +62,28 @@ async function* csvChunks(ctx: ServiceContext, q: Omit<OrderPageQuery, "cursor" 
   }
 }
 
+/** Uncompressed sheet XML allowed to wait for the zip's deflate. */
+const MAX_BACKLOG = 1024 * 1024;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+type StreamState = { length?: number };
+type SheetStream = {
+  buffers?: { length: number }[];
+  pipes?: { _writableState?: StreamState; _readableState?: StreamState }[];
+};
+/**
+ * Bytes of sheet XML written but not yet taken by the zip. exceljs' sheet stream ignores backpressure (its write()
+ * always says yes), so rows written faster than deflate packs them pile up — about 100 MB for 100,000 orders. Read
+ * from exceljs' internals (its StreamBuf and the PassThrough archiver reads it through); if they change this is 0 and only the
+ * pacing is lost.
+ */
+function sheetBacklog(sheet: unknown): number {
+  const s = (sheet as { stream?: SheetStream }).stream;
+  const own = s?.buffers?.reduce((n, b) => n + (b.length || 0), 0) ?? 0;
+  const pipe = s?.pipes?.[0];
+  return own + (pipe?._writableState?.length ?? 0) + (pipe?._readableState?.length ?? 0);
+}
+
 /** The xlsx as exceljs' streaming writer makes it: rows are committed (written out) page by page. */
 async function writeXlsx(out: PassThrough, ctx: ServiceContext, q: Omit<OrderPageQuery, "cursor" | "limit">) {
   const { default: ExcelJS } = await import("exceljs");
@@ -78,7 +100,8 @@ async function writeXlsx(out: PassThrough, ctx: ServiceContext, q: Omit<OrderPag
   for await (const rows of pages(ctx, q)) {
     if (out.destroyed) return; // the download was cancelled: stop reading orders
     for (const o of rows) sheet.addRow(Object.fromEntries(COLUMNS.map((c) => [c.key, c.value(o)]))).commit();
-    // Let the reader catch up before the next page: the file is never held whole in memory.
+    // Let the zip and the reader catch up before the next page: the file is never held whole in memory.
+    while (sheetBacklog(sheet) > MAX_BACKLOG && !out.destroyed) await sleep(5);
     if (out.writableNeedDrain) await once(out, "drain");
   }
   sheet.commit();
