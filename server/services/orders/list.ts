@@ -185,17 +185,33 @@ export async function countOrders(
   return { count: Math.min(n, cap), more: n > cap };
 }
 
-/** Up to `max` ids of the filter's orders, in no order: with a text search PostgreSQL reads them off the trigram index. */
-async function matchIds(ctx: ServiceContext, filter: OrderFilter, max: number): Promise<number[]> {
-  let q = ctx.db.select({ id: orders.id }).from(orders).$dynamic();
-  if (filter.received) q = q.innerJoin(clients, eq(clients.id, orders.clientId));
-  return (await q.where(orderFilterWhere(ctx, filter)).limit(max)).map((r) => r.id);
+/**
+ * The filter's matches after the cursor, up to `max` of them in no order (with a text search PostgreSQL reads them off
+ * the trigram index, each row once): how many there are, and the ids of the first page of them in the list's order.
+ */
+async function topMatches(ctx: ServiceContext, p: OrderPageQuery, max: number) {
+  let inner = ctx.db
+    .select({ id: orders.id, k: sql`${sortKey(orders, p.sort)}`.as("k") })
+    .from(orders)
+    .$dynamic();
+  if (p.filter.received) inner = inner.innerJoin(clients, eq(clients.id, orders.clientId));
+  const m = inner
+    .where(and(orderFilterWhere(ctx, p.filter), p.cursor ? afterCursor(ctx, p, p.cursor) : undefined))
+    .limit(max)
+    .as("m");
+  const by = p.dir === "desc" ? desc : asc;
+  const rows = await ctx.db
+    .select({ id: m.id, n: sql<number>`(count(*) over ())::int` })
+    .from(m)
+    .orderBy(by(m.k), by(m.id))
+    .limit(p.limit + 1);
+  return { n: rows[0]?.n ?? 0, ids: rows.map((r) => r.id) };
 }
 
-/** A page of the given orders (already filtered and scoped) in the list's order: a few thousand primary-key reads. */
+/** The page of `ids` (the first limit + 1 of the page, already filtered and scoped), read by primary key. */
 async function pageOfIds(ctx: ServiceContext, ids: number[], p: OrderPageQuery) {
   const idIn = sql`${orders.id} = any(${`{${ids.join(",")}}`}::bigint[])`;
-  const rows = await selectRows(ctx, and(idIn, p.cursor ? afterCursor(ctx, p, p.cursor) : undefined)!, p, p.limit + 1);
+  const rows = await selectRows(ctx, idIn, p, p.limit + 1);
   const hasMore = rows.length > p.limit;
   const page = hasMore ? rows.slice(0, p.limit) : rows;
   return { rows: page, next: hasMore ? page[page.length - 1]!.id : null };
@@ -206,18 +222,18 @@ const SPARSE_MAX = 20_000;
 
 /**
  * A text search's page. Its matches are first read off the trigram index, up to SEARCH_COUNT_CAP + 1 — that is the
- * count — and when they are fewer the page is sorted from those ids. (Left to itself the planner, which cannot tell
- * how many rows «%7646%» matches, often walks the whole list instead.) A frequent search walks the list's order
- * (walkPage), and one too sparse to walk to is sorted from up to SPARSE_MAX ids.
+ * count — and when they are fewer the page is the first of them in the list's order. (Left to itself the planner,
+ * which cannot tell how many rows «%7646%» matches, often walks the whole list instead.) A frequent search walks the
+ * list's order (walkPage), and one too sparse to walk to is sorted from up to SPARSE_MAX matches.
  */
 async function searchPage(ctx: ServiceContext, p: OrderPageQuery) {
-  const ids = await matchIds(ctx, p.filter, SEARCH_COUNT_CAP + 1);
-  const total = { count: Math.min(ids.length, SEARCH_COUNT_CAP), more: ids.length > SEARCH_COUNT_CAP };
-  if (!total.more) return { ...(await pageOfIds(ctx, ids, p)), total };
+  const first = await topMatches(ctx, p, SEARCH_COUNT_CAP + 1);
+  const total = { count: Math.min(first.n, SEARCH_COUNT_CAP), more: first.n > SEARCH_COUNT_CAP };
+  if (!total.more) return { ...(await pageOfIds(ctx, first.ids, p)), total };
   const walked = await walkPage(ctx, p);
   if (walked) return { ...walked, total };
-  const all = await matchIds(ctx, p.filter, SPARSE_MAX + 1);
-  if (all.length <= SPARSE_MAX) return { ...(await pageOfIds(ctx, all, p)), total };
+  const sparse = await topMatches(ctx, p, SPARSE_MAX + 1);
+  if (sparse.n <= SPARSE_MAX) return { ...(await pageOfIds(ctx, sparse.ids, p)), total };
   const rows = await orderPage(ctx, { ...p, limit: p.limit + 1 });
   const page = rows.slice(0, p.limit);
   return { rows: page, next: rows.length > p.limit ? page[page.length - 1]!.id : null, total };
