@@ -1,6 +1,7 @@
 import { and, count, eq, gte, inArray, sql, sum } from "drizzle-orm";
 import { clients, integrations, orders, transfers } from "@/db/schema";
-import { assertStaff, type ServiceCall } from "../context";
+import type { Queryable } from "@/db/client";
+import { assertStaff, type ServiceCall, type ServiceContext } from "../context";
 import { orderFilterWhere, TRANSFER_FAILED_STATES, TRANSFER_WAITING_STATES } from "../orders/list";
 import type { OrderFilter } from "../orders/schemas";
 import { statusTitle } from "../orders/statuses";
@@ -26,46 +27,45 @@ export interface DashboardFigures {
 
 const card = (n: number, filter: OrderFilter): DashboardCard => ({ count: n, filter, href: ordersHref(filter) });
 
+/** The moment the figures are for: today and the chart's first day, cut in the server's time zone as the list cuts them. */
+export function dashboardDates(now = new Date()) {
+  return {
+    today: localIsoDate(now),
+    firstDay: new Date(now.getFullYear(), now.getMonth(), now.getDate() - (CHART_DAYS - 1)),
+    tz: Intl.DateTimeFormat().resolvedOptions().timeZone,
+  };
+}
+
+const TODAY_FILTER = (today: string): OrderFilter => ({ dateFrom: today, dateTo: today });
+const COD_FILTER: OrderFilter = { codPending: true };
+
 /**
- * The staff start page's figures in a few aggregates, each over an index: today's orders by (company, created_at),
- * hand-overs by (integration, state), COD to collect by (company, status). The cards' filters are the order list's own
+ * The four aggregates, each over an existing index: today's orders by (company, created_at), hand-overs by
+ * (integration, state, …) — driven from the company's integrations so the few open ones are found without reading
+ * the sent ones — COD to collect by (company, status), the chart by (company, created_at). Built here, awaited by
+ * `getDashboard` (and explained by `bench/dashboard.ts`). The cards' filters are the order list's own
  * (`orderFilterWhere`), so a card's number and the list it opens count the same orders.
  */
-export async function getDashboard({ ctx }: ServiceCall<unknown>): Promise<DashboardFigures> {
-  assertStaff(ctx);
+export function dashboardQueries(db: Queryable, ctx: ServiceContext, d: ReturnType<typeof dashboardDates>) {
   const companyId = ctx.actor.companyId;
-  const now = new Date();
-  const today = localIsoDate(now);
-  const firstDay = new Date(now.getFullYear(), now.getMonth(), now.getDate() - (CHART_DAYS - 1));
-  // Days are cut in the server's time zone, as the list's from/to filter cuts them.
-  const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  const todayFilter: OrderFilter = { dateFrom: today, dateTo: today };
-  const codFilter: OrderFilter = { codPending: true };
-
-  return ctx.db.transaction(async (tx) => {
-    const byStatus = await tx
+  const companyIntegrations = db
+    .select({ id: integrations.id })
+    .from(integrations)
+    .where(eq(integrations.companyId, companyId));
+  const countOrders = (states: readonly (typeof transfers.$inferSelect.state)[]) =>
+    sql<number>`count(distinct ${transfers.orderId}) filter (where ${inArray(transfers.state, [...states])})`.mapWith(
+      Number,
+    );
+  const day = sql<string>`to_char(${orders.createdAt} at time zone ${d.tz}, 'YYYY-MM-DD')`;
+  return {
+    byStatus: db
       .select({ status: orders.status, n: count() })
       .from(orders)
       .innerJoin(clients, eq(clients.id, orders.clientId))
-      .where(orderFilterWhere(ctx, todayFilter))
-      .groupBy(orders.status);
-
-    // Driven from the company's integrations so the (integration, state, …) index finds the few open hand-overs.
-    const companyIntegrations = tx
-      .select({ id: integrations.id })
-      .from(integrations)
-      .where(eq(integrations.companyId, companyId));
-    const [handovers] = await tx
-      .select({
-        waiting:
-          sql<number>`count(distinct ${transfers.orderId}) filter (where ${inArray(transfers.state, [...TRANSFER_WAITING_STATES])})`.mapWith(
-            Number,
-          ),
-        failed:
-          sql<number>`count(distinct ${transfers.orderId}) filter (where ${inArray(transfers.state, [...TRANSFER_FAILED_STATES])})`.mapWith(
-            Number,
-          ),
-      })
+      .where(orderFilterWhere(ctx, TODAY_FILTER(d.today)))
+      .groupBy(orders.status),
+    handovers: db
+      .select({ waiting: countOrders(TRANSFER_WAITING_STATES), failed: countOrders(TRANSFER_FAILED_STATES) })
       .from(transfers)
       .where(
         and(
@@ -73,23 +73,37 @@ export async function getDashboard({ ctx }: ServiceCall<unknown>): Promise<Dashb
           inArray(transfers.integrationId, companyIntegrations),
           inArray(transfers.state, [...TRANSFER_WAITING_STATES, ...TRANSFER_FAILED_STATES]),
         ),
-      );
-
-    const cod = await tx
+      ),
+    cod: db
       .select({ currency: clients.currency, amount: sum(orders.codAmount), n: count() })
       .from(orders)
       .innerJoin(clients, eq(clients.id, orders.clientId))
-      .where(orderFilterWhere(ctx, codFilter))
+      .where(orderFilterWhere(ctx, COD_FILTER))
       .groupBy(clients.currency)
-      .orderBy(clients.currency);
-
-    const day = sql<string>`to_char(${orders.createdAt} at time zone ${tz}, 'YYYY-MM-DD')`;
-    const days = await tx
+      .orderBy(clients.currency),
+    days: db
       .select({ date: day, n: count() })
       .from(orders)
-      .where(and(eq(orders.companyId, companyId), gte(orders.createdAt, firstDay)))
+      .where(and(eq(orders.companyId, companyId), gte(orders.createdAt, d.firstDay)))
       // By position: the time zone is a parameter, and two parameters never count as the same expression.
-      .groupBy(sql`1`);
+      .groupBy(sql`1`),
+  };
+}
+
+/** The staff start page's figures (a client account is refused). */
+export async function getDashboard({ ctx }: ServiceCall<unknown>): Promise<DashboardFigures> {
+  assertStaff(ctx);
+  const d = dashboardDates();
+  const { today, firstDay } = d;
+  const todayFilter = TODAY_FILTER(today);
+  const codFilter = COD_FILTER;
+
+  return ctx.db.transaction(async (tx) => {
+    const q = dashboardQueries(tx, ctx, d);
+    const byStatus = await q.byStatus;
+    const [handovers] = await q.handovers;
+    const cod = await q.cod;
+    const days = await q.days;
 
     const perDayCount = new Map(days.map((d) => [d.date, d.n]));
     const perDay = Array.from({ length: CHART_DAYS }, (_, i) => {
