@@ -1,5 +1,6 @@
 import { cdekRegistry } from "./cdek-registry";
 import { cdekTransfer } from "./cdek-transfer";
+import { dashboard } from "./dashboard";
 import { importBench } from "./import";
 import { insalesInbound } from "./insales-inbound";
 import { labels } from "./labels";
@@ -35,6 +36,7 @@ const benches: Bench[] = [
   retailcrm,
   pimpay,
   importBench,
+  dashboard,
 ];
 
 const wanted = new Set(process.argv.slice(2));
