@@ -47,7 +47,7 @@ export const COUNT_CAP = 10_000;
  */
 export const SEARCH_COUNT_CAP = 2_000;
 /** Rows of the sort index read per step when a frequent search walks the list in its order (see walkPage). */
-const WALK_WINDOW = 2_000;
+const WALK_WINDOW = 5_000;
 /** Steps a walk takes before it gives way to the trigram index: past them the matches are too sparse to walk to. */
 const WALK_STEPS = 1;
 
@@ -86,6 +86,9 @@ function afterCursor(ctx: ServiceContext, p: Pick<OrderPageQuery, "sort" | "dir"
   const key = sortKey(orders, p.sort);
   return p.dir === "desc" ? sql`(${key}, ${orders.id}) < ${after}` : sql`(${key}, ${orders.id}) > ${after}`;
 }
+
+/** `id = any('{…}'::bigint[])`: one parameter, however many ids. */
+const idIn = (ids: number[]) => sql`${orders.id} = any(${`{${ids.join(",")}}`}::bigint[])`;
 
 const ordering = (p: Pick<OrderPageQuery, "sort" | "dir">) => {
   const key = sortKey(orders, p.sort);
@@ -153,7 +156,7 @@ async function walkPage(ctx: ServiceContext, p: OrderPageQuery): Promise<{ rows:
     if (ids.length < WALK_WINDOW) return null; // the end is near: one indexed page finishes it
     const hits = await selectRows(
       ctx,
-      and(inArray(orders.id, ids), searchCondition(search!, searchKind))!,
+      and(idIn(ids), searchCondition(search!, searchKind))!,
       p,
       p.limit - found.length,
     );
@@ -210,8 +213,7 @@ async function topMatches(ctx: ServiceContext, p: OrderPageQuery, max: number) {
 
 /** The page of `ids` (the first limit + 1 of the page, already filtered and scoped), read by primary key. */
 async function pageOfIds(ctx: ServiceContext, ids: number[], p: OrderPageQuery) {
-  const idIn = sql`${orders.id} = any(${`{${ids.join(",")}}`}::bigint[])`;
-  const rows = await selectRows(ctx, idIn, p, p.limit + 1);
+  const rows = await selectRows(ctx, idIn(ids), p, p.limit + 1);
   const hasMore = rows.length > p.limit;
   const page = hasMore ? rows.slice(0, p.limit) : rows;
   return { rows: page, next: hasMore ? page[page.length - 1]!.id : null };
