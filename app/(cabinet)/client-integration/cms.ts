@@ -27,7 +27,7 @@ const CORE_FIELDS: ModuleField[] = [
     field: "Адрес API",
     value: "apiUrl",
     fromSource: false,
-    note: "Штатный модуль обращается к https://home.courierexe.ru/api/, адрес записан в его коде (класс Measoft, метод sendRequest). Замените его на адрес ниже.",
+    note: "Штатный модуль обращается к https://home.courierexe.ru/api/, адрес записан в его коде (класс Measoft, метод sendRequest). Замените его на этот адрес.",
   },
 ];
 

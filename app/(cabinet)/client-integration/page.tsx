@@ -14,7 +14,7 @@ export default async function ClientIntegrationPage({ searchParams }: { searchPa
   return (
     <div className="flex flex-col gap-4">
       <PageHeader
-        title="Интеграция с клиентами"
+        title={staff ? "Интеграция с клиентами" : "Подключение магазина"}
         subtitle={
           staff
             ? "Данные для подключения интернет-магазина клиента: выберите клиента и передайте ему значения ниже"
