@@ -68,6 +68,7 @@ async function startEmbedded(dataDir: string, port: number, log: (m: string) => 
     password: "postgres",
     persistent: true,
     postgresFlags: SERVER_FLAGS,
+    initdbFlags: ["--encoding=UTF8", ...CLUSTER_LOCALE],
     onLog: (m: string) => serverLog.push(m),
     onError: (e: unknown) => serverLog.push(String(e)),
   });
@@ -86,6 +87,11 @@ async function startEmbedded(dataDir: string, port: number, log: (m: string) => 
 }
 
 const SERVER_FLAGS = ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"];
+/**
+ * Sorting stays bytewise (C), character classes are Unicode (C.UTF-8): pg_trgm then makes trigrams of Cyrillic words,
+ * which the order search's indexes need (with ctype C they hold none and a search by name scans).
+ */
+const CLUSTER_LOCALE = ["--locale=C", "--lc-ctype=C.UTF-8"];
 
 async function ready(port: number, log: (m: string) => void, stop: () => Promise<void>): Promise<DatabaseServer> {
   const adminUrl = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
@@ -131,18 +137,29 @@ async function startAsRoot(dataDir: string, port: number, log: (m: string) => vo
     const pwfile = `${data}.pw`; // beside the data: initdb wants an empty directory
     writeFileSync(pwfile, "postgres\n", { mode: 0o600 });
     chownSync(pwfile, uid, gid);
-    const init = spawnSync(
-      path.join(bin, "bin", "initdb"),
-      [
-        `--pgdata=${data}`,
-        "--auth=password",
-        "--username=postgres",
-        `--pwfile=${pwfile}`,
-        "--encoding=UTF8",
-        "--locale=C",
-      ],
-      { ...asPostgres, encoding: "utf8" },
-    );
+    const initdb = (locale: string[]) =>
+      spawnSync(
+        path.join(bin, "bin", "initdb"),
+        [
+          `--pgdata=${data}`,
+          "--auth=password",
+          "--username=postgres",
+          `--pwfile=${pwfile}`,
+          "--encoding=UTF8",
+          ...locale,
+        ],
+        { ...asPostgres, encoding: "utf8" },
+      );
+    let init = initdb(CLUSTER_LOCALE);
+    if (init.status !== 0 && !init.error) {
+      // A libc without C.UTF-8: plain C still works, only Cyrillic text search then goes without its trigram index.
+      rmSync(data, { recursive: true, force: true });
+      mkdirSync(data, { recursive: true, mode: 0o700 });
+      chownSync(data, uid, gid);
+      chmodSync(data, 0o700);
+      log("Локаль C.UTF-8 недоступна: база создана с локалью C (поиск по-русски будет медленнее)");
+      init = initdb(["--locale=C"]);
+    }
     rmSync(pwfile, { force: true });
     if (init.error || init.status !== 0) {
       rmSync(data, { recursive: true, force: true }); // a half-made cluster would block the next try
