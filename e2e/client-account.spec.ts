@@ -23,7 +23,7 @@ test("a client account sees only its own orders and no staff sections", async ({
   await page.goto("/orders");
 
   const nav = page.getByRole("navigation", { name: "Разделы" });
-  await expect(nav.getByRole("link")).toHaveText(["Мои заказы", "Приложения", "Автоматизация"]);
+  await expect(nav.getByRole("link")).toHaveText(["Мои заказы", "Приложения", "Подключение магазина", "Автоматизация"]);
   for (const staffOnly of ["Манифесты", "Клиенты", "Справочники", "Интеграция", "Документы"]) {
     await expect(nav.getByRole("link", { name: staffOnly })).toHaveCount(0);
   }
