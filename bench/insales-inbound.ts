@@ -7,7 +7,7 @@ import { startHookServer } from "../db/test/hook-server";
 import { linkInstalledShop, startAppStub, TRIGGER } from "../server/integrators/insales/__tests__/link-shop-core";
 import { syncSubscriptions } from "../server/services/exchange/subscriptions";
 import type { Bench } from "./index";
-import { benchDatabase, spawnStandIn } from "./support";
+import { benchDatabase, spawnStandIn, standInControl } from "./support";
 
 // 2,000 InSales orders reaching the trigger status, twice: (A) webhooks delivered to the real hook route, worked off by
 // the real worker (a child process, its sync-hooks job re-reading each named order); (B) every webhook lost, only the
@@ -49,7 +49,7 @@ export const insalesInbound: Bench = {
       INSALES_APP_UNINSTALL_URL: app.appUrls.uninstall,
       INSALES_APP_LOGIN_URL: app.appUrls.login,
     });
-    const control = controlOf(standIn.url);
+    const control = standInControl(standIn.url);
     // The hook route and the adapter read the app's database, address and InSales app id from the environment.
     const saved = {
       DATABASE_URL: process.env.DATABASE_URL,
@@ -287,21 +287,6 @@ async function spawnWorker(env: Record<string, string>) {
       })();
       return stopping;
     },
-  };
-}
-
-function controlOf(base: string) {
-  return async (path: string, body?: unknown, method = "POST", query?: Record<string, string>) => {
-    const target = new URL(`${base}/_control/${path}`);
-    for (const [k, v] of Object.entries(query ?? {})) target.searchParams.set(k, v);
-    const res = await fetch(target, {
-      method,
-      headers: { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const out = (await res.json()) as unknown;
-    if (!res.ok) throw new Error(`stand-in ${path}: ${res.status} ${JSON.stringify(out)}`);
-    return out;
   };
 }
 
