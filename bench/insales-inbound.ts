@@ -144,7 +144,7 @@ export const insalesInbound: Bench = {
  */
 async function measure(
   db: Db,
-  control: ReturnType<typeof controlOf>,
+  control: ReturnType<typeof standInControl>,
   run: { shop: Shop; id: number; clientId: number; ids: number[] },
   env: Record<string, string>,
 ) {
