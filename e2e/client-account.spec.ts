@@ -45,7 +45,7 @@ test("a client account sees only its own orders and no staff sections", async ({
   await expect(page.getByRole("heading", { name: "Страница не найдена" })).toBeVisible();
 
   // Staff pages opened directly explain instead of crashing.
-  for (const path of ["/clients", "/manifests", "/directories/branches", "/automation"]) {
+  for (const path of ["/clients", "/manifests", "/directories/branches", "/integration"]) {
     await page.goto(path);
     await expect(page.getByRole("heading", { name: "Недостаточно прав" })).toBeVisible();
   }
