@@ -2,11 +2,9 @@ import bcrypt from "bcryptjs";
 import { and, eq, sql } from "drizzle-orm";
 import { clients, companies } from "@/db/schema";
 import type { ServiceCall } from "../context";
-import { ForbiddenError, NotFoundError, TooManyRequestsError, ValidationError } from "../errors";
-import { throttledSignIn } from "../security/throttle";
+import { ForbiddenError, NotFoundError } from "../errors";
+import { checkCurrentPassword } from "../security/current-password";
 import { changeClientPasswordSchema } from "./schemas";
-
-const WRONG = "Текущий пароль указан неверно";
 
 /**
  * A client account changes its own password (the one its CMS module sends as well). The current password is checked
@@ -24,22 +22,11 @@ export async function changeClientPassword({ ctx, input }: ServiceCall<unknown>)
     .innerJoin(companies, eq(companies.id, clients.companyId))
     .where(own);
   if (!me?.login || !me.hash) throw new NotFoundError("Клиент");
-  const hash = me.hash;
-  // The account is its own «network» here: its typos never throttle another account's change.
-  const attempt = {
-    door: "cabinet" as const,
-    extra: me.extra,
-    login: me.login,
-    ip: `password-change:c${actor.clientId}`,
-  };
-  const checked = await throttledSignIn(ctx.db, attempt, async () =>
-    (await bcrypt.compare(data.oldPassword, hash)) ? true : null,
+  await checkCurrentPassword(
+    ctx.db,
+    { extra: me.extra, login: me.login, account: `c${actor.clientId}`, hash: me.hash },
+    data.oldPassword,
   );
-  if (checked.status === "wrong") throw new ValidationError(WRONG, { oldPassword: [WRONG] });
-  if (checked.status === "refused")
-    throw new TooManyRequestsError(
-      `Слишком много неверных попыток. Повторите через ${Math.max(checked.retryAfterSeconds, 1)} с.`,
-    );
   const passwordHash = await bcrypt.hash(data.newPassword, 10);
   await ctx.db.transaction(async (tx) => {
     await tx

@@ -4,9 +4,9 @@ import type { Queryable } from "@/db/client";
 import { clients, companies, staffUsers } from "@/db/schema";
 import { assertAdmin, assertStaff, type ServiceCall, type ServiceContext } from "../context";
 import { writeCompanyAudit } from "../company-settings/audit";
-import { ConflictError, NotFoundError, TooManyRequestsError, ValidationError } from "../errors";
+import { ConflictError, NotFoundError, ValidationError } from "../errors";
 import { isUniqueViolation } from "../pg-errors";
-import { throttledSignIn } from "../security/throttle";
+import { checkCurrentPassword } from "../security/current-password";
 import {
   changeOwnPasswordSchema,
   createUserSchema,
@@ -176,19 +176,11 @@ export async function changeOwnPassword({ ctx, input }: ServiceCall<unknown>) {
     .innerJoin(companies, eq(companies.id, staffUsers.companyId))
     .where(staffOf(ctx, actor.userId));
   if (!me) throw new NotFoundError("Пользователь");
-  // Each account is its own «network» here: one user's typos never throttle another user's password change.
-  const attempt = { door: "cabinet" as const, extra: me.extra, login: me.login, ip: `password-change:${actor.userId}` };
-  const checked = await throttledSignIn(ctx.db, attempt, async () =>
-    (await bcrypt.compare(data.oldPassword, me.hash)) ? true : null,
+  await checkCurrentPassword(
+    ctx.db,
+    { extra: me.extra, login: me.login, account: String(actor.userId), hash: me.hash },
+    data.oldPassword,
   );
-  if (checked.status === "wrong") {
-    throw new ValidationError("Текущий пароль указан неверно", { oldPassword: ["Текущий пароль указан неверно"] });
-  }
-  if (checked.status === "refused") {
-    throw new TooManyRequestsError(
-      `Слишком много неверных попыток. Повторите через ${Math.max(checked.retryAfterSeconds, 1)} с.`,
-    );
-  }
   const passwordHash = await bcrypt.hash(data.newPassword, BCRYPT_COST);
   await ctx.db.transaction(async (tx) => {
     await tx
