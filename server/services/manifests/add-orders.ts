@@ -47,7 +47,8 @@ export async function addOrdersToManifest({ ctx, input }: ServiceCall<unknown>) 
       throw new ServiceError("NOT_FOUND", `Не найдены заказы: ${notFound.slice(0, 10).join(", ")}`, {
         numbers: [`Не найдены: ${notFound.slice(0, 10).join(", ")}`],
       });
-    const closed = found.filter((o) => !mayJoinManifest(o.status));
+    // In number order: the message reads the same whichever plan PostgreSQL picked for the lookup.
+    const closed = found.filter((o) => !mayJoinManifest(o.status)).sort((a, b) => a.number.localeCompare(b.number));
     if (closed.length) {
       const list = closed
         .slice(0, 10)
