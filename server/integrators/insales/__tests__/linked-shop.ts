@@ -1,7 +1,8 @@
-import { expect } from "vitest";
-import type { Database } from "@/db/client";
-import { startInSalesStandIn } from "@/server/stand-ins/insales/server";
-import { linkInstalledShop, type startAppStub } from "./link-shop-core";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
+import { createDatabase, type Database } from "@/db/client";
+import { createIsolatedDatabase } from "@/db/test/helpers";
+import { startInSalesStandIn, type InSalesStandIn } from "@/server/stand-ins/insales/server";
+import { linkInstalledShop, startAppStub } from "./link-shop-core";
 
 export { startAppStub, TRIGGER } from "./link-shop-core";
 
@@ -21,4 +22,39 @@ export async function linkStandInShop(
   expect(installed.installed).toBe(true);
   const { t, id } = await linkInstalledShop(db, shop, installed.password!, { statusMap: options.statusMap });
   return { standIn, t, shop, id };
+}
+
+/**
+ * A test file's InSales set-up: its own database and app stub for the file, `link()` for a fresh linked shop per test,
+ * whose stand-in is closed after the test.
+ */
+export function linkedShopSuite(options: { maxConnections: number }) {
+  let iso: Awaited<ReturnType<typeof createIsolatedDatabase>>;
+  let conn: ReturnType<typeof createDatabase>;
+  let app: Awaited<ReturnType<typeof startAppStub>>;
+  const suite = {
+    db: undefined as unknown as Database,
+    standIn: undefined as unknown as InSalesStandIn,
+    async link(linkOptions: Parameters<typeof linkStandInShop>[2] = {}) {
+      const linked = await linkStandInShop(conn.db, app.appUrls, linkOptions);
+      suite.standIn = linked.standIn;
+      return linked;
+    },
+  };
+  beforeAll(async () => {
+    iso = await createIsolatedDatabase();
+    conn = createDatabase(iso.url, { max: options.maxConnections });
+    suite.db = conn.db;
+    process.env.DATABASE_URL = iso.url;
+    app = await startAppStub();
+  });
+  afterEach(async () => {
+    await suite.standIn?.close();
+  });
+  afterAll(async () => {
+    await app?.close();
+    await conn?.sql.end();
+    await iso?.drop();
+  });
+  return suite;
 }

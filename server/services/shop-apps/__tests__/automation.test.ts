@@ -1,12 +1,9 @@
 import { eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createDatabase } from "@/db/client";
+import { describe, expect, it } from "vitest";
 import { integrations, orders } from "@/db/schema";
 import { createClient } from "@/db/test/factories";
-import { createIsolatedDatabase } from "@/db/test/helpers";
 import { pullShopOrders } from "@/server/services/exchange/inbound";
-import type { InSalesStandIn } from "@/server/stand-ins/insales/server";
-import { linkStandInShop, startAppStub, TRIGGER } from "@/server/integrators/insales/__tests__/linked-shop";
+import { linkedShopSuite, TRIGGER } from "@/server/integrators/insales/__tests__/linked-shop";
 import { NotFoundError, ValidationError } from "../../errors";
 import { setShopAppEnabled } from "../apps";
 import { getAutomation, saveAutomation } from "../automation";
@@ -14,33 +11,12 @@ import { listImportErrors, retryImport } from "../import-errors";
 
 // «Автоматизация»: an app's settings read with the shop's live statuses, changed by the client or staff, audited, and
 // «Не передавать заказы» holding new orders until it is switched off and «Повторить» pressed.
-let iso: Awaited<ReturnType<typeof createIsolatedDatabase>>;
-let conn: ReturnType<typeof createDatabase>;
-let standIn: InSalesStandIn;
-let app: Awaited<ReturnType<typeof startAppStub>>;
-
-beforeAll(async () => {
-  iso = await createIsolatedDatabase();
-  conn = createDatabase(iso.url, { max: 4 });
-  process.env.DATABASE_URL = iso.url;
-  app = await startAppStub();
-});
-
-afterEach(async () => {
-  await standIn?.close();
-});
-
-afterAll(async () => {
-  await app?.close();
-  await conn?.sql.end();
-  await iso?.drop();
-});
+const suite = linkedShopSuite({ maxConnections: 4 });
 
 async function setUp() {
-  const linked = await linkStandInShop(conn.db, app.appUrls);
-  standIn = linked.standIn;
+  const linked = await suite.link();
   const settings = async () =>
-    (await conn.db.select().from(integrations).where(eq(integrations.id, linked.id)))[0]!.settings;
+    (await suite.db.select().from(integrations).where(eq(integrations.id, linked.id)))[0]!.settings;
   return { ...linked, settings };
 }
 
@@ -94,9 +70,9 @@ describe("«Автоматизация» of a shop app", () => {
     expect(view.audit[0]).toMatchObject({ action: "changed", actorName: expect.stringContaining("Клиент «") });
     expect(view.audit[0]!.fields.sort()).toEqual(["Префикс заказов", "Статусы магазина для статусов доставки"]);
     // The password stayed: the shop is still read with it (an order at the trigger status comes in, unprefixed).
-    const o = standIn.createOrder({ shop: s.shop.insalesId, custom_status: TRIGGER });
-    expect((await pullShopOrders(conn.db, s.id)).imported).toBe(1);
-    const [ours] = await conn.db.select().from(orders).where(eq(orders.clientId, s.t.client.id));
+    const o = suite.standIn.createOrder({ shop: s.shop.insalesId, custom_status: TRIGGER });
+    expect((await pullShopOrders(suite.db, s.id)).imported).toBe(1);
+    const [ours] = await suite.db.select().from(orders).where(eq(orders.clientId, s.t.client.id));
     expect(ours!.number).toBe(String(o.number));
   });
 
@@ -114,8 +90,11 @@ describe("«Автоматизация» of a shop app", () => {
     await expect(
       saveAutomation({ ctx: s.t.clientCtx, input: { id: s.id, values: { prefix: "пробел не место" } } }),
     ).rejects.toMatchObject({ fieldErrors: { prefix: expect.any(Array) } });
-    const other = await createClient(conn.db, s.t.company.id);
-    const otherCtx = { db: conn.db, actor: { type: "client" as const, companyId: s.t.company.id, clientId: other.id } };
+    const other = await createClient(suite.db, s.t.company.id);
+    const otherCtx = {
+      db: suite.db,
+      actor: { type: "client" as const, companyId: s.t.company.id, clientId: other.id },
+    };
     await expect(getAutomation({ ctx: otherCtx, input: { id: s.id } })).rejects.toBeInstanceOf(NotFoundError);
     await expect(
       saveAutomation({ ctx: otherCtx, input: { id: s.id, values: { prefix: "X-" } } }),
@@ -127,8 +106,8 @@ describe("«Автоматизация» of a shop app", () => {
   it("«Не передавать заказы» holds new orders with the reason; switched off, «Повторить» brings them in", async () => {
     const s = await setUp();
     await saveAutomation({ ctx: s.t.staffCtx, input: { id: s.id, values: { paused: true } } });
-    const o = standIn.createOrder({ shop: s.shop.insalesId, custom_status: TRIGGER });
-    expect(await pullShopOrders(conn.db, s.id)).toMatchObject({ imported: 0, held: 1 });
+    const o = suite.standIn.createOrder({ shop: s.shop.insalesId, custom_status: TRIGGER });
+    expect(await pullShopOrders(suite.db, s.id)).toMatchObject({ imported: 0, held: 1 });
     const held = await listImportErrors({ ctx: s.t.clientCtx, input: { id: s.id } });
     expect(held.items).toEqual([
       expect.objectContaining({ number: `IS-${o.number}`, error: expect.stringContaining("Не передавать заказы") }),

@@ -1,48 +1,24 @@
 import { eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createDatabase } from "@/db/client";
+import { describe, expect, it } from "vitest";
 import { inboundOrders, integrations, orders } from "@/db/schema";
 import { createClient, createTenant } from "@/db/test/factories";
-import { createIsolatedDatabase } from "@/db/test/helpers";
 import { pullShopOrders } from "@/server/services/exchange/inbound";
-import type { InSalesStandIn } from "@/server/stand-ins/insales/server";
-import { linkStandInShop, startAppStub, TRIGGER } from "@/server/integrators/insales/__tests__/linked-shop";
+import { linkedShopSuite, TRIGGER } from "@/server/integrators/insales/__tests__/linked-shop";
 import { listShopApps } from "../apps";
 import { listImportErrors, retryImport } from "../import-errors";
 
 // «Ошибки импорта» end to end: the InSales stand-in holds the shop, our import holds a bad order, the app's page
 // lists it and «Повторить» re-reads it through the shop's API.
-let iso: Awaited<ReturnType<typeof createIsolatedDatabase>>;
-let conn: ReturnType<typeof createDatabase>;
-let standIn: InSalesStandIn;
-let app: Awaited<ReturnType<typeof startAppStub>>;
-
-beforeAll(async () => {
-  iso = await createIsolatedDatabase();
-  conn = createDatabase(iso.url, { max: 4 });
-  process.env.DATABASE_URL = iso.url;
-  app = await startAppStub();
-});
-
-afterEach(async () => {
-  await standIn?.close();
-});
-
-afterAll(async () => {
-  await app?.close();
-  await conn?.sql.end();
-  await iso?.drop();
-});
+const suite = linkedShopSuite({ maxConnections: 4 });
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const NO_PHONE = { custom_status: TRIGGER, client: { phone: null }, shipping_address: { phone: null } };
 
 /** A tenant whose client linked an installed stand-in shop (trigger status «approved», prefix IS-). */
 async function setUp() {
-  const linked = await linkStandInShop(conn.db, app.appUrls);
-  standIn = linked.standIn;
+  const linked = await suite.link();
   const { t, shop, id } = linked;
-  const db = conn.db;
+  const db = suite.db;
   const ours = () =>
     db.select({ number: orders.number }).from(orders).where(eq(orders.clientId, t.client.id)).orderBy(orders.id);
   return { t, shop, id, ours, pull: () => pullShopOrders(db, id) };
@@ -51,7 +27,7 @@ async function setUp() {
 describe("«Ошибки импорта» of a shop app", () => {
   it("lists an order held for no phone with its reason; «Повторить» after the shop fixes it imports it", async () => {
     const s = await setUp();
-    const o = standIn.createOrder({ shop: s.shop.insalesId, ...NO_PHONE });
+    const o = suite.standIn.createOrder({ shop: s.shop.insalesId, ...NO_PHONE });
     expect((await s.pull()).held).toBe(1);
 
     const [appRow] = await listShopApps({ ctx: s.t.staffCtx, input: undefined });
@@ -72,7 +48,7 @@ describe("«Ошибки импорта» of a shop app", () => {
     expect(await s.ours()).toHaveLength(0);
 
     await wait(5);
-    standIn.updateOrder(s.shop.insalesId, o.id, { shipping_address: { phone: "+79161234567" } });
+    suite.standIn.updateOrder(s.shop.insalesId, o.id, { shipping_address: { phone: "+79161234567" } });
     // The client itself presses «Повторить» on its own app, before any poll ran.
     const done = await retryImport({ ctx: s.t.clientCtx, input: { id: s.id, inboundIds: [list.items[0]!.id] } });
     expect(done).toEqual({ tried: 1, imported: 1, cancelled: 0, held: [], stopped: null });
@@ -83,7 +59,7 @@ describe("«Ошибки импорта» of a shop app", () => {
 
   it("retries only the rows asked for, pages the list by key, and leaves an order the shop cancelled out", async () => {
     const s = await setUp();
-    const made = [1, 2, 3].map(() => standIn.createOrder({ shop: s.shop.insalesId, ...NO_PHONE }));
+    const made = [1, 2, 3].map(() => suite.standIn.createOrder({ shop: s.shop.insalesId, ...NO_PHONE }));
     expect((await s.pull()).held).toBe(3);
 
     const first = await listImportErrors({ ctx: s.t.staffCtx, input: { id: s.id, limit: 2 } });
@@ -99,7 +75,8 @@ describe("«Ошибки импорта» of a shop app", () => {
     expect(new Set(all.map((r) => r.number))).toEqual(new Set(made.map((o) => `IS-${o.number}`)));
 
     await wait(5);
-    for (const o of made) standIn.updateOrder(s.shop.insalesId, o.id, { shipping_address: { phone: "+79161234567" } });
+    for (const o of made)
+      suite.standIn.updateOrder(s.shop.insalesId, o.id, { shipping_address: { phone: "+79161234567" } });
     const oneId = all.find((r) => r.number === `IS-${made[0]!.number}`)!.id;
     expect(await retryImport({ ctx: s.t.staffCtx, input: { id: s.id, inboundIds: [oneId] } })).toMatchObject({
       tried: 1,
@@ -108,19 +85,19 @@ describe("«Ошибки импорта» of a shop app", () => {
     expect((await s.ours()).map((r) => r.number)).toEqual([`IS-${made[0]!.number}`]);
 
     // The shop declines one of the two left: the retry does not import it and it leaves the list.
-    standIn.setOrderStatus(s.shop.insalesId, made[1]!.id, "declined");
+    suite.standIn.setOrderStatus(s.shop.insalesId, made[1]!.id, "declined");
     const rest = await retryImport({ ctx: s.t.staffCtx, input: { id: s.id } });
     expect(rest).toEqual({ tried: 2, imported: 1, cancelled: 1, held: [], stopped: null });
     expect((await listImportErrors({ ctx: s.t.staffCtx, input: { id: s.id } })).items).toEqual([]);
-    const rows = await conn.db.select().from(inboundOrders).where(eq(inboundOrders.integrationId, s.id));
+    const rows = await suite.db.select().from(inboundOrders).where(eq(inboundOrders.integrationId, s.id));
     expect(rows.map((r) => r.state).sort()).toEqual(["cancelled", "imported", "imported"]);
   });
 
   it("another client's or another company's app is not found; a switched-off app refuses the retry", async () => {
     const s = await setUp();
-    standIn.createOrder({ shop: s.shop.insalesId, ...NO_PHONE });
+    suite.standIn.createOrder({ shop: s.shop.insalesId, ...NO_PHONE });
     await s.pull();
-    const db = conn.db;
+    const db = suite.db;
     const neighbour = await createClient(db, s.t.company.id, { name: "Соседний магазин" });
     const neighbourCtx = { db, actor: { type: "client" as const, companyId: s.t.company.id, clientId: neighbour.id } };
     const stranger = await createTenant(db);
