@@ -5,7 +5,8 @@ import type { Queryable } from "@/db/client";
 import { createTenant } from "@/db/test/factories";
 import { withTestTransaction } from "@/db/test/helpers";
 import { authenticate } from "../auth/authenticate";
-import { clientIp, PEER_HEADER } from "../security/client-ip";
+import { authOptionsFor } from "@/server/auth";
+import { clientIp, PEER_HEADER, requestIsHttps } from "../security/client-ip";
 import { installPeerStamp } from "../security/peer-stamp";
 import { THROTTLE } from "../security/throttle";
 
@@ -83,5 +84,40 @@ describe("client IP", () => {
     expect(clientIp(stamped("not-an-ip"), 1)).toBe("invalid");
     expect(clientIp({ "x-forwarded-for": "6.6.6.6", [PEER_HEADER]: "guessed 1.2.3.4 http" }, 0)).toBe("unverified");
     expect(clientIp(new Headers({ "x-forwarded-for": "6.6.6.6, 7.7.7.7" }), 1)).toBe("7.7.7.7");
+  });
+
+  it("session cookies are Secure behind https: the trusted proxy's X-Forwarded-Proto or PUBLIC_URL, never the client's word", () => {
+    const stamped = (extra: Record<string, string>) => {
+      const req = new http.IncomingMessage(null as never);
+      Object.assign(req, { headers: { ...extra }, socket: { remoteAddress: "10.0.0.9" } });
+      (http.Server.prototype.emit as (...a: unknown[]) => boolean).call(new http.Server(), "request", req, {});
+      return req.headers;
+    };
+    const viaProxy = stamped({ "x-forwarded-for": "6.6.6.6", "x-forwarded-proto": "https" });
+    // A client talking plain http straight to us may write any X-Forwarded-Proto: with 0 hops it is not believed.
+    expect(requestIsHttps(viaProxy, 0)).toBe(false);
+    expect(requestIsHttps(viaProxy, 1)).toBe(true);
+    expect(requestIsHttps(stamped({ "x-forwarded-proto": "http" }), 1)).toBe(false);
+
+    const saved = { hops: process.env.TRUSTED_PROXY_HOPS, pub: process.env.PUBLIC_URL, auth: process.env.NEXTAUTH_URL };
+    try {
+      delete process.env.PUBLIC_URL;
+      delete process.env.NEXTAUTH_URL;
+      process.env.TRUSTED_PROXY_HOPS = "1";
+      expect(authOptionsFor(viaProxy).useSecureCookies).toBe(true);
+      expect(authOptionsFor(stamped({})).useSecureCookies).toBe(false);
+      process.env.TRUSTED_PROXY_HOPS = "0";
+      expect(authOptionsFor(viaProxy).useSecureCookies).toBe(false);
+      process.env.PUBLIC_URL = "https://cabinet.example.ru";
+      expect(authOptionsFor(stamped({})).useSecureCookies).toBe(true);
+    } finally {
+      for (const [k, v] of [
+        ["TRUSTED_PROXY_HOPS", saved.hops],
+        ["PUBLIC_URL", saved.pub],
+        ["NEXTAUTH_URL", saved.auth],
+      ] as const)
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+    }
   });
 });
