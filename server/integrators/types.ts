@@ -478,4 +478,8 @@ export interface Payments<S = unknown> {
   updateStates(settings: S, states: PaymentState[], options: ExchangeOptions): Promise<Exchange<PaymentResult[]>>;
   /** Orders per call. */
   batchSize: number;
+  /** The two calls as the exchange log names them. */
+  callNames: { upsert: string; states: string };
+  /** Why an order cannot be filed at all (said on the order without asking the intermediary), or null. */
+  cannotSend?(order: { tin: string | null }): string | null;
 }

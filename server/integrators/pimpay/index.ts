@@ -14,5 +14,9 @@ export const pimpay: IntegratorAdapter<typeof pimpaySettingsSchema> = {
     upsertOrders: (settings, orders, options) => upsertPimPayOrders(settings, orders, options.timeoutMs),
     updateStates: (settings, states, options) => updatePimPayStates(settings, states, options.timeoutMs),
     batchSize: 500,
+    callNames: { upsert: "upsertOrders", states: "updateStateForOrders" },
+    // PimPay finds the shop by its INN: an order of a client without one is refused before any call.
+    cannotSend: (o) =>
+      o.tin ? null : "У клиента не указан ИНН: PimPay находит магазин по ИНН (карточка клиента → «Финансы»)",
   },
 };

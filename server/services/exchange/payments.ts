@@ -26,7 +26,9 @@ const currentFingerprint = sql<string>`md5(concat_ws('|', ${orders.codAmount}, $
   ${orders.deliveryPrice}, ${orders.receiverPerson}, ${orders.receiverPhone}, ${orders.receiverTown},
   ${orders.receiverAddress}, ${orders.receiverZip}, ${clients.inn}))`;
 
-const viaIntermediary = and(eq(clients.paymentIntermediary, "pimpay"), sql`${orders.codAmount} > 0`);
+/** COD orders of the clients who chose this intermediary (the client card names it by its integrator code). */
+const viaIntermediary = (integrator: string) =>
+  and(sql`${clients.paymentIntermediary}::text = ${integrator}`, sql`${orders.codAmount} > 0`);
 
 const dueNow = (now: Date) =>
   and(
@@ -49,7 +51,7 @@ export async function integrationsWithDuePayments(db: Queryable, now = new Date(
     const [pending] = await db.execute<{ any: boolean }>(sql`select exists (
         select 1 from ${orders} join ${clients} on ${clients.id} = ${orders.clientId}
         left join ${paymentExports} on ${paymentExports.orderId} = ${orders.id}
-        where ${orders.companyId} = ${r.companyId} and ${viaIntermediary}
+        where ${orders.companyId} = ${r.companyId} and ${viaIntermediary(r.integrator)}
           and (${paymentExports.orderId} is null or (${dueNow(now)}))
       ) as any`);
     if (pending?.any) due.push(r.id);
@@ -62,7 +64,7 @@ async function enrol(db: Queryable, p: Partner) {
   await db.execute(sql`insert into ${paymentExports} (order_id, company_id, integration_id)
     select ${orders.id}, ${orders.companyId}, ${p.id} from ${orders}
       join ${clients} on ${clients.id} = ${orders.clientId}
-    where ${orders.companyId} = ${p.companyId} and ${viaIntermediary}
+    where ${orders.companyId} = ${p.companyId} and ${viaIntermediary(p.integrator)}
       and not exists (select 1 from ${paymentExports} pe where pe.order_id = ${orders.id})
     order by ${orders.id} limit ${ENROL_LIMIT}
     on conflict do nothing`);
@@ -147,10 +149,10 @@ async function paymentOrders(db: Queryable, p: Partner, rows: DueRow[]): Promise
 }
 
 /**
- * Sends the company's COD orders to its payment intermediary (PimPay): the full order when it is new to PimPay or
- * its money or receiver changed (`upsertOrders`), else its new status (`updateStateForOrders`), in batches. PimPay's
- * refusal of one order is kept on that order with back-off; the rest of the batch goes through. A failed call (no
- * answer, refused signature) backs the whole batch off and ends the run.
+ * Sends the company's COD orders to its payment intermediary: the full order when it is new there or its money or
+ * receiver changed (`upsertOrders`), else its new status (`updateStates`), in batches. The intermediary's refusal of
+ * one order is kept on that order with back-off; the rest of the batch goes through. A failed call (no answer,
+ * refused signature) backs the whole batch off and ends the run.
  */
 export async function pushPayments(db: Database, integrationId: number, now = new Date()): Promise<PaymentFigures> {
   const figures: PaymentFigures = { upserted: 0, states: 0, failed: 0, batches: 0 };
@@ -175,9 +177,7 @@ export async function pushPayments(db: Database, integrationId: number, now = ne
         .from(paymentExports)
         .innerJoin(orders, eq(orders.id, paymentExports.orderId))
         .innerJoin(clients, eq(clients.id, orders.clientId))
-        .where(
-          and(eq(paymentExports.integrationId, integrationId), eq(clients.paymentIntermediary, "pimpay"), dueNow(now)),
-        )
+        .where(and(eq(paymentExports.integrationId, integrationId), viaIntermediary(p.integrator), dueNow(now)))
         .orderBy(asc(paymentExports.orderId))
         .limit(cap.batchSize)
         .for("update", { of: paymentExports, skipLocked: true });
@@ -220,7 +220,7 @@ export async function pushPayments(db: Database, integrationId: number, now = ne
             else figures.states++;
             accepted.push(r);
           } else {
-            const message = `PimPay не принял заказ: ${res?.message || "без пояснений"}`;
+            const message = `${p.adapter.title} не принял заказ: ${res?.message || "без пояснений"}`;
             await fail(r, message);
             await tx.insert(syncLog).values({
               companyId: p.companyId,
@@ -228,7 +228,7 @@ export async function pushPayments(db: Database, integrationId: number, now = ne
               orderId: r.orderId,
               kind: "payments",
               ok: false,
-              request: full ? "upsertOrders" : "updateStateForOrders",
+              request: full ? cap.callNames.upsert : cap.callNames.states,
               result: message,
             });
           }
@@ -236,11 +236,13 @@ export async function pushPayments(db: Database, integrationId: number, now = ne
         await acceptAll(accepted, full);
       };
 
-      // No INN, no filing at PimPay: said on the order without asking PimPay.
-      const noTin = rows.filter((r) => !r.tin);
-      for (const r of noTin)
-        await fail(r, "У клиента не указан ИНН: PimPay находит магазин по ИНН (карточка клиента → «Финансы»)");
-      const ready = rows.filter((r) => r.tin);
+      // What the intermediary would refuse anyway (the adapter says: e.g. no INN) is said on the order without asking.
+      const ready: DueRow[] = [];
+      for (const r of rows) {
+        const refusal = cap.cannotSend?.(r) ?? null;
+        if (refusal) await fail(r, refusal);
+        else ready.push(r);
+      }
       const full = ready.filter((r) => r.fingerprint !== r.current);
       const statesOnly = ready.filter((r) => r.fingerprint === r.current);
       const started = Date.now();
@@ -265,7 +267,7 @@ export async function pushPayments(db: Database, integrationId: number, now = ne
       } catch (e) {
         if (!(e instanceof PartnerError)) throw e;
         // The whole call failed: every order of it waits, with the reason, and the run ends.
-        for (const r of ready) await fail(r, `Не передано в PimPay: ${e.message}`);
+        for (const r of ready) await fail(r, `Не передано в ${p.adapter.title}: ${e.message}`);
         await tx.insert(syncLog).values({
           companyId: p.companyId,
           integrationId,

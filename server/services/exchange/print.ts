@@ -250,7 +250,7 @@ function nothingToPrint(subject: Subject, skipped: PrintPlan["skipped"]): string
 export const skipText = (s: { reason: string; detail?: string }) => (s.detail ? `${s.reason} (${s.detail})` : s.reason);
 
 function partnerFailure(kind: FailureKind, text: string): string {
-  // Some partners' texts already say to try again (CDEK's «…за минуту, попробуйте ещё раз»).
+  // Some partners' texts already say to try again («…за минуту, попробуйте ещё раз»).
   if (kind === "transient")
     return `Партнёр не выдал форму: ${text}${/попробуйте/i.test(text) ? "" : ". Попробуйте ещё раз позже"}`;
   if (kind === "auth") return `Партнёр не принял ключи интеграции: ${text}. Проверьте настройки интеграции`;

@@ -28,7 +28,7 @@ export const PRINT_FORM_TITLES: Record<PrintForm, string> = {
   act: "Акт партнёра",
   deliveryList: "Лист доставки партнёра",
 };
-/** A partner prints at most this many orders per request (CDEK's limit); a bigger manifest comes in parts. */
+/** The lowest per-request print limit among the partners' protocols; a bigger manifest comes in parts. */
 export const PRINT_CHUNK = 100;
 
 /** A partner's print form of one order or of a whole manifest; `part` (from 1) picks a part of a big manifest. */

@@ -6,7 +6,7 @@ import { getIntegrator } from "../../integrators/registry";
 import { hookUrl } from "../integrations/shared";
 import { loadPartner, recordSyncState } from "./partner";
 
-/** A partner may drop a subscription on its side (CDEK does after failed deliveries): each is confirmed this often. */
+/** A partner may drop a subscription on its side (after failed deliveries): each is confirmed this often. */
 const RECHECK_MS = 60 * 60_000;
 /** After a refusal (no public address, the partner's limit) the next try waits this long. */
 const RETRY_AFTER_ERROR_MS = 10 * 60_000;
@@ -26,7 +26,7 @@ interface Subscription {
  * looked at, and only when something is due, so the clock can run it often.
  */
 export async function syncSubscriptions(db: Database, now = Date.now()) {
-  // One worker at a time: two would both find no subscription and both create one (CDEK allows two per account).
+  // One worker at a time: two would both find no subscription and both create one (partners cap them per account).
   return db.transaction(async (tx) => {
     const [lock] = await tx.execute<{ ok: boolean }>(
       sql`select pg_try_advisory_xact_lock(hashtext('partner_subscriptions')) as ok`,
