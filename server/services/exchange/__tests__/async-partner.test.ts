@@ -170,6 +170,23 @@ describe("a partner that accepts asynchronously and pushes webhooks (the fake in
     expect(createdAtPartner(numbers)).toEqual([1, 1]);
   });
 
+  it("resolved by asking alone: orders wait while the partner still processes them, then its verdicts are read", async () => {
+    const { integration, numbers } = await setUp(2);
+    await runTransfers(conn.db, integration.id, { policy: FAST });
+    await new Promise((r) => setTimeout(r, 30));
+    expect(await resolveSubmitted(conn.db, integration.id, FAST)).toMatchObject({ sent: 0, failed: 0, waiting: 2 });
+
+    // No webhook ever arrives: the verdicts are only there to be asked for.
+    await partner.finish(numbers[0]!, "ok", false);
+    await partner.finish(numbers[1]!, "invalid", false, "нет такого города");
+    await new Promise((r) => setTimeout(r, 30));
+    expect(await resolveSubmitted(conn.db, integration.id, FAST)).toMatchObject({ sent: 1, failed: 1 });
+    const s = await states(integration.id);
+    expect(s.get(numbers[0]!)).toMatchObject({ state: "sent" });
+    expect(s.get(numbers[1]!)).toMatchObject({ state: "failed", error: "нет такого города" });
+    expect(createdAtPartner(numbers)).toEqual([1, 1]);
+  });
+
   it("a crash between submit and resolve never creates a second order at the partner", async () => {
     const { integration, numbers } = await setUp(4);
     // The job dies after the partner took the orders and before our commit: its claims outlive it.
