@@ -187,20 +187,24 @@ describe("sign-in throttle", () => {
       const other = await createTenant(tx);
       const admin = account(tx, t.company.extraCode, t.staff.login);
       for (let i = 0; i < THROTTLE.pairLimit + 3; i++) await admin("x", "192.0.2.88").catch(ignore);
+      // The login is now under attack: a second network that keeps failing for it is spaced out (its third try).
+      for (let i = 0; i < 3; i++) await admin("x", "192.0.2.99").catch(ignore);
       const journal = await listSecurityEvents({ ctx: t.staffCtx, input: {} });
       expect(journal.items.map((e) => [e.kind, e.door, e.login, e.ip, e.count])).toEqual(
         expect.arrayContaining([
           ["failed", "cabinet", t.staff.login, "192.0.2.88", THROTTLE.pairLimit],
           ["blocked", "cabinet", t.staff.login, "192.0.2.88", 3],
+          ["failed", "cabinet", t.staff.login, "192.0.2.99", 2],
+          ["slowed", "cabinet", t.staff.login, "192.0.2.99", 1],
         ]),
       );
       const refused = await listSecurityEvents({ ctx: t.staffCtx, input: { kind: "refused" } });
-      expect(refused.items.map((e) => e.kind)).toEqual(["blocked"]);
+      expect(refused.items.map((e) => e.kind).sort()).toEqual(["blocked", "slowed"]);
       expect((await listSecurityEvents({ ctx: other.staffCtx, input: {} })).items).toEqual([]);
       await expect(listSecurityEvents({ ctx: t.clientCtx, input: {} })).rejects.toMatchObject({ code: "FORBIDDEN" });
       const operator = { ...t.staffCtx, actor: { ...t.staffCtx.actor, role: "operator" } } as typeof t.staffCtx;
       await expect(listSecurityEvents({ ctx: operator, input: {} })).rejects.toMatchObject({ code: "FORBIDDEN" });
       const [row] = await tx.select({ n: sql<number>`count(*)::int` }).from(securityEvents);
-      expect(row!.n).toBe(2);
+      expect(row!.n).toBe(4);
     }));
 });
