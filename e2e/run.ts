@@ -61,7 +61,9 @@ try {
     },
   );
   code = await new Promise<number>((resolve) => pw.on("exit", (c) => resolve(c ?? 1)));
-  if (process.argv.length <= 2 && process.env.E2E_SUPERVISOR !== "0") {
+  // A full run checks the supervisor too; E2E_SUPERVISOR=1 adds it to a run of chosen specs, 0 leaves it out.
+  const supervisor = process.env.E2E_SUPERVISOR ?? (process.argv.length <= 2 ? "1" : "0");
+  if (supervisor === "1") {
     const failures = await checkSupervisor({
       startPid: app.pid!,
       baseURL,

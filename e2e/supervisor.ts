@@ -73,7 +73,20 @@ export async function checkSupervisor(options: {
     check(children(options.startPid).web === before.web, "the web server stays up when the worker is killed");
     check(await answers(`${options.baseURL}/login`), "/login answers 200 after the worker was killed");
 
-    // 3. SIGTERM: everything stops, promptly.
+    // 3. kill -9 of the web server: restarted and serving again, the worker untouched.
+    const beforeWebKill = children(options.startPid);
+    process.kill(beforeWebKill.web!, "SIGKILL");
+    const webBack = await until(async () => {
+      const web = children(options.startPid).web;
+      return web !== null && web !== beforeWebKill.web && (await answers(`${options.baseURL}/login`));
+    }, 60_000);
+    check(webBack, "a killed web server is restarted and /login answers 200 again");
+    check(
+      children(options.startPid).worker === beforeWebKill.worker,
+      "the worker stays up when the web server is killed",
+    );
+
+    // 4. SIGTERM: everything stops, promptly.
     const last = children(options.startPid);
     const stopAsked = Date.now();
     process.kill(options.startPid, "SIGTERM");
