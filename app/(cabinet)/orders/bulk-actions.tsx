@@ -4,12 +4,12 @@ import { useState } from "react";
 import { PrintSelectedLabels } from "@/components/documents";
 import { errorInfo } from "@/components/errors";
 import { IntegrationModal } from "@/components/integration-modal";
-import { STATUS_OPTIONS } from "@/components/order-status";
+import { QueryState } from "@/components/query-state";
 import { useTRPC } from "@/components/trpc";
-import { Alert, Button, SelectField, TextareaField } from "@/components/ui";
+import { Alert, Button, QueryError, SelectField, TextareaField } from "@/components/ui";
 import { type BulkResult, MAX_BULK_FILTER, TOO_MANY_BY_FILTER } from "@/server/services/orders/bulk/schemas";
 import type { OrderFilter } from "@/server/services/orders/schemas";
-import type { OrderStatus } from "@/server/services/orders/statuses";
+import { HAND_SET_STATUSES, type OrderStatus, statusTitle } from "@/server/services/orders/statuses";
 
 /** Refusals listed in the summary; the rest are counted. */
 const SHOWN_REFUSALS = 50;
@@ -86,8 +86,9 @@ export function BulkActions({
           className="mb-3 flex flex-col gap-2 rounded-lg border border-blue-200 bg-blue-50/60 p-3"
           data-testid="bulk-bar"
         >
+          {/* Not QueryState: while the ids load, the print links stay in place (empty) rather than a spinner. */}
           {byFilter && filterIds.isError ? (
-            <Alert>{errorInfo(filterIds.error).message}</Alert>
+            <QueryError error={filterIds.error} onRetry={() => void filterIds.refetch()} />
           ) : (
             <PrintSelectedLabels
               orderIds={byFilter ? (filterIds.data?.ids ?? []) : selectedIds}
@@ -212,10 +213,10 @@ function StatusDialog({
           onChange={(e) => setStatus(e.target.value)}
         >
           <option value="">Выберите статус…</option>
-          {/* A cancellation goes through «Отменить»: it knows about partners. */}
-          {STATUS_OPTIONS.filter((s) => s.code !== "CANCELED").map((s) => (
-            <option key={s.code} value={s.code}>
-              {s.title}
+          {/* A cancellation goes through «Отменить»: the lifecycle's rule, shared with the server. */}
+          {HAND_SET_STATUSES.map((code) => (
+            <option key={code} value={code}>
+              {statusTitle(code)}
             </option>
           ))}
         </SelectField>
@@ -273,27 +274,27 @@ function ManifestDialog({
         <p className="text-slate-700">
           В черновик манифеста попадут {what}, кроме финальных и уже лежащих в других манифестах.
         </p>
-        {drafts.isError ? (
-          <Alert>{errorInfo(drafts.error).message}</Alert>
-        ) : drafts.isPending ? (
-          <p className="text-slate-500">Загрузка манифестов…</p>
-        ) : items.length === 0 ? (
-          <Alert tone="amber">Черновиков манифестов нет: создайте манифест в разделе «Манифесты»</Alert>
-        ) : (
-          <SelectField
-            label="Манифест (черновик)"
-            value={manifestId}
-            error={missing && !manifestId ? "Выберите манифест" : err.fields.manifestId}
-            onChange={(e) => setManifestId(e.target.value)}
-          >
-            <option value="">Выберите манифест…</option>
-            {items.map((m) => (
-              <option key={m.id} value={m.id}>
-                {m.number} — {m.responsibleBranchName}, заказов: {m.orderCount}
-              </option>
-            ))}
-          </SelectField>
-        )}
+        <QueryState query={drafts}>
+          {(d) =>
+            d.items.length === 0 ? (
+              <Alert tone="amber">Черновиков манифестов нет: создайте манифест в разделе «Манифесты»</Alert>
+            ) : (
+              <SelectField
+                label="Манифест (черновик)"
+                value={manifestId}
+                error={missing && !manifestId ? "Выберите манифест" : err.fields.manifestId}
+                onChange={(e) => setManifestId(e.target.value)}
+              >
+                <option value="">Выберите манифест…</option>
+                {d.items.map((m) => (
+                  <option key={m.id} value={m.id}>
+                    {m.number} — {m.responsibleBranchName}, заказов: {m.orderCount}
+                  </option>
+                ))}
+              </SelectField>
+            )
+          }
+        </QueryState>
         {err.message && !err.fields.manifestId && <Alert>{err.message}</Alert>}
         <div className="flex justify-end gap-2">
           <Button type="button" variant="secondary" onClick={onClose}>

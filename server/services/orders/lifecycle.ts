@@ -9,6 +9,7 @@ import { agentScope, orderScope } from "./scope";
 import {
   EDITABLE_STATUSES,
   FINAL_STATUSES,
+  HAND_SET_STATUSES,
   ORDER_STATUS_CODES,
   ORDER_STATUSES,
   type OrderStatus,
@@ -100,8 +101,8 @@ export function orderRules(actor: Actor, facts: LifecycleFacts): OrderRules {
     statusBlockedReason = "Статус заказа меняет курьерская служба";
   } else {
     // CANCELED only through the cancel verb (it knows about partners), unless the order is already final.
-    allowedStatuses = ORDER_STATUS_CODES.filter(
-      (s) => s !== status && statusMayReplace(status, s) && (final || s !== "CANCELED"),
+    allowedStatuses = (final ? ORDER_STATUS_CODES : HAND_SET_STATUSES).filter(
+      (s) => s !== status && statusMayReplace(status, s),
     );
     if (final) statusBlockedReason = "Финальный статус не переоткрывается: доступны только другие финальные статусы";
   }
@@ -458,7 +459,7 @@ export async function cancelOrder({ ctx, input }: ServiceCall<OrderRef & { sourc
 export function statusRefusal(rules: OrderRules, current: string, status: OrderStatus): string | null {
   if (rules.allowedStatuses.includes(status)) return null;
   if (status === current) return "Заказ уже в этом статусе";
-  if (status === "CANCELED") return CANCEL_BY_VERB;
+  if (!HAND_SET_STATUSES.includes(status)) return CANCEL_BY_VERB;
   return rules.statusBlockedReason ?? "Этот статус сейчас недоступен";
 }
 

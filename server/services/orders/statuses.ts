@@ -44,6 +44,11 @@ export const FINAL_STATUSES: ReadonlySet<string> = new Set([
   "PARTLYRETURNED",
   "LOST",
 ]);
+/**
+ * Statuses staff may pick by hand for an order that is not final: CANCELED is left to the cancel verb, which knows
+ * about partners. The lifecycle's `allowedStatuses` and the bulk status list both start from this.
+ */
+export const HAND_SET_STATUSES: readonly OrderStatus[] = ORDER_STATUS_CODES.filter((s) => s !== "CANCELED");
 /** An order may be edited or cancelled by its sender only before the courier company starts working it. */
 export const EDITABLE_STATUSES: ReadonlySet<string> = new Set(["AWAITING_SYNC", "NEW", "NEWPICKUP"]);
 
