@@ -1,9 +1,8 @@
 "use client";
 import { useState } from "react";
 import { Alert, Button, Input, Select, SelectField, TextField } from "@/components/ui";
-import type { FieldErrors } from "@/server/services/errors";
+import { useFormErrors } from "@/components/use-form-errors";
 import { linkShopSchema } from "@/server/services/shop-apps/schemas";
-import { zodFieldErrors } from "@/server/services/errors";
 import { linkShopAction } from "./actions";
 
 type Option = { value: string; title: string };
@@ -45,8 +44,7 @@ export function LinkForm(props: {
 }) {
   const [values, setValues] = useState({ extra: "", login: "", password: "", triggerStatus: "", prefix: "" });
   const [statusMap, setStatusMap] = useState<Record<string, string>>({});
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [message, setMessage] = useState<string | null>(null);
+  const { errors, setErrors, banner, setBanner, validate } = useFormErrors();
   const [done, setDone] = useState<{ enterPath: string; clientName: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const set = (name: keyof typeof values) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) =>
@@ -55,12 +53,7 @@ export function LinkForm(props: {
   async function submit(e: React.FormEvent) {
     e.preventDefault();
     const input = { ticket: props.ticket, ...values, statusMap };
-    const checked = linkShopSchema.safeParse(input);
-    if (!checked.success) {
-      setErrors(zodFieldErrors(checked.error));
-      setMessage("Проверьте поля формы");
-      return;
-    }
+    if (!validate(linkShopSchema, input)) return;
     setBusy(true);
     try {
       const r = await linkShopAction(input);
@@ -69,10 +62,10 @@ export function LinkForm(props: {
         setValues((v) => ({ ...v, password: "" }));
       } else {
         setErrors(r.fieldErrors ?? {});
-        setMessage(r.message);
+        setBanner(r.message);
       }
     } catch {
-      setMessage("Нет связи с сервером, попробуйте ещё раз");
+      setBanner("Нет связи с сервером, попробуйте ещё раз");
     } finally {
       setBusy(false);
     }
@@ -92,7 +85,7 @@ export function LinkForm(props: {
 
   return (
     <form className="space-y-4" onSubmit={submit} noValidate>
-      {message && <Alert>{message}</Alert>}
+      {banner && <Alert>{banner}</Alert>}
       <div className="grid gap-3 sm:grid-cols-3">
         <TextField
           label="Код курьерской службы"

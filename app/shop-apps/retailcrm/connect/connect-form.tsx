@@ -1,7 +1,7 @@
 "use client";
 import { useState } from "react";
 import { Alert, Button, TextField } from "@/components/ui";
-import { zodFieldErrors, type FieldErrors } from "@/server/services/errors";
+import { useFormErrors } from "@/components/use-form-errors";
 import { connectRetailCrmSchema } from "@/server/services/shop-apps/retailcrm-schemas";
 import { AccountFields, type AccountValues } from "../account-fields";
 import { connectAction } from "../actions";
@@ -10,35 +10,27 @@ import { connectAction } from "../actions";
 export function ConnectForm({ account }: { account: string }) {
   const [crm, setCrm] = useState({ crmUrl: account, apiKey: "" });
   const [values, setValues] = useState<AccountValues>({ extra: "", login: "", password: "" });
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [message, setMessage] = useState<string | null>(null);
+  const { errors, setErrors, banner, setBanner, validate } = useFormErrors();
   const [done, setDone] = useState<{ redirectUrl: string; clientName: string } | null>(null);
   const [busy, setBusy] = useState(false);
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();
     const input = { ...crm, ...values };
-    const checked = connectRetailCrmSchema.safeParse(input);
-    if (!checked.success) {
-      setErrors(zodFieldErrors(checked.error));
-      setMessage("Проверьте поля формы");
-      return;
-    }
+    if (!validate(connectRetailCrmSchema, input)) return;
     setBusy(true);
-    setMessage(null);
     try {
       const r = await connectAction(input);
       if (r.ok) {
         setDone(r);
-        setErrors({});
         window.setTimeout(() => window.location.assign(r.redirectUrl), 1500);
       } else {
         setErrors(r.fieldErrors ?? {});
-        setMessage(r.message);
+        setBanner(r.message);
         setValues((v) => ({ ...v, password: "" }));
       }
     } catch {
-      setMessage("Нет связи с сервером, попробуйте ещё раз");
+      setBanner("Нет связи с сервером, попробуйте ещё раз");
     } finally {
       setBusy(false);
     }
@@ -72,7 +64,7 @@ export function ConnectForm({ account }: { account: string }) {
         onChange={(e) => setCrm((c) => ({ ...c, apiKey: e.target.value }))}
       />
       <AccountFields values={values} errors={errors} onChange={(n, v) => setValues((s) => ({ ...s, [n]: v }))} />
-      {message && <Alert>{message}</Alert>}
+      {banner && <Alert>{banner}</Alert>}
       <div>
         <Button type="submit" disabled={busy}>
           {busy ? "Подключаем…" : "Подключить"}
