@@ -6,8 +6,9 @@ import { validateSettings } from "@/server/integrators/fields";
 import type { FieldSpec } from "@/server/integrators/types";
 import { errorInfo } from "./errors";
 import { IntegrationModal } from "./integration-modal";
+import { QueryState } from "./query-state";
 import { useTRPC } from "./trpc";
-import { Alert, Button, Field, Select, Spinner, TextField } from "./ui";
+import { Alert, Button, Field, Select, TextField } from "./ui";
 
 type Values = Record<string, string | boolean>;
 
@@ -34,22 +35,20 @@ export function IntegrationDialog({
   const current = useQuery(trpc.integrations.get.queryOptions({ branchId: branch.id }));
   return (
     <IntegrationModal title={`Интеграция филиала ${branch.code} «${branch.name}»`} onClose={onClose}>
-      {current.isPending ? (
-        <Spinner />
-      ) : current.error ? (
-        <Alert>{errorInfo(current.error).message}</Alert>
-      ) : (
-        <IntegrationForm
-          branchId={branch.id}
-          stored={current.data.integration}
-          selfApiUrl={current.data.selfApiUrl}
-          onCancel={onClose}
-          onSaved={async () => {
-            await queryClient.invalidateQueries({ queryKey: trpc.integrations.pathKey() });
-            onClose();
-          }}
-        />
-      )}
+      <QueryState query={current}>
+        {(data) => (
+          <IntegrationForm
+            branchId={branch.id}
+            stored={data.integration}
+            selfApiUrl={data.selfApiUrl}
+            onCancel={onClose}
+            onSaved={async () => {
+              await queryClient.invalidateQueries({ queryKey: trpc.integrations.pathKey() });
+              onClose();
+            }}
+          />
+        )}
+      </QueryState>
     </IntegrationModal>
   );
 }

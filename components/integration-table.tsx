@@ -5,8 +5,9 @@ import { errorInfo } from "./errors";
 import { IntegrationAudit } from "./integration-audit";
 import { IntegrationDialog } from "./integration-dialog";
 import { formatDateTime, HealthBadge } from "./integration-health";
+import { QueryState } from "./query-state";
 import { type RouterOutputs, useTRPC } from "./trpc";
-import { Alert, Badge, Button, Empty, Spinner, Table } from "./ui";
+import { Badge, Button, Table } from "./ui";
 
 type Row = RouterOutputs["integrations"]["list"]["items"][number];
 type BranchRef = Row["branch"];
@@ -40,47 +41,49 @@ export function IntegrationTable() {
   const [configuring, setConfiguring] = useState<BranchRef | null>(null);
   const [auditing, setAuditing] = useState<BranchRef | null>(null);
 
-  if (list.isPending) return <Spinner />;
-  if (list.error) return <Alert>{errorInfo(list.error).message}</Alert>;
-  if (list.data.items.length === 0) {
-    return (
-      <Empty>Филиалов пока нет. Добавьте филиал в разделе «Справочники → Филиалы» — он сразу появится здесь.</Empty>
-    );
-  }
   return (
-    <>
-      <Table>
-        <thead>
-          <tr>
-            <th>Код</th>
-            <th>Филиал</th>
-            <th>Город</th>
-            <th>Интегратор</th>
-            <th>Состояние</th>
-            <th>Подключение</th>
-            <th>Последний обмен</th>
-            <th>Ждут передачи</th>
-            <th className="text-right">Ошибок за 24 ч</th>
-            <th className="text-right">Не переданы</th>
-            <th className="text-right">Действия</th>
-          </tr>
-        </thead>
-        <tbody>
-          {list.data.items.map((row) => (
-            <IntegrationRow
-              key={row.branch.id}
-              row={row}
-              now={now}
-              promiseMinutes={list.data.promiseMinutes}
-              onConfigure={() => setConfiguring(row.branch)}
-              onAudit={() => setAuditing(row.branch)}
-            />
-          ))}
-        </tbody>
-      </Table>
-      {configuring && <IntegrationDialog branch={configuring} onClose={() => setConfiguring(null)} />}
-      {auditing && <IntegrationAudit branch={auditing} onClose={() => setAuditing(null)} />}
-    </>
+    <QueryState
+      query={list}
+      isEmpty={(d) => d.items.length === 0}
+      empty="Филиалов пока нет. Добавьте филиал в разделе «Справочники → Филиалы» — он сразу появится здесь."
+      framed={false}
+    >
+      {(data) => (
+        <>
+          <Table>
+            <thead>
+              <tr>
+                <th>Код</th>
+                <th>Филиал</th>
+                <th>Город</th>
+                <th>Интегратор</th>
+                <th>Состояние</th>
+                <th>Подключение</th>
+                <th>Последний обмен</th>
+                <th>Ждут передачи</th>
+                <th className="text-right">Ошибок за 24 ч</th>
+                <th className="text-right">Не переданы</th>
+                <th className="text-right">Действия</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.items.map((row) => (
+                <IntegrationRow
+                  key={row.branch.id}
+                  row={row}
+                  now={now}
+                  promiseMinutes={data.promiseMinutes}
+                  onConfigure={() => setConfiguring(row.branch)}
+                  onAudit={() => setAuditing(row.branch)}
+                />
+              ))}
+            </tbody>
+          </Table>
+          {configuring && <IntegrationDialog branch={configuring} onClose={() => setConfiguring(null)} />}
+          {auditing && <IntegrationAudit branch={auditing} onClose={() => setAuditing(null)} />}
+        </>
+      )}
+    </QueryState>
   );
 }
 

@@ -1,7 +1,7 @@
 "use client";
 import { Empty, QueryError, Spinner } from "./ui";
 
-interface QueryLike<T> {
+export interface QueryLike<T> {
   isPending: boolean;
   isError: boolean;
   error: unknown;

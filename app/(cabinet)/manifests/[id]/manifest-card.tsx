@@ -18,9 +18,7 @@ import {
   Empty,
   Input,
   PageHeader,
-  QueryError,
   ShowMoreButton,
-  Spinner,
   Table,
   TextareaField,
   TextField,
@@ -55,9 +53,10 @@ const ordersWord = (n: number) => {
 export function ManifestCard({ id }: { id: number }) {
   const trpc = useTRPC();
   const query = useQuery(trpc.manifests.get.queryOptions({ id }));
-  if (query.isPending) return <Spinner />;
-  if (query.isError) return <QueryError error={query.error} onRetry={() => void query.refetch()} />;
-  const m = query.data;
+  return <QueryState query={query}>{(m) => <ManifestView m={m} />}</QueryState>;
+}
+
+function ManifestView({ m }: { m: Manifest }) {
   const draft = m.state === "draft";
 
   return (

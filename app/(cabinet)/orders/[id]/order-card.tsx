@@ -6,21 +6,9 @@ import { DocumentLinks } from "@/components/documents";
 import { errorInfo } from "@/components/errors";
 import { formatDate, formatDateTime, formatMoney, formatNumber } from "@/components/format";
 import { StatusBadge } from "@/components/order-status";
+import { type QueryLike, QueryState } from "@/components/query-state";
 import { type RouterOutputs, useTRPC } from "@/components/trpc";
-import {
-  Alert,
-  Button,
-  Card,
-  DetailList,
-  Empty,
-  Input,
-  LinkButton,
-  PageHeader,
-  QueryError,
-  Select,
-  Spinner,
-  Table,
-} from "@/components/ui";
+import { Alert, Button, Card, DetailList, Empty, Input, LinkButton, PageHeader, Select, Table } from "@/components/ui";
 import {
   type OrderStatus,
   PAY_TYPE_TITLES,
@@ -28,7 +16,7 @@ import {
   statusTitle,
 } from "@/server/services/orders/statuses";
 import { CancelOrderButton, type CancelOutcome, CancelOutcomeNote } from "./cancel-order";
-import { OrderSyncCard, syncInProgress } from "./order-sync";
+import { type OrderSync, OrderSyncCard, syncInProgress } from "./order-sync";
 
 type Order = RouterOutputs["orders"]["get"];
 
@@ -65,9 +53,28 @@ export function OrderCard({ id, isStaff }: { id: number; isStaff: boolean }) {
     wasMoving.current = moving;
   }, [moving, refetchOrder]);
 
-  if (query.isPending) return <Spinner />;
-  if (query.isError) return <QueryError error={query.error} onRetry={() => void query.refetch()} />;
-  const o = query.data;
+  return (
+    <QueryState query={query}>
+      {(o) => (
+        <OrderView o={o} isStaff={isStaff} sync={sync} cancelOutcome={cancelOutcome} onCancel={setCancelOutcome} />
+      )}
+    </QueryState>
+  );
+}
+
+function OrderView({
+  o,
+  isStaff,
+  sync,
+  cancelOutcome,
+  onCancel,
+}: {
+  o: Order;
+  isStaff: boolean;
+  sync: QueryLike<OrderSync>;
+  cancelOutcome: CancelOutcome | null;
+  onCancel: (outcome: CancelOutcome) => void;
+}) {
   const money = (v: string) => formatMoney(v, o.clientCurrency);
   // What the partner charged (from its COD registry), in the settlement currency; the company's own figure.
   const agentPrice: [string, React.ReactNode][] = isStaff
@@ -95,9 +102,7 @@ export function OrderCard({ id, isStaff }: { id: number; isStaff: boolean }) {
                 Изменить
               </LinkButton>
             )}
-            {(o.canCancel || o.cancellation?.state === "pending") && (
-              <CancelOrderButton order={o} onDone={setCancelOutcome} />
-            )}
+            {(o.canCancel || o.cancellation?.state === "pending") && <CancelOrderButton order={o} onDone={onCancel} />}
           </>
         }
       />

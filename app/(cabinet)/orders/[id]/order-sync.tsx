@@ -3,8 +3,9 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { errorInfo } from "@/components/errors";
 import { formatDateTime } from "@/components/format";
 import { PartnerFormLinks } from "@/components/partner-forms";
+import { QueryState, type QueryLike } from "@/components/query-state";
 import { type RouterOutputs, useTRPC } from "@/components/trpc";
-import { Alert, Badge, Button, Card, QueryError, Spinner, Table } from "@/components/ui";
+import { Alert, Badge, Button, Card, Table } from "@/components/ui";
 import { integratorTitle } from "@/server/integrators/catalog";
 import { partnerDetailRows } from "@/server/integrators/details";
 import { CANCEL_STATE_TITLES, TRANSFER_STATE_TITLES } from "@/server/services/exchange/schemas";
@@ -41,13 +42,7 @@ export function syncInProgress(data: OrderSync | undefined): boolean {
 const canRetry = (data: OrderSync) => data.transfers.some((t) => t.state === "failed" || t.cancelState === "failed");
 
 /** «Передача партнёру»: the order's hand-overs to partner courier companies and the exchange log (staff only). */
-export function OrderSyncCard({
-  orderId,
-  query,
-}: {
-  orderId: number;
-  query: { data?: OrderSync; isPending: boolean; error: unknown; refetch: () => unknown };
-}) {
+export function OrderSyncCard({ orderId, query }: { orderId: number; query: QueryLike<OrderSync> }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const retry = useMutation(
@@ -59,55 +54,45 @@ export function OrderSyncCard({
         ]),
     }),
   );
-
-  if (query.isPending) {
-    return (
-      <Card title="Передача партнёру">
-        <Spinner />
-      </Card>
-    );
-  }
-  if (query.error || !query.data) {
-    return (
-      <Card title="Передача партнёру">
-        <QueryError error={query.error} onRetry={() => void query.refetch()} />
-      </Card>
-    );
-  }
-  const data = query.data;
+  // The card keeps its frame while loading or failing; its actions need the data.
+  const shown = query.isError ? undefined : query.data;
   const retryError = errorInfo(retry.error).message;
 
   return (
     <Card
       title="Передача партнёру"
       actions={
-        canRetry(data) ? (
+        !shown ? null : canRetry(shown) ? (
           <Button variant="secondary" disabled={retry.isPending} onClick={() => retry.mutate({ orderId })}>
             {retry.isPending ? "Повторяю…" : "Повторить"}
           </Button>
-        ) : syncInProgress(data) ? (
+        ) : syncInProgress(shown) ? (
           <span className="text-xs text-slate-500" aria-live="polite">
             обновляется…
           </span>
         ) : null
       }
     >
-      <div className="flex flex-col gap-3" data-testid="order-sync">
-        {retryError && <Alert>{retryError}</Alert>}
-        {retry.isSuccess && syncInProgress(data) && <Alert tone="green">Передача снова в очереди</Alert>}
-        {data.transfers.length === 0 ? (
-          <p className="text-slate-500">Заказ не передавался партнёрам</p>
-        ) : (
-          data.transfers.map((t) => <TransferView key={t.id} t={t} />)
-        )}
-        {data.printable && (
-          <div>
-            <h3 className="mb-1 text-sm font-semibold text-slate-700">Формы партнёра</h3>
-            <PartnerFormLinks target={{ orderId }} parts={data.printParts} forms={data.printForms} />
+      <QueryState query={query}>
+        {(data) => (
+          <div className="flex flex-col gap-3" data-testid="order-sync">
+            {retryError && <Alert>{retryError}</Alert>}
+            {retry.isSuccess && syncInProgress(data) && <Alert tone="green">Передача снова в очереди</Alert>}
+            {data.transfers.length === 0 ? (
+              <p className="text-slate-500">Заказ не передавался партнёрам</p>
+            ) : (
+              data.transfers.map((t) => <TransferView key={t.id} t={t} />)
+            )}
+            {data.printable && (
+              <div>
+                <h3 className="mb-1 text-sm font-semibold text-slate-700">Формы партнёра</h3>
+                <PartnerFormLinks target={{ orderId }} parts={data.printParts} forms={data.printForms} />
+              </div>
+            )}
+            {data.log.length > 0 && <SyncLog log={data.log} />}
           </div>
         )}
-        {data.log.length > 0 && <SyncLog log={data.log} />}
-      </div>
+      </QueryState>
     </Card>
   );
 }

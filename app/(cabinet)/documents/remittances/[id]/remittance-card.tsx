@@ -4,29 +4,21 @@ import Link from "next/link";
 import { useState } from "react";
 import { formatDate, formatDateTime, formatMoney } from "@/components/format";
 import { QueryState } from "@/components/query-state";
-import { useTRPC } from "@/components/trpc";
-import {
-  Alert,
-  Badge,
-  Card,
-  DetailList,
-  PageHeader,
-  QueryError,
-  ShowMoreButton,
-  Spinner,
-  Table,
-} from "@/components/ui";
+import { type RouterOutputs, useTRPC } from "@/components/trpc";
+import { Alert, Badge, Card, DetailList, PageHeader, ShowMoreButton, Table } from "@/components/ui";
 import { LineStateBadge } from "../line-state";
 
 type Filter = "all" | "problems" | "matched";
+type Remittance = RouterOutputs["remittances"]["get"];
 
 /** An incoming remittance document: the registry's figures, then its lines with what did not match. */
 export function RemittanceCard({ id }: { id: number }) {
   const trpc = useTRPC();
   const query = useQuery(trpc.remittances.get.queryOptions({ id }));
-  if (query.isPending) return <Spinner />;
-  if (query.isError) return <QueryError error={query.error} onRetry={() => void query.refetch()} />;
-  const d = query.data;
+  return <QueryState query={query}>{(d) => <RemittanceView d={d} />}</QueryState>;
+}
+
+function RemittanceView({ d }: { d: Remittance }) {
   const problems = d.counts.mismatch + d.counts.unknown;
 
   return (
