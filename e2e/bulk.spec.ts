@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { ALFA_ADMIN, createOrder, createShopClient, signInViaApi, uniqueSuffix } from "./fixtures";
+import { ALFA_ADMIN, createBranch, createOrder, createShopClient, signInViaApi, uniqueSuffix } from "./fixtures";
 
 test("staff pick rows and cancel them: the summary names the refused order and why", async ({ page }) => {
   const api = await signInViaApi(page, ALFA_ADMIN);
@@ -50,10 +50,36 @@ test("«Выбрать все по фильтру» takes every order the filter
 
   await page.getByRole("button", { name: "Сменить статус" }).click();
   const dialog = page.getByRole("dialog", { name: "Сменить статус" });
+  // Cancelling is the cancel verb's (it knows about partners): the lifecycle keeps CANCELED out of the list.
+  await expect(dialog.getByRole("option", { name: "Выдан курьеру" })).toHaveCount(1);
+  await expect(dialog.getByRole("option", { name: "Не доставлен (отмена)" })).toHaveCount(0);
   await dialog.getByLabel("Новый статус").selectOption({ label: "Выдан курьеру" });
   await dialog.getByRole("button", { name: "Сменить статус" }).click();
   await expect(page.getByTestId("bulk-summary")).toContainText("Готово: 3, отказано: 0");
   await expect(page.getByTestId("order-row").filter({ hasText: "Выдан курьеру" })).toHaveCount(3);
+});
+
+test("staff put picked orders into a draft manifest chosen in the dialog", async ({ page }) => {
+  const api = await signInViaApi(page, ALFA_ADMIN);
+  const client = await createShopClient(api);
+  const branch = await createBranch(api);
+  const manifest = await api.manifests.create.mutate({
+    number: `E2E-BM-${uniqueSuffix()}`,
+    responsibleBranchId: branch.id,
+  });
+  const prefix = `E2E-BM-${uniqueSuffix()}-`;
+  const orders = [await createOrder(api, client.id, `${prefix}1`), await createOrder(api, client.id, `${prefix}2`)];
+
+  await page.goto(`/orders?q=${encodeURIComponent(prefix)}`);
+  await expect(page.getByTestId("order-row")).toHaveCount(2);
+  for (const o of orders) await page.getByLabel(`Выбрать заказ ${o.number}`).check();
+  await page.getByRole("button", { name: "Добавить в манифест" }).click();
+  const dialog = page.getByRole("dialog", { name: "Добавить в манифест" });
+  await dialog.getByLabel("Манифест (черновик)").selectOption(String(manifest.id));
+  await dialog.getByRole("button", { name: "Добавить", exact: true }).click();
+  await expect(page.getByTestId("bulk-summary")).toContainText("Готово: 2, отказано: 0");
+  const saved = await api.manifests.get.query({ id: manifest.id });
+  expect(saved.orders.map((o) => o.number).sort()).toEqual(orders.map((o) => o.number).sort());
 });
 
 test("labels of «все по фильтру» are printed by the filter's ids", async ({ page }) => {
