@@ -58,8 +58,9 @@ export function Field({
   messageId?: string;
 }) {
   const message = Array.isArray(error) ? error[0] : error;
+  // min-w-0: in a row or grid of fields a select as wide as its longest option shrinks to the screen on a phone.
   return (
-    <div className="flex flex-col gap-1">
+    <div className="flex min-w-0 flex-col gap-1">
       <label htmlFor={htmlFor} className="text-xs font-medium text-slate-600">
         {label}
       </label>
@@ -271,7 +272,8 @@ export function Tabs<T extends string>({
   onChange: (id: T) => void;
 }) {
   return (
-    <div role="tablist" className="mb-4 flex gap-1 border-b border-slate-200">
+    // Tabs wrap on a phone (six integrators do not fit in 390 px) rather than widen the page.
+    <div role="tablist" className="mb-4 flex flex-wrap gap-1 border-b border-slate-200">
       {tabs.map((t) => (
         <button
           key={t.id}

@@ -17,11 +17,13 @@ export default async function ApiReferencePage({ searchParams }: { searchParams:
       <Card title="Как обращаться">
         <ul className="list-disc space-y-1 pl-5 text-slate-700">
           <li>
-            Адрес: <code className="font-mono">{data.apiUrl}</code> — метод POST, тело — один XML-документ в UTF-8.
+            Адрес: <code className="break-all font-mono">{data.apiUrl}</code> — метод POST, тело — один XML-документ в
+            UTF-8.
           </li>
           <li>Функцию выбирает имя корневого элемента; ответ приходит с тем же корневым элементом.</li>
           <li>
-            Вход — элемент <code className="font-mono">{`<auth extra="${data.extra}" login="…" pass="…"/>`}</code>: код
+            Вход — элемент{" "}
+            <code className="break-all font-mono">{`<auth extra="${data.extra}" login="…" pass="…"/>`}</code>: код
             службы, логин и пароль клиента.
           </li>
           <li>
@@ -49,7 +51,8 @@ export default async function ApiReferencePage({ searchParams }: { searchParams:
             actions={<span className="text-xs text-slate-500">{AUTH_TITLES[f.auth]}</span>}
           >
             <p className="mb-2 text-slate-700">{f.summary}</p>
-            <div className="grid gap-3 lg:grid-cols-2">
+            {/* minmax(0, 1fr) columns: a long sample scrolls inside its <pre> instead of widening the page. */}
+            <div className="grid grid-cols-1 gap-3 lg:grid-cols-2">
               <div>
                 <div className="mb-1 text-xs font-semibold text-slate-500">Запрос</div>
                 <pre className={pre}>{fillSample(f.request, v)}</pre>
