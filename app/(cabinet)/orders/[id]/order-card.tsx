@@ -10,6 +10,7 @@ import { type QueryLike, QueryState } from "@/components/query-state";
 import { type RouterOutputs, useTRPC } from "@/components/trpc";
 import { Alert, Button, Card, DetailList, Empty, Input, LinkButton, PageHeader, Select, Table } from "@/components/ui";
 import {
+  FINAL_STATUSES,
   type OrderStatus,
   PAY_TYPE_TITLES,
   STATUS_SOURCE_TITLES,
@@ -40,9 +41,16 @@ export function OrderCard({ id, isStaff }: { id: number; isStaff: boolean }) {
   const moving = syncInProgress(sync.data);
   // The partner's confirmation changes the order's status too, so the order polls alongside the exchange.
   // A client account does not see the exchange, so its card follows a cancellation on its way to the partner itself.
+  // While the order sits at a partner, its statuses come back on the partner's poll: the card reads them every 15 s.
+  const atPartner = !!sync.data?.transfers.some((t) => t.state === "sent");
   const query = useQuery({
     ...trpc.orders.get.queryOptions({ id }),
-    refetchInterval: (q) => (moving || q.state.data?.cancellation?.state === "pending" ? 2500 : false),
+    refetchInterval: (q) =>
+      moving || q.state.data?.cancellation?.state === "pending"
+        ? 2500
+        : atPartner && q.state.data && !FINAL_STATUSES.has(q.state.data.status)
+          ? 15_000
+          : false,
   });
   const [cancelOutcome, setCancelOutcome] = useState<CancelOutcome | null>(null);
   const wasMoving = useRef(moving);
