@@ -1,6 +1,7 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import bcrypt from "bcryptjs";
 import { createDatabase } from "../db/client";
 import { runMigrations } from "../db/migrate";
@@ -17,11 +18,14 @@ import {
 } from "../server/xmlapi/xml";
 import type { Bench } from "./index";
 
-// The XML API under attack, served by a process of its own (bench/partner-server.ts) so its memory can be read:
+// The XML API under attack, served by a process of its own (bench/partner-server.ts, or with BENCH_WEB=next the real
+// `next start`) so its memory can be read:
 // `xml-hostile` sends the worst documents the 5 MB limit allows, one after another, next to 4 ordinary clients;
 // `xml-fuzz` sends 10,000 malformed or random documents. Both print the web server's peak RSS.
 
 const ORDINARY_CLIENTS = 4;
+/** BENCH_WEB=next: against `next start` from the production build (the real web server) instead of the handler. */
+const WEB = process.env.BENCH_WEB ?? "handler";
 const FUZZ_DOCUMENTS = Number(process.env.BENCH_FUZZ_DOCUMENTS ?? 10_000);
 const EXTRA = 9_000_002;
 const AUTH = `<auth extra="${EXTRA}" login="bench" pass="bench"/>`;
@@ -144,17 +148,44 @@ async function startTarget(): Promise<Target> {
     .insert(clients)
     .values({ companyId: company!.id, name: "Магазин", login: "bench", passwordHash: bcrypt.hashSync("bench", 10) });
   await conn.sql.end();
-  const child = spawn(process.execPath, ["--import", "tsx", "bench/partner-server.ts"], {
-    env: { ...process.env, DATABASE_URL: dbUrl },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout!.on("data", (chunk: Buffer) => {
-      const m = /PORT (\d+)/.exec(chunk.toString());
-      if (m) resolve(Number(m[1]));
+  const env = { ...process.env, DATABASE_URL: dbUrl };
+  let child: ChildProcess;
+  let port: number;
+  if (WEB === "next") {
+    // The whole web server as `npm start` runs it (proxy, headers, every route), from the production build.
+    if (!existsSync(".next/BUILD_ID")) throw new Error("BENCH_WEB=next needs a production build: run `npm run build`");
+    port = await freePort();
+    child = spawn(
+      process.execPath,
+      ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"],
+      {
+        env: {
+          ...env,
+          NODE_ENV: "production",
+          SECRETS_KEY: randomBytes(32).toString("base64"),
+          NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
+        },
+        stdio: ["ignore", "ignore", "inherit"],
+      },
+    );
+    const exited = new Promise<never>((_, reject) =>
+      child.once("exit", (code) => reject(new Error(`next start exited (${code})`))),
+    );
+    await Promise.race([exited, waitForAnswer(`http://127.0.0.1:${port}/login`)]);
+  } else {
+    child = spawn(process.execPath, ["--import", "tsx", "bench/partner-server.ts"], {
+      env,
+      stdio: ["ignore", "pipe", "inherit"],
     });
-    child.once("exit", (code) => reject(new Error(`XML API server exited (${code})`)));
-  });
+    port = await new Promise<number>((resolve, reject) => {
+      child.stdout!.on("data", (chunk: Buffer) => {
+        const m = /PORT (\d+)/.exec(chunk.toString());
+        if (m) resolve(Number(m[1]));
+      });
+      child.once("exit", (code) => reject(new Error(`XML API server exited (${code})`)));
+    });
+  }
+  console.log(`web server: ${WEB === "next" ? "next start (production build)" : "the XML API handler alone"}`);
   return {
     url: `http://127.0.0.1:${port}/api/`,
     pid: child.pid!,
@@ -168,10 +199,54 @@ async function startTarget(): Promise<Target> {
   };
 }
 
-/** Samples the process's resident memory every 50 ms; `peak()` in KB (VmHWM, the kernel's own high-water mark, too). */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((r) => probe.listen(0, "127.0.0.1", r));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((r) => probe.close(r));
+  return port;
+}
+
+async function waitForAnswer(url: string) {
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 200)))
+    if ((await fetch(url).catch(() => null))?.ok) return;
+  throw new Error(`${url} did not answer within 60 s`);
+}
+
+/** The process and every process it started (a web server may fork workers): their memory counts together. */
+function processTree(pid: number): number[] {
+  const all = [pid];
+  for (let i = 0; i < all.length; i++) {
+    for (const task of safeRead(() => readdirSync(`/proc/${all[i]}/task`), [] as string[]))
+      for (const child of safeRead(() => readFileSync(`/proc/${all[i]}/task/${task}/children`, "utf8"), "").split(" "))
+        if (child) all.push(Number(child));
+  }
+  return all;
+}
+
+function safeRead<T>(f: () => T, fallback: T): T {
+  try {
+    return f();
+  } catch {
+    return fallback;
+  }
+}
+
+/**
+ * Samples the resident memory of the server's process tree every 50 ms; `peak()` in KB (VmHWM, the kernel's own
+ * high-water mark, too: summed over the tree, an upper bound).
+ */
 function watchRss(pid: number) {
   const read = (field: string) =>
-    Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? NaN);
+    processTree(pid).reduce(
+      (sum, p) =>
+        sum +
+        Number(
+          new RegExp(`${field}:\\s+(\\d+)`).exec(safeRead(() => readFileSync(`/proc/${p}/status`, "utf8"), ""))?.[1] ??
+            0,
+        ),
+      0,
+    );
   const start = read("VmRSS");
   let peak = start;
   let since = start;
