@@ -1,5 +1,5 @@
-import { readBody } from "../shared/process";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createStandInServer, readBody } from "../shared/process";
+import { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { PrintKind } from "./print";
 import { CITIES, DELIVERY_POINTS, renderCity, renderDeliveryPoint } from "./reference";
@@ -285,7 +285,7 @@ export async function startCdekStandIn(options: CdekStandInOptions = {}): Promis
     }
   }
 
-  const server = createServer((req, res) => {
+  const server = createStandInServer((req, res) => {
     void (async () => {
       const target = new URL(req.url ?? "/", "http://stand-in");
       const raw = await readBody(req, MAX_BODY_BYTES);

@@ -1,5 +1,5 @@
-import { readBody } from "../shared/process";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createStandInServer, readBody } from "../shared/process";
+import { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import {
   autologinSignature,
@@ -614,7 +614,7 @@ export async function startInSalesStandIn(options: InSalesStandInOptions = {}): 
     send(res, 404, TEXT_TYPE, `Нет такого адреса: ${req.method} ${target.pathname}`);
   }
 
-  const server = createServer((req, res) => {
+  const server = createStandInServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
       console.error("InSales stand-in:", e);
       if (!res.headersSent) send(res, 500, JSON_TYPE, JSON.stringify({ errors: ["Внутренняя ошибка сервера"] }));

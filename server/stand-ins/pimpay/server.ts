@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import {
   type Operation,
@@ -23,7 +23,7 @@ import type {
   VerificationRecord,
 } from "./types";
 import { standInWsdl } from "./wsdl";
-import { readBody } from "../shared/process";
+import { createStandInServer, readBody } from "../shared/process";
 
 export type * from "./types";
 export { DEMO_TOKEN } from "./state";
@@ -294,7 +294,7 @@ export async function startPimPayStandIn(options: PimPayStandInOptions = {}): Pr
     send(res, 404, TEXT_TYPE, `Нет такого адреса: ${req.method} ${target.pathname}`);
   }
 
-  const server = createServer((req, res) => {
+  const server = createStandInServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
       console.error("PimPay stand-in:", e);
       if (!res.headersSent)

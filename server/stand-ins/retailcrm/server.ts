@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import {
   ControlError,
@@ -24,7 +24,7 @@ import type {
   TrackingPush,
 } from "./types";
 import { validateModule, validateTracking } from "./validation";
-import { readBody } from "../shared/process";
+import { createStandInServer, readBody } from "../shared/process";
 
 export type * from "./types";
 export { ALL_SCOPES, DEFAULT_DEMO_API_KEY, DEFAULT_SECRET, simpleConnectionToken } from "./state";
@@ -1104,7 +1104,7 @@ export async function startRetailCrmStandIn(options: RetailCrmStandInOptions = {
     send(res, 404, JSON_TYPE, JSON.stringify({ success: false, errorMsg: "Not found" }));
   }
 
-  const server = createServer((req, res) => {
+  const server = createStandInServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
       console.error("RetailCRM stand-in:", e);
       if (!res.headersSent)

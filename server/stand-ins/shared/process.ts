@@ -1,4 +1,4 @@
-import type { IncomingMessage } from "node:http";
+import { createServer, type IncomingMessage, type RequestListener, type Server } from "node:http";
 
 /** A request body up to `max` bytes; a larger one is read to its end (the client is answered) and reported. */
 export function readBody(req: IncomingMessage, max: number): Promise<Buffer | "too-large"> {
@@ -36,4 +36,15 @@ export function standInPort(variable: string, fallback: number): number {
     process.exit(1);
   }
   return port;
+}
+
+/**
+ * A stand-in's HTTP server. Idle keep-alive connections are held longer than clients keep theirs (Node's default 5 s
+ * closed a socket just as a test reused it: ECONNRESET), as a real partner's front server does.
+ */
+export function createStandInServer(handler: RequestListener): Server {
+  const server = createServer(handler);
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  return server;
 }

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import {
   DEFAULT_NAMESPACE,
@@ -22,7 +22,7 @@ import type {
   TopDeliveryStandInTuning,
 } from "./types";
 import { printWsdl, soapActionFor, webshopWsdl } from "./wsdl";
-import { readBody } from "../shared/process";
+import { createStandInServer, readBody } from "../shared/process";
 
 export type * from "./types";
 export { DEMO_ACCOUNT, DEMO_GATE_USER } from "./state";
@@ -265,7 +265,7 @@ export async function startTopDeliveryStandIn(options: TopDeliveryStandInOptions
     send(res, 404, TEXT_TYPE, `Нет такого адреса: ${req.method} ${path}`);
   }
 
-  const server = createServer((req, res) => {
+  const server = createStandInServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
       console.error("TopDelivery stand-in:", e);
       if (!res.headersSent) sendFault(res, new SoapFault("Server", "Внутренняя ошибка сервера"));
