@@ -7,7 +7,7 @@ import { inboundOrders, orders } from "../db/schema";
 import { createTenant } from "../db/test/factories";
 import { startModuleServer } from "../server/integrators/retailcrm/__tests__/module-server";
 import { pushShopStatuses } from "../server/services/exchange/shop-status";
-import { bulkSetStatus } from "../server/services/orders/bulk";
+import { bulkSetStatus } from "../server/services/bulk";
 import { connectRetailCrm } from "../server/services/shop-apps/retailcrm";
 import type { Bench } from "./index";
 import { benchDatabase, spawnStandIn, standInControl } from "./support";

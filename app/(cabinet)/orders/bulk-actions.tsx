@@ -7,7 +7,7 @@ import { IntegrationModal } from "@/components/integration-modal";
 import { QueryState } from "@/components/query-state";
 import { useTRPC } from "@/components/trpc";
 import { Alert, Button, QueryError, SelectField, TextareaField } from "@/components/ui";
-import { type BulkResult, MAX_BULK_FILTER, TOO_MANY_BY_FILTER } from "@/server/services/orders/bulk/schemas";
+import { type BulkResult, MAX_BULK_FILTER, TOO_MANY_BY_FILTER } from "@/server/services/bulk/schemas";
 import type { OrderFilter } from "@/server/services/orders/schemas";
 import { HAND_SET_STATUSES, type OrderStatus, statusTitle } from "@/server/services/orders/statuses";
 

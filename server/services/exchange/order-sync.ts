@@ -5,7 +5,7 @@ import { partnerMessage } from "@/server/integrators/messages";
 import { assertStaff, type ServiceCall } from "../context";
 import { ConflictError, NotFoundError } from "../errors";
 import { printPlan } from "./print";
-import { notifySync } from "./queue";
+import { notifySync } from "../signals";
 import { orderRefSchema } from "./schemas";
 
 async function requireOrder(db: Queryable, companyId: number, orderId: number) {

@@ -2,13 +2,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { clients, integrations, orders, syncLog, transfers } from "@/db/schema";
 import { getIntegrator } from "../../integrators/registry";
-
-export const SYNC_CHANNEL = "kh_sync";
-
-/** Wakes the workers once the surrounding transaction commits (NOTIFY is transactional), so hand-over starts at once. */
-export async function notifySync(db: Queryable, integrationIds: Iterable<number>) {
-  for (const id of new Set(integrationIds)) await db.execute(sql`select pg_notify(${SYNC_CHANNEL}, ${String(id)})`);
-}
+import { notifySync } from "../signals";
 
 /**
  * Queues the hand-over of orders whose responsible branch has an integration. Called in the same transaction that

@@ -3,7 +3,7 @@ import type { Database } from "@/db/client";
 import { integrations, integrationSync, syncLog } from "@/db/schema";
 import { PartnerError } from "../../integrators/errors";
 import { getIntegrator } from "../../integrators/registry";
-import { hookUrl } from "../integrations/shared";
+import { hookUrl } from "./addresses";
 import { loadPartner, recordSyncState } from "./partner";
 
 /** A partner may drop a subscription on its side (after failed deliveries): each is confirmed this often. */

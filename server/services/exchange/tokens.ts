@@ -3,7 +3,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Database, Queryable } from "@/db/client";
 import { partnerTokens } from "@/db/schema";
 import type { IssuedToken, TokenCache } from "../../integrators/types";
-import { openSecrets, sealSecrets } from "../integrations/secret-box";
+import { openSecrets, sealSecrets } from "../security/secret-box";
 
 /** A token this close to expiry is replaced before use, so a call never starts with one about to lapse. */
 const REFRESH_BEFORE_MS = 5 * 60_000;

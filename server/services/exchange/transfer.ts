@@ -7,7 +7,7 @@ import { loadOutgoingOrders } from "./outgoing";
 import { capability, loadPartner, markHealthy, markUnhealthy, recordSyncState, type Partner } from "./partner";
 import { PartnerError } from "../../integrators/errors";
 import { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from "./policy";
-import { notifySync } from "./queue";
+import { notifySync } from "../signals";
 
 export interface TransferRunOptions {
   batchSize?: number;

@@ -5,8 +5,9 @@ import { getIntegrator } from "@/server/integrators/registry";
 import type { ProbeResult } from "@/server/integrators/types";
 import { assertStaff, type ServiceCall } from "../context";
 import { branchRefSchema } from "./schemas";
-import { openSecrets, secretsContext } from "./secret-box";
-import { requireIntegration, selfApiUrl, writeAudit } from "./shared";
+import { openSecrets, secretsContext } from "../security/secret-box";
+import { selfApiUrl } from "../exchange/addresses";
+import { requireIntegration, writeAudit } from "./shared";
 
 export const PROBE_TIMEOUT_MS = 10_000;
 

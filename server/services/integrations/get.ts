@@ -3,8 +3,9 @@ import { integrationAudit } from "@/db/schema";
 import { integratorTitle } from "@/server/integrators/catalog";
 import { assertStaff, type ServiceCall } from "../context";
 import { branchRefSchema, type AuditAction, type HealthStatus } from "./schemas";
-import { openSecrets, secretsContext } from "./secret-box";
-import { findBranch, findIntegration, selfApiUrl } from "./shared";
+import { openSecrets, secretsContext } from "../security/secret-box";
+import { selfApiUrl } from "../exchange/addresses";
+import { findBranch, findIntegration } from "./shared";
 
 /**
  * One branch's integration for the settings dialog. Secrets are write-only: only the *names* of stored secret fields

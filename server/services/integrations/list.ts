@@ -5,7 +5,7 @@ import { partnerMessage } from "@/server/integrators/messages";
 import { assertStaff, type ServiceCall } from "../context";
 import { integrationSyncFigures, type IntegrationSyncFigures } from "../exchange/figures";
 import type { HealthStatus } from "./schemas";
-import { selfApiUrl } from "./shared";
+import { selfApiUrl } from "../exchange/addresses";
 
 /** The hand-over promise (MeaSoft's own: 10 minutes); an integration whose oldest waiting order is older is stalled. */
 export const SYNC_PROMISE_MS = Number(process.env.SYNC_PROMISE_MINUTES ?? 10) * 60_000;

@@ -8,7 +8,7 @@ import { assertStaff, type ServiceCall } from "../context";
 import { ConflictError, ValidationError } from "../errors";
 import { isUniqueViolation } from "../pg-errors";
 import { saveIntegrationSchema } from "./schemas";
-import { openSecrets, sealSecrets, secretsContext } from "./secret-box";
+import { openSecrets, sealSecrets, secretsContext } from "../security/secret-box";
 import { findBranch, findIntegration, writeAudit } from "./shared";
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);

@@ -75,16 +75,3 @@ export async function writeAudit(
     detail: entry.detail ?? null,
   });
 }
-
-/** The default MeaSoft endpoint: this deployment's own XML API. */
-/** Where a partner posts this integration's webhooks: PUBLIC_URL (the deployment's address) or this machine. */
-export function hookUrl(integrator: string, hookKey: string | null): string | undefined {
-  if (!hookKey) return undefined;
-  return new URL(`hooks/${integrator}/${hookKey}`, selfApiUrl()).toString();
-}
-
-export function selfApiUrl(): string {
-  const pub = process.env.PUBLIC_URL;
-  if (pub) return new URL("api/", pub.endsWith("/") ? pub : `${pub}/`).toString();
-  return `http://127.0.0.1:${process.env.PORT ?? "3000"}/api/`;
-}

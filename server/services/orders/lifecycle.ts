@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, or, sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { orders, orderStatusHistory, syncLog, transfers } from "@/db/schema";
-import { notifySync } from "../exchange/queue";
+import { notifySync } from "../signals";
 import { type Actor, assertStaff, type ServiceCall } from "../context";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors";
 import { setOrderStatusSchema } from "./schemas";

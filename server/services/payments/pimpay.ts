@@ -8,7 +8,7 @@ import { PIMPAY_ENDPOINT, pimpaySettingsSchema, type PimPaySettings } from "../.
 import { DEFAULT_UNIFORM_MAP, UNIFORM_STATUSES, UNIFORM_TITLES } from "../../integrators/pimpay/statuses";
 import { assertAdmin, assertStaff, type ServiceCall, type ServiceContext } from "../context";
 import { ConflictError, NotFoundError, ValidationError } from "../errors";
-import { openSecrets, ownerSecretsContext, sealSecrets } from "../integrations/secret-box";
+import { openSecrets, ownerSecretsContext, sealSecrets } from "../security/secret-box";
 import { writeAudit } from "../integrations/shared";
 import { ORDER_STATUSES } from "../orders/statuses";
 import {

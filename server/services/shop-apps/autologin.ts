@@ -3,7 +3,7 @@ import type { Queryable } from "@/db/client";
 import { integrations } from "@/db/schema";
 import { shopBaseUrl } from "@/server/integrators/insales/client";
 import { NotFoundError, UnauthorizedError, ValidationError } from "../errors";
-import { selfApiUrl } from "../integrations/shared";
+import { selfApiUrl } from "../exchange/addresses";
 import { findInstall, findInstallById, insalesAppConfig, installPassword } from "./installs";
 import { autologinParamsSchema, ticketSchema } from "./schemas";
 import { autologinSignatureOk } from "./signature";

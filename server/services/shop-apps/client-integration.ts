@@ -2,7 +2,7 @@ import { and, eq, ne, sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { integrations, shopAppInstalls } from "@/db/schema";
 import { ConflictError } from "../errors";
-import { ownerSecretsContext, sealSecrets } from "../integrations/secret-box";
+import { ownerSecretsContext, sealSecrets } from "../security/secret-box";
 
 type IntegrationRow = typeof integrations.$inferSelect;
 

@@ -2,7 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { integrations, shopAppInstalls } from "@/db/schema";
 import { ForbiddenError, ValidationError } from "../errors";
-import { openSecrets, ownerSecretsContext, sealSecrets } from "../integrations/secret-box";
+import { openSecrets, ownerSecretsContext, sealSecrets } from "../security/secret-box";
 import { shopParamsSchema } from "./schemas";
 import { insalesPassword, sameSecret } from "./signature";
 

@@ -7,7 +7,7 @@ import { checkCredentials, editModule } from "@/server/integrators/retailcrm/cli
 import { moduleConfiguration } from "@/server/integrators/retailcrm/module";
 import { retailCrmSettingsSchema } from "@/server/integrators/retailcrm/settings";
 import { ConflictError, UnauthorizedError, ValidationError, zodFieldErrors, type FieldErrors } from "../errors";
-import { openSecrets, ownerSecretsContext, sealSecrets } from "../integrations/secret-box";
+import { openSecrets, ownerSecretsContext, sealSecrets } from "../security/secret-box";
 import { AppNotConfiguredError } from "./installs";
 import { upsertClientIntegration } from "./client-integration";
 import { clientAccount } from "./link";

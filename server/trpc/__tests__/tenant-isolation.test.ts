@@ -8,7 +8,7 @@ import { withTestTransaction } from "@/db/test/helpers";
 import { authenticate } from "@/server/services/auth/authenticate";
 import { saveIntegration } from "@/server/services/integrations";
 import { createManifest } from "@/server/services/manifests";
-import { type BulkResult, NOT_FOUND_REASON } from "@/server/services/orders/bulk/schemas";
+import { type BulkResult, NOT_FOUND_REASON } from "@/server/services/bulk/schemas";
 import { uploadImport } from "@/server/services/orders/import";
 import { chunked, sampleCsv } from "@/server/services/orders/import/sample-file";
 import { appRouter, createCaller } from "../root";

@@ -1,10 +1,10 @@
-import { bulkAddToManifest, bulkCancel, bulkCount, bulkIds, bulkSetStatus } from "../../services/orders/bulk";
+import { bulkAddToManifest, bulkCancel, bulkCount, bulkIds, bulkSetStatus } from "../../services/bulk";
 import {
   bulkAddToManifestSchema,
   bulkCancelSchema,
   bulkFilterSchema,
   bulkSetStatusSchema,
-} from "../../services/orders/bulk/schemas";
+} from "../../services/bulk/schemas";
 import { companyProcedure, createTRPCRouter } from "../init";
 
 // The order list's bulk actions. Staff and client accounts alike: the services refuse what a client may not do.

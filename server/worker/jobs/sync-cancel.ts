@@ -1,5 +1,5 @@
 import { runCancels } from "../../services/exchange/cancel";
-import { SYNC_CHANNEL } from "../../services/exchange/queue";
+import { SYNC_CHANNEL } from "../../services/signals";
 import { byIntegration, integrationPayload } from "./payloads";
 import { defineJob } from "./types";
 

@@ -1,4 +1,4 @@
-import { SYNC_CHANNEL } from "../../services/exchange/queue";
+import { SYNC_CHANNEL } from "../../services/signals";
 import { runTransfers } from "../../services/exchange/transfer";
 import { byIntegration, integrationPayload } from "./payloads";
 import { defineJob } from "./types";

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { Database } from "@/db/client";
 import { integrations } from "@/db/schema";
 import { createTenant } from "@/db/test/factories";
-import { ownerSecretsContext, sealSecrets } from "@/server/services/integrations/secret-box";
+import { ownerSecretsContext, sealSecrets } from "@/server/services/security/secret-box";
 
 // The vitest-free part of the linked-shop fixture: benchmarks link stand-in shops the same way the tests do.
 

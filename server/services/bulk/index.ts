@@ -1,10 +1,10 @@
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { clients, manifests, orders } from "@/db/schema";
-import { assertStaff, type ServiceCall, type ServiceContext } from "../../context";
-import { ConflictError, NotFoundError, ServiceError, ValidationError } from "../../errors";
-import { addOrdersToManifest } from "../../manifests/add-orders";
-import { lockManifest } from "../../manifests/shared";
+import { assertStaff, type ServiceCall, type ServiceContext } from "../context";
+import { ConflictError, NotFoundError, ServiceError, ValidationError } from "../errors";
+import { addOrdersToManifest } from "../manifests/add-orders";
+import { lockManifest } from "../manifests/shared";
 import {
   ALREADY_CANCELED,
   cancelLockedOrders,
@@ -12,9 +12,9 @@ import {
   MANIFEST_FINAL_REASON,
   mayJoinManifest,
   setStatusOfLockedOrders,
-} from "../lifecycle";
-import { orderFilterWhere } from "../list";
-import { orderScope } from "../scope";
+} from "../orders/lifecycle";
+import { orderFilterWhere } from "../orders/list";
+import { orderScope } from "../orders/scope";
 import {
   type BulkResult,
   bulkAddToManifestSchema,

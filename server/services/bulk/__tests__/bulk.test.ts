@@ -7,11 +7,11 @@ import { withTestTransaction } from "@/db/test/helpers";
 import { addOrdersToManifest, createManifest } from "@/server/services/manifests";
 import { createCaller } from "@/server/trpc/root";
 import type { ServiceContext } from "../../context";
-import { bulkAddToManifest, bulkCancel, bulkCount, bulkIds, bulkSetStatus, BULK_CHUNK } from "../bulk";
-import { MAX_BULK_FILTER, MAX_BULK_IDS, NOT_FOUND_REASON, TOO_MANY_BY_FILTER, TOO_MANY_IDS } from "../bulk/schemas";
-import { ALREADY_CANCELED, MANIFEST_FINAL_REASON } from "../lifecycle";
-import { listOrders } from "../list";
-import { appendStatus } from "../write";
+import { bulkAddToManifest, bulkCancel, bulkCount, bulkIds, bulkSetStatus, BULK_CHUNK } from "..";
+import { MAX_BULK_FILTER, MAX_BULK_IDS, NOT_FOUND_REASON, TOO_MANY_BY_FILTER, TOO_MANY_IDS } from "../schemas";
+import { ALREADY_CANCELED, MANIFEST_FINAL_REASON } from "../../orders/lifecycle";
+import { listOrders } from "../../orders/list";
+import { appendStatus } from "../../orders/write";
 
 type Tenant = Awaited<ReturnType<typeof createTenant>>;
 

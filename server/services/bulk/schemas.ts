@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { bigId, int32Id, safeString } from "../../primitives";
-import { orderFilterSchema } from "../schemas";
-import { ORDER_STATUS_CODES } from "../statuses";
+import { bigId, int32Id, safeString } from "../primitives";
+import { orderFilterSchema } from "../orders/schemas";
+import { ORDER_STATUS_CODES } from "../orders/statuses";
 
 // Pure zod, no database imports: the order list's selection bar validates with these same schemas.
 
