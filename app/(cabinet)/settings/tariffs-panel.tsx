@@ -33,6 +33,62 @@ export function TariffsPanel({ services }: { services: Service[] }) {
   );
 }
 
+/**
+ * One inline editor's state: its values, a setter per field that drops that field's error, and a reset back to
+ * `empty`, over the cabinet's validate-then-mutate hook.
+ */
+function useEditor<V extends Record<string, string>>(empty: V) {
+  const form = useFormErrors();
+  const { clearError, setErrors, setBanner } = form;
+  const [values, setValues] = useState<V>(empty);
+  const set = (k: keyof V & string) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => {
+    setValues((v) => ({ ...v, [k]: e.target.value }));
+    clearError(k);
+  };
+  const reset = () => {
+    setValues(empty);
+    setErrors({});
+    setBanner(null);
+  };
+  return { ...form, values, setValues, set, reset };
+}
+
+/** The add/edit form under a list: its heading and banner (spanning the layout's width), then the fields. */
+function EditorForm({
+  heading,
+  banner,
+  className,
+  bannerClassName,
+  onSubmit,
+  children,
+}: {
+  heading?: React.ReactNode;
+  banner: string | null;
+  className: string;
+  bannerClassName: string;
+  onSubmit: () => void;
+  children: React.ReactNode;
+}) {
+  return (
+    <form
+      noValidate
+      className={className}
+      onSubmit={(e) => {
+        e.preventDefault();
+        onSubmit();
+      }}
+    >
+      {heading}
+      {banner && (
+        <div className={bannerClassName}>
+          <Alert>{banner}</Alert>
+        </div>
+      )}
+      {children}
+    </form>
+  );
+}
+
 function useRowError() {
   const [error, setError] = useState<string | null>(null);
   return { error, setError, onError: (e: unknown) => setError(serverErrors(e).message ?? "Не удалось сохранить") };
@@ -40,13 +96,12 @@ function useRowError() {
 
 function ServicesCard({ services, onChanged }: { services: Service[]; onChanged: () => void }) {
   const trpc = useTRPC();
-  const [values, setValues] = useState({ code: "", name: "" });
-  const { errors, banner, validate, onServerError, clearError } = useFormErrors();
+  const { values, setValues, set, reset, errors, banner, validate, onServerError } = useEditor({ code: "", name: "" });
   const row = useRowError();
   const save = useMutation(
     trpc.companySettings.saveService.mutationOptions({
       onSuccess: () => {
-        setValues({ code: "", name: "" });
+        reset();
         onChanged();
       },
       onError: onServerError,
@@ -89,47 +144,31 @@ function ServicesCard({ services, onChanged }: { services: Service[]; onChanged:
           ))}
         </tbody>
       </Table>
-      <form
-        noValidate
+      <EditorForm
+        banner={banner}
         className="mt-3 flex flex-wrap items-start gap-3"
-        onSubmit={(e) => {
-          e.preventDefault();
+        bannerClassName="w-full"
+        onSubmit={() => {
           row.setError(null);
           const data = validate(serviceSchema, values);
           if (data) save.mutate(data);
         }}
       >
-        {banner && (
-          <div className="w-full">
-            <Alert>{banner}</Alert>
-          </div>
-        )}
         <TextField
           label="Код"
           inputMode="numeric"
           value={values.code}
-          onChange={(e) => {
-            setValues((v) => ({ ...v, code: e.target.value }));
-            clearError("code");
-          }}
+          onChange={set("code")}
           error={errors.code}
           hint="Код услуги в заказах (service)"
         />
-        <TextField
-          label="Название"
-          value={values.name}
-          onChange={(e) => {
-            setValues((v) => ({ ...v, name: e.target.value }));
-            clearError("name");
-          }}
-          error={errors.name}
-        />
+        <TextField label="Название" value={values.name} onChange={set("name")} error={errors.name} />
         <div className="pt-5">
           <Button type="submit" disabled={save.isPending}>
             Сохранить услугу
           </Button>
         </div>
-      </form>
+      </EditorForm>
     </Card>
   );
 }
@@ -165,14 +204,12 @@ function TariffsCard({ services, onChanged }: { services: Service[]; onChanged: 
   const [serviceFilter, setServiceFilter] = useState<number | undefined>(undefined);
   const tariffs = useQuery(trpc.companySettings.tariffs.queryOptions({ serviceCode: serviceFilter }));
   const [editing, setEditing] = useState<number | null>(null);
-  const [values, setValues] = useState<TariffValues>(EMPTY_TARIFF);
-  const { errors, banner, validate, onServerError, clearError, setErrors, setBanner } = useFormErrors();
+  const editor = useEditor(EMPTY_TARIFF);
+  const { values, setValues, set, errors, banner, validate, onServerError } = editor;
   const row = useRowError();
   const reset = () => {
     setEditing(null);
-    setValues(EMPTY_TARIFF);
-    setErrors({});
-    setBanner(null);
+    editor.reset();
   };
   const save = useMutation(
     trpc.companySettings.saveTariff.mutationOptions({
@@ -186,10 +223,6 @@ function TariffsCard({ services, onChanged }: { services: Service[]; onChanged: 
   const remove = useMutation(
     trpc.companySettings.deleteTariff.mutationOptions({ onSuccess: onChanged, onError: row.onError }),
   );
-  const set = (k: keyof TariffValues) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => {
-    setValues((v) => ({ ...v, [k]: e.target.value }));
-    clearError(k);
-  };
   const field = (k: keyof TariffValues, label: string, hint?: string) => (
     <TextField label={label} value={values[k]} onChange={set(k)} error={errors[k]} hint={hint} />
   );
@@ -285,24 +318,21 @@ function TariffsCard({ services, onChanged }: { services: Service[]; onChanged: 
         )}
       </QueryState>
       {tariffs.data?.truncated && <Alert tone="amber">Показаны первые 2000 строк: выберите услугу.</Alert>}
-      <form
-        noValidate
+      <EditorForm
+        heading={
+          <h3 className="font-medium sm:col-span-2 lg:col-span-5">
+            {editing ? `Строка тарифа #${editing}` : "Новая строка тарифа"}
+          </h3>
+        }
+        banner={banner}
         className="mt-4 grid gap-3 sm:grid-cols-2 lg:grid-cols-5"
-        onSubmit={(e) => {
-          e.preventDefault();
+        bannerClassName="sm:col-span-2 lg:col-span-5"
+        onSubmit={() => {
           row.setError(null);
           const data = validate(tariffSchema, { ...values, id: editing ?? undefined });
           if (data) save.mutate({ ...data, id: editing ?? undefined });
         }}
       >
-        <h3 className="font-medium sm:col-span-2 lg:col-span-5">
-          {editing ? `Строка тарифа #${editing}` : "Новая строка тарифа"}
-        </h3>
-        {banner && (
-          <div className="sm:col-span-2 lg:col-span-5">
-            <Alert>{banner}</Alert>
-          </div>
-        )}
         <Field label="Услуга" htmlFor="tariff-service" error={errors.serviceCode}>
           <Select id="tariff-service" value={values.serviceCode} onChange={set("serviceCode")}>
             <option value="">—</option>
@@ -332,7 +362,7 @@ function TariffsCard({ services, onChanged }: { services: Service[]; onChanged: 
             </Button>
           )}
         </div>
-      </form>
+      </EditorForm>
     </Card>
   );
 }
@@ -340,13 +370,16 @@ function TariffsCard({ services, onChanged }: { services: Service[]; onChanged: 
 function ZonesCard({ onChanged }: { onChanged: () => void }) {
   const trpc = useTRPC();
   const zones = useQuery(trpc.companySettings.zones.queryOptions());
-  const [values, setValues] = useState({ townFrom: "", townTo: "", zone: "" });
-  const { errors, banner, validate, onServerError, clearError } = useFormErrors();
+  const { values, set, reset, errors, banner, validate, onServerError } = useEditor({
+    townFrom: "",
+    townTo: "",
+    zone: "",
+  });
   const row = useRowError();
   const save = useMutation(
     trpc.companySettings.saveZone.mutationOptions({
       onSuccess: () => {
-        setValues({ townFrom: "", townTo: "", zone: "" });
+        reset();
         onChanged();
       },
       onError: onServerError,
@@ -355,10 +388,6 @@ function ZonesCard({ onChanged }: { onChanged: () => void }) {
   const remove = useMutation(
     trpc.companySettings.deleteZone.mutationOptions({ onSuccess: onChanged, onError: row.onError }),
   );
-  const set = (k: keyof typeof values) => (e: React.ChangeEvent<HTMLInputElement>) => {
-    setValues((v) => ({ ...v, [k]: e.target.value }));
-    clearError(k);
-  };
   return (
     <Card title="Зоны">
       {row.error && <Alert>{row.error}</Alert>}
@@ -394,21 +423,16 @@ function ZonesCard({ onChanged }: { onChanged: () => void }) {
           </Table>
         )}
       </QueryState>
-      <form
-        noValidate
+      <EditorForm
+        banner={banner}
         className="mt-3 flex flex-wrap items-start gap-3"
-        onSubmit={(e) => {
-          e.preventDefault();
+        bannerClassName="w-full"
+        onSubmit={() => {
           row.setError(null);
           const data = validate(zoneSchema, values);
           if (data) save.mutate(data);
         }}
       >
-        {banner && (
-          <div className="w-full">
-            <Alert>{banner}</Alert>
-          </div>
-        )}
         <TextField
           label="Откуда"
           value={values.townFrom}
@@ -423,7 +447,7 @@ function ZonesCard({ onChanged }: { onChanged: () => void }) {
             Добавить зону
           </Button>
         </div>
-      </form>
+      </EditorForm>
     </Card>
   );
 }
