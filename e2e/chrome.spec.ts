@@ -10,6 +10,7 @@ import {
   createOrder,
   createShopClient,
   signInViaApi,
+  standInControl,
   uniqueSuffix,
 } from "./fixtures";
 
@@ -171,13 +172,12 @@ async function postRemittance(api: Api) {
 
 /** A shop installed at the InSales stand-in, opened from its back office: the link page with a fresh ticket. */
 async function insalesLinkPage(request: APIRequestContext) {
-  const control = async (path: string, data: object) => {
-    const res = await request.post(`${INSALES_URL}/_control/${path}`, { data });
-    if (!res.ok()) throw new Error(`InSales stand-in ${path}: HTTP ${res.status()} ${await res.text()}`);
-    return (await res.json()) as { insalesId: number; host: string; users: { id: number }[] };
-  };
-  const shop = await control("shops", { host: `chrome-${uniqueSuffix()}.myinsales.ru`, title: "Магазин" });
-  await control("install", { shop: shop.insalesId });
+  const control = standInControl(INSALES_URL);
+  const shop = await control<{ insalesId: number; host: string; users: { id: number }[] }>(request, "POST", "shops", {
+    host: `chrome-${uniqueSuffix()}.myinsales.ru`,
+    title: "Магазин",
+  });
+  await control(request, "POST", "install", { shop: shop.insalesId });
   const login = `/api/apps/insales/login?shop=${shop.host}&insales_id=${shop.insalesId}&user_id=${shop.users[0]!.id}`;
   // Our login URL → the stand-in signs the nonce → our autologin → the link page.
   const link = new URL((await request.get(login)).url());

@@ -157,3 +157,24 @@ export async function xmlNewOrder(request: APIRequestContext, creds: Credentials
   if (!result?.ok) throw new Error(`XML neworder ${number} refused: ${result?.message ?? res.status()}`);
   return number;
 }
+
+/**
+ * The control calls of a partner's stand-in (`/_control/…`): how a spec plays the partner's side (a shop, a CRM, a
+ * payment intermediary). A refusal fails the spec with the stand-in's own answer.
+ */
+export function standInControl(baseUrl: string) {
+  return async function control<T>(
+    request: APIRequestContext,
+    method: "GET" | "POST",
+    path: string,
+    body: object = {},
+  ): Promise<T> {
+    const url = `${baseUrl}/_control/${path}`;
+    const res =
+      method === "GET"
+        ? await request.get(url, { params: body as Record<string, string | number> })
+        : await request.post(url, { data: body });
+    if (!res.ok()) throw new Error(`stand-in ${method} ${path}: HTTP ${res.status()} ${await res.text()}`);
+    return (await res.json()) as T;
+  };
+}

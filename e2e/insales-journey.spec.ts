@@ -1,5 +1,5 @@
-import { type APIRequestContext, expect, test } from "@playwright/test";
-import { ALFA_ADMIN, createShopClient, signInViaApi, uniqueSuffix } from "./fixtures";
+import { expect, test } from "@playwright/test";
+import { ALFA_ADMIN, createShopClient, signInViaApi, standInControl, uniqueSuffix } from "./fixtures";
 
 // InSales here is its stand-in, which `npm start` runs beside the demo (INSALES_STAND_IN_PORT, 8087 by default) with
 // our app's install/login URLs wired in; the spec drives the shop's side through the stand-in's /_control/ endpoints.
@@ -18,15 +18,7 @@ interface StandInOrder {
   fields_values: { field_id: number; handle: string; value: string | null }[];
 }
 
-async function control<T>(request: APIRequestContext, method: "GET" | "POST", path: string, body: object = {}) {
-  const url = `${INSALES_URL}/_control/${path}`;
-  const res =
-    method === "GET"
-      ? await request.get(url, { params: body as Record<string, string | number> })
-      : await request.post(url, { data: body });
-  if (!res.ok()) throw new Error(`stand-in ${method} ${path}: HTTP ${res.status()} ${await res.text()}`);
-  return (await res.json()) as T;
-}
+const control = standInControl(INSALES_URL);
 
 test("InSales journey: install, autologin, link (wrong then right password), order in, status and track back", async ({
   page,

@@ -1,5 +1,5 @@
-import { type APIRequestContext, expect, test } from "@playwright/test";
-import { BETA_ADMIN, createOrder, createShopClient, signInViaApi, uniqueSuffix } from "./fixtures";
+import { expect, test } from "@playwright/test";
+import { BETA_ADMIN, createOrder, createShopClient, signInViaApi, standInControl, uniqueSuffix } from "./fixtures";
 
 // PimPay here is its stand-in, which `npm start` runs beside the demo (PIMPAY_STAND_IN_PORT, 8089 by default) and
 // which accepts our company code; the spec plays PimPay's side (token issued, public key pasted, the shop known by
@@ -18,15 +18,7 @@ interface StandInOrder {
   stateUpdates: number;
 }
 
-async function control<T>(request: APIRequestContext, method: "GET" | "POST", path: string, body: object = {}) {
-  const url = `${PIMPAY_URL}/_control/${path}`;
-  const res =
-    method === "GET"
-      ? await request.get(url, { params: body as Record<string, string> })
-      : await request.post(url, { data: body });
-  if (!res.ok()) throw new Error(`stand-in ${method} ${path}: HTTP ${res.status()} ${await res.text()}`);
-  return (await res.json()) as T;
-}
+const control = standInControl(PIMPAY_URL);
 
 /** A random organisation INN (10 digits) with the right check digit, so runs never share a shop at PimPay. */
 function validInn() {

@@ -1,5 +1,5 @@
-import { type APIRequestContext, expect, test } from "@playwright/test";
-import { ALFA_ADMIN, createShopClient, signInViaApi, uniqueSuffix } from "./fixtures";
+import { expect, test } from "@playwright/test";
+import { ALFA_ADMIN, createShopClient, signInViaApi, standInControl, uniqueSuffix } from "./fixtures";
 
 // RetailCRM here is its stand-in, which `npm start` runs beside the demo (RETAILCRM_STAND_IN_PORT, 8088 by default)
 // with our connect page, module code and secret wired in; the spec drives the CRM's side through /_control/.
@@ -29,15 +29,7 @@ interface TrackingPush {
 }
 type TrackingItem = { deliveryId: string; trackNumber?: string; history?: { code: string }[] };
 
-async function control<T>(request: APIRequestContext, method: "GET" | "POST", path: string, body: object = {}) {
-  const url = `${RETAILCRM_URL}/_control/${path}`;
-  const res =
-    method === "GET"
-      ? await request.get(url, { params: body as Record<string, string | number> })
-      : await request.post(url, { data: body });
-  if (!res.ok()) throw new Error(`stand-in ${method} ${path}: HTTP ${res.status()} ${await res.text()}`);
-  return (await res.json()) as T;
-}
+const control = standInControl(RETAILCRM_URL);
 
 test("RetailCRM journey: connect (wrong then right key), COD payment types, order saved in the CRM, status pushed back", async ({
   page,
