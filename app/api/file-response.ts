@@ -17,13 +17,16 @@ export const FILE_CSP = "frame-ancestors 'none'";
 export const STRICT_CSP = "default-src 'none'; frame-ancestors 'none'; sandbox";
 const PAGE_CSP = "default-src 'none'; frame-ancestors 'none'";
 
-/** `inline` so the PDF opens in the tab; the Russian name per RFC 5987/6266, the ASCII one for old clients. */
-export function contentDisposition(ascii: string, title: string) {
+/**
+ * `inline` so a PDF opens in the tab, `attachment` for a file to save (exports); the Russian name per RFC 5987/6266, the
+ * ASCII one for old clients.
+ */
+export function contentDisposition(ascii: string, title: string, kind: "inline" | "attachment" = "inline") {
   const encoded = encodeURIComponent(title).replace(
     /['()*!]/g,
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
   );
-  return `inline; filename="${ascii.replace(/["\\]/g, "_")}"; filename*=UTF-8''${encoded}`;
+  return `${kind}; filename="${ascii.replace(/["\\]/g, "_")}"; filename*=UTF-8''${encoded}`;
 }
 
 export interface BackLink {

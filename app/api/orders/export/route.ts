@@ -27,11 +27,7 @@ export async function GET(req: Request) {
     return new Response(file.stream, {
       headers: {
         "content-type": file.contentType,
-        // A download, not a page: the shared helper names files `inline` for the PDFs opened in a tab.
-        "content-disposition": contentDisposition(file.fileName.ascii, file.fileName.title).replace(
-          /^inline/,
-          "attachment",
-        ),
+        "content-disposition": contentDisposition(file.fileName.ascii, file.fileName.title, "attachment"),
         "cache-control": "no-store",
       },
     });

@@ -11,10 +11,7 @@ export async function GET(req: Request) {
   return new Response(new Uint8Array(await importTemplate()), {
     headers: {
       "content-type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-      "content-disposition": contentDisposition("orders-template.xlsx", "Шаблон заказов.xlsx").replace(
-        /^inline/,
-        "attachment",
-      ),
+      "content-disposition": contentDisposition("orders-template.xlsx", "Шаблон заказов.xlsx", "attachment"),
       "cache-control": "no-store",
     },
   });

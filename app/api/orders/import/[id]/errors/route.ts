@@ -25,10 +25,7 @@ export async function GET(req: Request, { params }: { params: Promise<{ id: stri
     return new Response(file.stream, {
       headers: {
         "content-type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "content-disposition": contentDisposition(file.fileName.ascii, file.fileName.title).replace(
-          /^inline/,
-          "attachment",
-        ),
+        "content-disposition": contentDisposition(file.fileName.ascii, file.fileName.title, "attachment"),
         "cache-control": "no-store",
       },
     });
