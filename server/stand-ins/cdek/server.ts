@@ -1,4 +1,4 @@
-import { createStandInServer, readBody } from "../shared/process";
+import { answerControl, createStandInServer, readBody } from "../shared/process";
 import { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { PrintKind } from "./print";
@@ -271,18 +271,8 @@ export async function startCdekStandIn(options: CdekStandInOptions = {}): Promis
     const control = controls.find((c) => c.method === req.method && c.path === target.pathname);
     if (!control)
       return send(res, ok({ error: `Нет такой управляющей команды: ${req.method} ${target.pathname}` }, 404));
-    try {
-      let input: unknown = {};
-      try {
-        input = raw.length ? JSON.parse(raw.toString("utf8")) : {};
-      } catch {
-        throw new ControlError(400, "Тело команды должно быть JSON");
-      }
-      send(res, ok(await control.run((input ?? {}) as Record<string, unknown>)));
-    } catch (e) {
-      const status = e instanceof ControlError ? e.status : 500;
-      send(res, ok({ error: e instanceof Error ? e.message : String(e) }, status));
-    }
+    const answer = await answerControl(raw, {}, control.run);
+    send(res, ok(answer.body, answer.status));
   }
 
   const server = createStandInServer((req, res) => {

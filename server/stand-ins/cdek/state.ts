@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import { ControlError } from "../shared/process";
 import { renderPdf } from "../shared/pdf";
 import { type PaperFormat, type PrintableOrder, type PrintKind, printPages } from "./print";
 import {
@@ -64,15 +65,7 @@ export class CdekHttpError extends Error {
   }
 }
 
-/** A control call that cannot be done (bad input, unknown order). */
-export class ControlError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { ControlError };
 
 function notFound(message: string): CdekHttpError {
   return new CdekHttpError(404, { errors: [{ code: "v2_entity_not_found", message }] });

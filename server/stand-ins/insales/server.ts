@@ -1,4 +1,4 @@
-import { createStandInServer, readBody } from "../shared/process";
+import { answerControl, createStandInServer, readBody } from "../shared/process";
 import { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import {
@@ -579,17 +579,8 @@ export async function startInSalesStandIn(options: InSalesStandInOptions = {}): 
     const control = controls.find((c) => c.method === req.method && c.path === path);
     const json = (status: number, body: unknown) => send(res, status, JSON_TYPE, JSON.stringify(body));
     if (!control) return json(404, { error: `Нет такой управляющей команды: ${req.method} ${path}` });
-    try {
-      let input: Record<string, unknown> = Object.fromEntries(query);
-      try {
-        if (raw.length) input = { ...input, ...(JSON.parse(raw.toString("utf8")) as Record<string, unknown>) };
-      } catch {
-        throw new ControlError(400, "Тело команды должно быть JSON");
-      }
-      json(200, await control.run(input));
-    } catch (e) {
-      json(e instanceof ControlError ? e.status : 500, { error: e instanceof Error ? e.message : String(e) });
-    }
+    const answer = await answerControl(raw, Object.fromEntries(query), control.run);
+    json(answer.status, answer.body);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {

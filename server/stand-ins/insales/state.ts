@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
+import { ControlError } from "../shared/process";
 import {
   type AutologinSignature,
   type CreateShopInput,
@@ -51,15 +52,7 @@ const SYSTEM_TITLES: Record<FulfillmentStatus, string> = {
   returned: "Возврат",
 };
 
-/** A control or API call that cannot be done (bad input, unknown object): `status` is the HTTP answer. */
-export class ControlError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { ControlError };
 
 export const md5 = (s: string) => createHash("md5").update(s, "utf8").digest("hex");
 

@@ -23,7 +23,7 @@ import type {
   VerificationRecord,
 } from "./types";
 import { standInWsdl } from "./wsdl";
-import { createStandInServer, readBody } from "../shared/process";
+import { answerControl, createStandInServer, readBody } from "../shared/process";
 
 export type * from "./types";
 export { DEMO_TOKEN } from "./state";
@@ -262,20 +262,10 @@ export async function startPimPayStandIn(options: PimPayStandInOptions = {}): Pr
       send(res, status, "application/json; charset=utf-8", JSON.stringify(body));
     const control = controls.find((c) => c.method === req.method && c.path === target.pathname);
     if (!control) return json(404, { error: `Нет такой управляющей команды: ${req.method} ${target.pathname}` });
-    try {
-      let input: Record<string, unknown> = Object.fromEntries(target.searchParams);
-      if (req.method === "POST") {
-        try {
-          const parsed: unknown = raw.length ? JSON.parse(raw.toString("utf8")) : {};
-          input = { ...input, ...((parsed ?? {}) as Record<string, unknown>) };
-        } catch {
-          throw new ControlError(400, "Тело команды должно быть JSON");
-        }
-      }
-      json(200, await control.run(input));
-    } catch (e) {
-      json(e instanceof ControlError ? e.status : 500, { error: e instanceof Error ? e.message : String(e) });
-    }
+    // A GET's body is not read: its input is the query alone.
+    const body = req.method === "POST" ? raw : Buffer.alloc(0);
+    const answer = await answerControl(body, Object.fromEntries(target.searchParams), control.run);
+    json(answer.status, answer.body);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { ControlError } from "../shared/process";
 import {
   CURRENCIES,
   DATE_RE,
@@ -46,15 +47,7 @@ import type {
   VerificationRow,
 } from "./types";
 
-/** An error of a control call: HTTP status and a Russian message. */
-export class ControlError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { ControlError };
 
 export const DEMO_TOKEN = "pimpay-demo-token";
 

@@ -24,7 +24,7 @@ import type {
   TrackingPush,
 } from "./types";
 import { validateModule, validateTracking } from "./validation";
-import { createStandInServer, readBody } from "../shared/process";
+import { answerControl, createStandInServer, readBody } from "../shared/process";
 
 export type * from "./types";
 export { ALL_SCOPES, DEFAULT_DEMO_API_KEY, DEFAULT_SECRET, simpleConnectionToken } from "./state";
@@ -1074,17 +1074,10 @@ export async function startRetailCrmStandIn(options: RetailCrmStandInOptions = {
     raw: Buffer,
   ) {
     const json = (status: number, body: unknown) => send(res, status, JSON_TYPE, JSON.stringify(body));
-    try {
-      let input: Json = Object.fromEntries(query);
-      try {
-        if (raw.length) input = { ...input, ...(JSON.parse(raw.toString("utf8")) as Json) };
-      } catch {
-        throw new ControlError(400, "Тело команды должно быть JSON");
-      }
-      json(200, await control(path.slice("/_control/".length), input, req.method));
-    } catch (e) {
-      json(e instanceof ControlError ? e.status : 500, { error: e instanceof Error ? e.message : String(e) });
-    }
+    const answer = await answerControl(raw, Object.fromEntries(query), (input) =>
+      control(path.slice("/_control/".length), input as Json, req.method),
+    );
+    json(answer.status, answer.body);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {

@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from "node:crypto";
+import { ControlError } from "../shared/process";
 import type { CrmAccount, CrmOrder, ReferenceItem, RetailCrmStandInTuning } from "./types";
 
 /** Accounts, keys and reference data of the stand-in, free of HTTP. */
@@ -27,14 +28,7 @@ export const DEFAULT_TUNING: RetailCrmStandInTuning = {
   callbackTimeoutMs: 10_000,
 };
 
-export class ControlError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { ControlError };
 
 /** The simple-connection token (§3.2 step 4): lowercase hex HMAC-SHA256, key = secret, message = apiKey. */
 export function simpleConnectionToken(secret: string, apiKey: string): string {

@@ -48,3 +48,39 @@ export function createStandInServer(handler: RequestListener): Server {
   server.headersTimeout = 66_000;
   return server;
 }
+
+/** A control call that cannot be done (bad input, unknown object): `status` is the HTTP answer. */
+export class ControlError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Runs one control call on the JSON body `raw` laid over `base` (the query, for stand-ins that read it): the result at
+ * 200, a ControlError at its status, anything else at 500, a failure always as `{ error }`; a body that is not JSON is
+ * a 400.
+ */
+export async function answerControl(
+  raw: Buffer,
+  base: Record<string, unknown>,
+  run: (input: Record<string, unknown>) => unknown,
+): Promise<{ status: number; body: unknown }> {
+  try {
+    let parsed: unknown;
+    try {
+      parsed = raw.length ? JSON.parse(raw.toString("utf8")) : {};
+    } catch {
+      throw new ControlError(400, "Тело команды должно быть JSON");
+    }
+    return { status: 200, body: await run({ ...base, ...((parsed ?? {}) as Record<string, unknown>) }) };
+  } catch (e) {
+    return {
+      status: e instanceof ControlError ? e.status : 500,
+      body: { error: e instanceof Error ? e.message : String(e) },
+    };
+  }
+}

@@ -22,7 +22,7 @@ import type {
   TopDeliveryStandInTuning,
 } from "./types";
 import { printWsdl, soapActionFor, webshopWsdl } from "./wsdl";
-import { createStandInServer, readBody } from "../shared/process";
+import { answerControl, createStandInServer, readBody } from "../shared/process";
 
 export type * from "./types";
 export { DEMO_ACCOUNT, DEMO_GATE_USER } from "./state";
@@ -223,17 +223,8 @@ export async function startTopDeliveryStandIn(options: TopDeliveryStandInOptions
     const json = (status: number, body: unknown) =>
       send(res, status, "application/json; charset=utf-8", JSON.stringify(body));
     if (!control) return json(404, { error: `Нет такой управляющей команды: ${req.method} ${path}` });
-    try {
-      let input: unknown = {};
-      try {
-        input = raw.length ? JSON.parse(raw.toString("utf8")) : {};
-      } catch {
-        throw new ControlError(400, "Тело команды должно быть JSON");
-      }
-      json(200, await control.run((input ?? {}) as Record<string, unknown>));
-    } catch (e) {
-      json(e instanceof ControlError ? e.status : 500, { error: e instanceof Error ? e.message : String(e) });
-    }
+    const answer = await answerControl(raw, {}, control.run);
+    json(answer.status, answer.body);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {

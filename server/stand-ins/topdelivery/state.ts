@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { ControlError } from "../shared/process";
 import { a4TextPages, renderPdf } from "../shared/pdf";
 import {
   DEFAULT_STATUS_FOR_WORK,
@@ -46,15 +47,7 @@ export const DEFAULT_TUNING: TopDeliveryStandInTuning = {
   strictSoapAction: true,
 };
 
-/** A control call that cannot be done (bad input, unknown order). */
-export class ControlError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { ControlError };
 
 type Tunable = Partial<Omit<TopDeliveryStandInTuning, "answerDelayMs">> & { answerDelayMs?: number | [number, number] };
 
