@@ -1,7 +1,7 @@
 "use client";
 import { useState } from "react";
 import { Alert, Button, Input, Select, SelectField, TextField } from "@/components/ui";
-import { useFormErrors } from "@/components/use-form-errors";
+import { useActionForm } from "@/components/use-action-form";
 import { linkShopSchema } from "@/server/services/shop-apps/schemas";
 import { linkShopAction } from "./actions";
 
@@ -44,30 +44,17 @@ export function LinkForm(props: {
 }) {
   const [values, setValues] = useState({ extra: "", login: "", password: "", triggerStatus: "", prefix: "" });
   const [statusMap, setStatusMap] = useState<Record<string, string>>({});
-  const { errors, setErrors, banner, setBanner, validate } = useFormErrors();
+  const { errors, banner, busy, run } = useActionForm();
   const [done, setDone] = useState<{ enterPath: string; clientName: string } | null>(null);
-  const [busy, setBusy] = useState(false);
   const set = (name: keyof typeof values) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) =>
     setValues((v) => ({ ...v, [name]: e.target.value }));
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();
-    const input = { ticket: props.ticket, ...values, statusMap };
-    if (!validate(linkShopSchema, input)) return;
-    setBusy(true);
-    try {
-      const r = await linkShopAction(input);
-      if (r.ok) {
-        setDone(r);
-        setValues((v) => ({ ...v, password: "" }));
-      } else {
-        setErrors(r.fieldErrors ?? {});
-        setBanner(r.message);
-      }
-    } catch {
-      setBanner("Нет связи с сервером, попробуйте ещё раз");
-    } finally {
-      setBusy(false);
+    const r = await run(linkShopSchema, { ticket: props.ticket, ...values, statusMap }, linkShopAction);
+    if (r?.ok) {
+      setDone(r);
+      setValues((v) => ({ ...v, password: "" }));
     }
   }
 

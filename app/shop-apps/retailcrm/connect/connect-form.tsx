@@ -1,7 +1,7 @@
 "use client";
 import { useState } from "react";
 import { Alert, Button, TextField } from "@/components/ui";
-import { useFormErrors } from "@/components/use-form-errors";
+import { useActionForm } from "@/components/use-action-form";
 import { connectRetailCrmSchema } from "@/server/services/shop-apps/retailcrm-schemas";
 import { AccountFields, type AccountValues } from "../account-fields";
 import { connectAction } from "../actions";
@@ -10,30 +10,16 @@ import { connectAction } from "../actions";
 export function ConnectForm({ account }: { account: string }) {
   const [crm, setCrm] = useState({ crmUrl: account, apiKey: "" });
   const [values, setValues] = useState<AccountValues>({ extra: "", login: "", password: "" });
-  const { errors, setErrors, banner, setBanner, validate } = useFormErrors();
+  const { errors, banner, busy, run } = useActionForm();
   const [done, setDone] = useState<{ redirectUrl: string; clientName: string } | null>(null);
-  const [busy, setBusy] = useState(false);
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();
-    const input = { ...crm, ...values };
-    if (!validate(connectRetailCrmSchema, input)) return;
-    setBusy(true);
-    try {
-      const r = await connectAction(input);
-      if (r.ok) {
-        setDone(r);
-        window.setTimeout(() => window.location.assign(r.redirectUrl), 1500);
-      } else {
-        setErrors(r.fieldErrors ?? {});
-        setBanner(r.message);
-        setValues((v) => ({ ...v, password: "" }));
-      }
-    } catch {
-      setBanner("Нет связи с сервером, попробуйте ещё раз");
-    } finally {
-      setBusy(false);
-    }
+    const r = await run(connectRetailCrmSchema, { ...crm, ...values }, connectAction);
+    if (r?.ok) {
+      setDone(r);
+      window.setTimeout(() => window.location.assign(r.redirectUrl), 1500);
+    } else if (r) setValues((v) => ({ ...v, password: "" }));
   }
 
   if (done)

@@ -1,7 +1,7 @@
 "use client";
 import { useState } from "react";
 import { Alert, Button } from "@/components/ui";
-import { useFormErrors } from "@/components/use-form-errors";
+import { useActionForm } from "@/components/use-action-form";
 import { linkRetailCrmSchema } from "@/server/services/shop-apps/retailcrm-schemas";
 import { AccountFields, type AccountValues } from "../account-fields";
 import { linkAction } from "../actions";
@@ -9,27 +9,13 @@ import { linkAction } from "../actions";
 /** A CRM connected by the simple connection names the client account it works for. */
 export function LinkForm({ ticket }: { ticket: string }) {
   const [values, setValues] = useState<AccountValues>({ extra: "", login: "", password: "" });
-  const { errors, setErrors, banner, setBanner, validate } = useFormErrors();
-  const [busy, setBusy] = useState(false);
+  const { errors, banner, busy, run } = useActionForm();
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();
-    const input = { ticket, ...values };
-    if (!validate(linkRetailCrmSchema, input)) return;
-    setBusy(true);
-    try {
-      const r = await linkAction(input);
-      if (r.ok) window.location.assign(r.enterPath);
-      else {
-        setErrors(r.fieldErrors ?? {});
-        setBanner(r.message);
-        setValues((v) => ({ ...v, password: "" }));
-      }
-    } catch {
-      setBanner("Нет связи с сервером, попробуйте ещё раз");
-    } finally {
-      setBusy(false);
-    }
+    const r = await run(linkRetailCrmSchema, { ticket, ...values }, linkAction);
+    if (r?.ok) window.location.assign(r.enterPath);
+    else if (r) setValues((v) => ({ ...v, password: "" }));
   }
 
   return (
